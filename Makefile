@@ -1,0 +1,83 @@
+# Two commands: `make run` (set up everything and serve) and `make test` (set up and test).
+# Every step is idempotent; a second run only checks and skips.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Reference data (boundaries, gazetteer, bulletins): a directory or URL; never copied in.
+PERU_DATA_SOURCE ?= $(abspath ../shared/data/peru)
+APT_PACKAGES := postgresql postgresql-postgis gdal-bin chromium
+
+ifeq ($(shell id -u),0)
+  SUDO :=
+else
+  SUDO := sudo
+  # Non-root: a private PostgreSQL cluster with its socket in .pgdata (see config/setup/localdb.sh).
+  export PGHOST ?= $(CURDIR)/.pgdata
+endif
+
+export PERU_DATA_SOURCE
+export DJANGO_DEBUG ?= 1
+export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
+
+.PHONY: help setup system-packages db migrate data run test check-data
+
+help:
+	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
+	@echo "make test  set up everything and run the test suite"
+
+system-packages:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+.secret_key:
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: system-packages .secret_key $(VENV)/.installed node_modules/.installed db
+
+db: system-packages
+	@bash config/setup/localdb.sh
+
+check-data:
+	@$(MANAGE) check_reference_data
+
+migrate: setup
+	@$(MANAGE) migrate --noinput -v 0
+
+data: migrate check-data
+	@$(MANAGE) load_boundaries --if-empty
+	@$(MANAGE) load_advisory_zones
+	@$(MANAGE) load_demo_incidents
+
+run: data
+	@echo
+	@echo "  Map:    http://127.0.0.1:$(PORT)/"
+	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Admin login: create one with  $(MANAGE) createsuperuser"
+	@echo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: data
+	$(PY) -m pytest

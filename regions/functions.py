@@ -1,0 +1,9 @@
+"""PostGIS functions that django.contrib.gis does not ship."""
+from django.contrib.gis.db.models.functions import GeoFunc
+
+
+class SimplifyPreserveTopology(GeoFunc):
+    """ST_SimplifyPreserveTopology(geom, tolerance in degrees): lighter polygons for maps."""
+
+    function = "ST_SimplifyPreserveTopology"
+    geom_param_pos = (0,)

@@ -1,0 +1,61 @@
+"""Read queries over administrative areas and advisory zones."""
+import json
+from datetime import date
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db.models import Q
+
+from .functions import SimplifyPreserveTopology
+from .models import AdminArea, AdvisoryZone
+
+# The four departments that share the VRAEM.
+VRAEM_DEPARTMENTS = ("05", "08", "09", "12")  # Ayacucho, Cusco, Huancavelica, Junín
+
+
+def _feature_collection(rows, properties) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": json.loads(row.geojson), "properties": properties(row)}
+            for row in rows
+        ],
+    }
+
+
+def departments_geojson(*, tolerance: float = 0.005) -> dict:
+    """All departments as a FeatureCollection, simplified in PostGIS for drawing."""
+    rows = AdminArea.objects.filter(level=AdminArea.Level.DEPARTMENT).annotate(
+        geojson=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=5)
+    ).only("ubigeo", "name")
+    return _feature_collection(
+        rows,
+        lambda row: {
+            "ubigeo": row.ubigeo,
+            "name": row.name,
+            "vraem": row.ubigeo in VRAEM_DEPARTMENTS,
+        },
+    )
+
+
+def advisory_zones_in_force(*, on: date | None = None):
+    on = on or date.today()
+    return AdvisoryZone.objects.filter(valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+
+
+def advisory_zones_geojson(*, on: date | None = None, tolerance: float = 0.002) -> dict:
+    rows = advisory_zones_in_force(on=on).annotate(
+        geojson=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=5)
+    )
+    return _feature_collection(
+        rows,
+        lambda zone: {
+            "slug": zone.slug,
+            "name": zone.name,
+            "level": zone.level,
+            "level_label": zone.get_level_display(),
+            "issuer": zone.issuer,
+            "summary": zone.summary,
+        },
+    )

@@ -1,0 +1,116 @@
+"""Load Peru's departments, provinces and districts from the INEI/mapsPERU GeoJSON files."""
+from dataclasses import dataclass
+
+import geopandas as gpd
+import shapely
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Left, Length
+
+from ..models import AdminArea
+from . import reference_data
+
+# Albers equal-area conic fitted to Peru (standard parallels 2°S and 16°S), for areas in km².
+PERU_EQUAL_AREA_CRS = (
+    "+proj=aea +lat_0=-9 +lon_0=-75 +lat_1=-2 +lat_2=-16 +datum=WGS84 +units=m +no_defs"
+)
+
+# A stray accent in the published province names.
+NAME_FIXES = {"Pàucar del Sara Sara": "Páucar del Sara Sara"}
+
+
+@dataclass(frozen=True)
+class LevelFile:
+    level: str
+    filename: str
+    code_field: str
+    name_field: str
+    ubigeo_length: int
+
+
+LEVEL_FILES = (
+    LevelFile(AdminArea.Level.DEPARTMENT, "departments.geojson", "COD_DEPARTAMENTO", "DEPARTAMENTO", 2),
+    LevelFile(AdminArea.Level.PROVINCE, "provinces.geojson", "COD_PROVINCIA", "PROVINCIA", 4),
+    LevelFile(AdminArea.Level.DISTRICT, "districts.geojson", "COD_DISTRITO", "DISTRITO", 6),
+)
+
+
+class BoundaryDataError(Exception):
+    pass
+
+
+def _to_geos(geometry) -> GEOSGeometry:
+    return GEOSGeometry(memoryview(shapely.to_wkb(geometry)), srid=4326)
+
+
+def _read_level(spec: LevelFile, path: str) -> list[AdminArea]:
+    frame = gpd.read_file(path, engine="pyogrio")
+    missing = {spec.code_field, spec.name_field} - set(frame.columns)
+    if missing:
+        raise BoundaryDataError(f"{spec.filename}: missing column(s) {', '.join(sorted(missing))}")
+    frame = frame.to_crs(4326)
+    geoms = shapely.make_valid(frame.geometry.values)
+    # Promote Polygon to MultiPolygon so every row fits the MultiPolygon column.
+    geoms = [shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in geoms]
+    bad = [i for i, g in enumerate(geoms) if g.geom_type != "MultiPolygon" or g.is_empty]
+    if bad:
+        raise BoundaryDataError(f"{spec.filename}: feature(s) {bad[:10]} are not polygons")
+    areas_km2 = gpd.GeoSeries(geoms, crs=4326).to_crs(PERU_EQUAL_AREA_CRS).area / 1e6
+    has_label = {"coords_x", "coords_y"} <= set(frame.columns)
+
+    rows = []
+    for i, (code, name) in enumerate(zip(frame[spec.code_field], frame[spec.name_field])):
+        ubigeo = str(code)[: spec.ubigeo_length]
+        if len(ubigeo) != spec.ubigeo_length or not ubigeo.isdigit():
+            raise BoundaryDataError(f"{spec.filename}: feature {i} has a bad code {code!r}")
+        if has_label:
+            label = shapely.Point(frame["coords_x"].iat[i], frame["coords_y"].iat[i])
+            if not geoms[i].covers(label):
+                label = geoms[i].representative_point()
+        else:
+            label = geoms[i].representative_point()
+        rows.append(
+            AdminArea(
+                level=spec.level,
+                ubigeo=ubigeo,
+                name=NAME_FIXES.get(name, name),
+                geom=_to_geos(geoms[i]),
+                area_km2=float(areas_km2.iat[i]),
+                label_point=_to_geos(label),
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def load_boundaries(*, source: str | None = None) -> dict[str, int]:
+    """Upsert every area by ubigeo and link parents; returns the count per level."""
+    paths = reference_data.resolve(source, [spec.filename for spec in LEVEL_FILES])
+    for spec in LEVEL_FILES:
+        AdminArea.objects.bulk_create(
+            _read_level(spec, paths[spec.filename]),
+            update_conflicts=True,
+            unique_fields=["ubigeo"],
+            update_fields=["level", "name", "geom", "area_km2", "label_point"],
+            batch_size=500,
+        )
+    # Parents in one statement: a province's parent is its first two digits, a district's four.
+    parent = AdminArea.objects.filter(
+        ubigeo=Left(OuterRef("ubigeo"), Length(OuterRef("ubigeo")) - 2)
+    ).values("pk")[:1]
+    AdminArea.objects.exclude(level=AdminArea.Level.DEPARTMENT).update(parent=Subquery(parent))
+    orphans = list(
+        AdminArea.objects.exclude(level=AdminArea.Level.DEPARTMENT)
+        .filter(parent__isnull=True)
+        .values_list("ubigeo", flat=True)[:10]
+    )
+    if orphans:
+        raise BoundaryDataError(f"areas without a parent in the data: {', '.join(orphans)}")
+    return boundary_counts()
+
+
+def boundary_counts() -> dict[str, int]:
+    return {
+        level: AdminArea.objects.filter(level=level).count() for level in AdminArea.Level.values
+    }
