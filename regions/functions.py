@@ -1,9 +1,8 @@
 """PostGIS functions that django.contrib.gis does not ship."""
-from django.contrib.gis.db.models.functions import GeoFunc
+from django.contrib.gis.db.models.functions import GeomOutputGeoFunc
 
 
-class SimplifyPreserveTopology(GeoFunc):
+class SimplifyPreserveTopology(GeomOutputGeoFunc):
     """ST_SimplifyPreserveTopology(geom, tolerance in degrees): lighter polygons for maps."""
 
     function = "ST_SimplifyPreserveTopology"
-    geom_param_pos = (0,)
