@@ -1,0 +1,26 @@
+"""Shared fixtures. The test database holds Peru's real boundaries and advisory zones.
+
+They are loaded once, committed, when the test database is created; every `db` test runs in a
+transaction rolled back at its end, so they stay. Avoid `transactional_db`/`live_server`: their
+flush would empty these tables for later tests. Browser tests start their own server instead
+(tests/browser/conftest.py).
+"""
+import pytest
+from django.contrib.gis.geos import Point
+
+from regions.services.advisories import load_advisory_zones
+from regions.services.boundaries import load_boundaries
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_boundaries()
+        load_advisory_zones()
+
+
+# Capitals from the INEI populated places (longitude, latitude).
+PICHARI = Point(-73.8290288969999, -12.5195740239999, srid=4326)  # 080910, Cusco
+SAN_MIGUEL_DEL_ENE = Point(-74.027089694, -12.186018616, srid=4326)  # 120609, Junín
+LIMA = Point(-77.0282, -12.0432, srid=4326)  # Plaza Mayor, 150101
+PACIFIC = Point(-80.0, -12.0, srid=4326)  # 300 km off the coast

@@ -1,0 +1,88 @@
+"""The admin moves an incident's point and the district follows."""
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from incidents.models import Incident
+from tests.conftest import PACIFIC, PICHARI, SAN_MIGUEL_DEL_ENE
+from tests.factories import make_actor, make_incident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw-for-tests-only")
+    client.force_login(user)
+    return client
+
+
+def form_data(incident, **changes):
+    data = {
+        "title": incident.title,
+        "description": incident.description,
+        "status": incident.status,
+        "occurred_on": incident.occurred_on.isoformat(),
+        "date_precision": incident.date_precision,
+        "event_type": incident.event_type,
+        "sub_event_type": incident.sub_event_type,
+        "fatalities": "",
+        "injuries": "",
+        "actors": [a.pk for a in incident.actors.all()],
+        "location": incident.location.geojson,
+        "location_name": incident.location_name,
+        "geo_precision": incident.geo_precision,
+        "area_level": incident.area_level,
+        "sources": [],
+        "alert": "",
+    }
+    data.update(changes)
+    return data
+
+
+def geojson(point):
+    return json.dumps({"type": "Point", "coordinates": [point.x, point.y]})
+
+
+def test_moving_the_point_in_the_admin_reassigns_the_district(admin_client):
+    incident = make_incident(location=PICHARI, actors=[make_actor()])
+    assert incident.district.ubigeo == "080910"
+    url = reverse("admin:incidents_incident_change", args=[incident.pk])
+    response = admin_client.post(url, form_data(incident, location=geojson(SAN_MIGUEL_DEL_ENE)))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    incident.refresh_from_db()
+    assert (incident.department.ubigeo, incident.province.ubigeo, incident.district.ubigeo) == (
+        "12", "1206", "120609",
+    )
+
+
+def test_admin_refuses_a_point_outside_peru(admin_client):
+    incident = make_incident(location=PICHARI)
+    url = reverse("admin:incidents_incident_change", args=[incident.pk])
+    response = admin_client.post(url, form_data(incident, location=geojson(PACIFIC)))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["location"] == [
+        "The point (longitude -80.00000, latitude -12.00000) is outside Peru's boundaries."
+    ]
+    incident.refresh_from_db()
+    assert incident.district.ubigeo == "080910"
+
+
+def test_change_form_uses_the_local_leaflet_widget(admin_client):
+    incident = make_incident()
+    html = admin_client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).content.decode()
+    assert "/static/leaflet/leaflet.js" in html
+    assert "unpkg.com" not in html and "cdn" not in html.lower()
+
+
+def test_list_filters_by_department_and_searches(admin_client):
+    make_incident(title="Clash in Pichari", location=PICHARI)
+    make_incident(title="Clash in Vizcatan", location=SAN_MIGUEL_DEL_ENE)
+    url = reverse("admin:incidents_incident_changelist")
+    by_department = admin_client.get(url, {"department": "12"})
+    assert [i.title for i in by_department.context["cl"].result_list] == ["Clash in Vizcatan"]
+    by_search = admin_client.get(url, {"q": "pichari"})
+    assert [i.title for i in by_search.context["cl"].result_list] == ["Clash in Pichari"]
+    assert Incident.objects.count() == 2
