@@ -1,0 +1,106 @@
+"""A live server on the test database and Debian's Chromium driven by Playwright.
+
+The server runs in a thread (Django's LiveServerThread, serving static files through the
+finders). Data for these tests is committed, and deleted again at teardown; pytest-django
+runs these non-`db` tests after all `db` tests, so nothing leaks into them.
+"""
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.test.testcases import LiveServerThread
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+from incidents.models import Actor, Alert, Incident, Source
+from tests.conftest import PICHARI
+from tests.factories import make_incident
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup):
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
+
+
+XSS_TITLE = '<img src=x onerror="window.__xss=1"> ${window.__xss=2} `x` \\'
+
+
+@pytest.fixture(scope="session")
+def site_data(django_db_setup, django_db_blocker):
+    """Committed data: the demo incidents, one hostile title, one draft (never shown).
+
+    Returns the sorted titles of the published incidents. Written before the browser starts:
+    Django refuses database calls while Playwright's event loop runs in this thread.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_demo_incidents")
+        make_incident(title=XSS_TITLE, location=PICHARI, occurred_on=date(2018, 6, 1))
+        make_incident(title="Unpublished draft", status=Incident.Status.DRAFT)
+        titles = sorted(Incident.objects.filter(status="published").values_list("title", flat=True))
+    yield titles
+    with django_db_blocker.unblock():
+        Incident.objects.all().delete()
+        for model in (Actor, Source, Alert):
+            model.objects.all().delete()
+
+
+@pytest.fixture(scope="session")
+def browser(live_url, site_data):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """Records console errors, page errors and every host the page asked for."""
+
+    def __init__(self, page, tile_host: str):
+        self.console_errors: list[str] = []
+        self.requested_hosts: set[str] = set()
+        self.tile_host = tile_host
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
+        page.on("request", lambda request: self.requested_hosts.add(urlsplit(request.url).netloc))
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        # Basemap tiles cannot load offline (the tests block them); the map must work anyway.
+        if self.tile_host and urlsplit(message.location.get("url", "")).netloc == self.tile_host:
+            return
+        self.console_errors.append(f"{message.text} at {message.location}")
+
+
+@pytest.fixture
+def page(browser, settings, django_db_blocker):
+    tile_host = urlsplit(settings.MAP_TILES_URL).netloc
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    if tile_host:
+        page.route(f"**://{tile_host}/**", lambda route: route.abort())
+    page.watch = PageWatch(page, tile_host)
+    # pytest-django blocks database access in every thread; the server thread needs it.
+    with django_db_blocker.unblock():
+        yield page
+    context.close()
