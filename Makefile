@@ -24,7 +24,7 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test check-data
+.PHONY: help setup system-packages db migrate data run test
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
@@ -60,13 +60,10 @@ setup: system-packages .secret_key $(VENV)/.installed node_modules/.installed db
 db: system-packages
 	@bash config/setup/localdb.sh
 
-check-data:
-	@$(MANAGE) check_reference_data
-
 migrate: setup
 	@$(MANAGE) migrate --noinput -v 0
 
-data: migrate check-data
+data: migrate
 	@$(MANAGE) load_boundaries --if-empty
 	@$(MANAGE) load_advisory_zones
 	@$(MANAGE) load_demo_incidents

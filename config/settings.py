@@ -85,9 +85,12 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # Without DATABASE_URL: database "vraem" on the local server reached through libpq's
 # defaults (PGHOST/PGPORT/PGUSER), which is what `make` prepares.
+# DATABASE_CONN_MAX_AGE (seconds) keeps connections open between requests; 0 closes them.
 DATABASES = {
     "default": dj_database_url.config(
-        env="DATABASE_URL", default="postgis:///vraem", conn_max_age=60
+        env="DATABASE_URL",
+        default="postgis:///vraem",
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":

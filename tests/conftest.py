@@ -3,7 +3,7 @@
 They are loaded once, committed, when the test database is created; every `db` test runs in a
 transaction rolled back at its end, so they stay. Avoid `transactional_db`/`live_server`: their
 flush would empty these tables for later tests. Browser tests start their own server instead
-(tests/browser/conftest.py).
+and run last (tests/browser/conftest.py).
 """
 import pytest
 from django.contrib.gis.geos import Point
@@ -12,8 +12,22 @@ from regions.services.advisories import load_advisory_zones
 from regions.services.boundaries import load_boundaries
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last (a stable sort keeps pytest-django's order otherwise)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    # pytest-django creates the test database only when a collected test asks for one.
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        raise RuntimeError(
+            f"refusing to load test data into {connection.settings_dict['NAME']!r}: "
+            "mark the test with django_db"
+        )
     with django_db_blocker.unblock():
         load_boundaries()
         load_advisory_zones()

@@ -1,8 +1,9 @@
 """A live server on the test database and Debian's Chromium driven by Playwright.
 
 The server runs in a thread (Django's LiveServerThread, serving static files through the
-finders). Data for these tests is committed, and deleted again at teardown; pytest-django
-runs these non-`db` tests after all `db` tests, so nothing leaks into them.
+finders) with its own database connection, so the data it shows is committed: `site_data`
+writes it once and deletes it at the end. Browser tests carry the `browser` marker, which
+tests/conftest.py uses to run them after every other test, so that data never leaks.
 """
 from datetime import date
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from incidents.models import Actor, Alert, Incident, Source
@@ -47,8 +49,7 @@ XSS_TITLE = '<img src=x onerror="window.__xss=1"> ${window.__xss=2} `x` \\'
 def site_data(django_db_setup, django_db_blocker):
     """Committed data: the demo incidents, one hostile title, one draft (never shown).
 
-    Returns the sorted titles of the published incidents. Written before the browser starts:
-    Django refuses database calls while Playwright's event loop runs in this thread.
+    Returns the sorted titles of the published incidents.
     """
     with django_db_blocker.unblock():
         call_command("load_demo_incidents")
@@ -64,12 +65,17 @@ def site_data(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def browser(live_url, site_data):
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop in this thread, and Django then refuses the
+    # (synchronous, never concurrent) database calls of pytest-django's per-test transaction.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
+        # Connections opened while the loop ran live in their own context: close them here.
+        connections.close_all()
 
 
 class PageWatch:
@@ -93,14 +99,12 @@ class PageWatch:
 
 
 @pytest.fixture
-def page(browser, settings, django_db_blocker):
+def page(browser, settings):
     tile_host = urlsplit(settings.MAP_TILES_URL).netloc
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     if tile_host:
         page.route(f"**://{tile_host}/**", lambda route: route.abort())
     page.watch = PageWatch(page, tile_host)
-    # pytest-django blocks database access in every thread; the server thread needs it.
-    with django_db_blocker.unblock():
-        yield page
+    yield page
     context.close()

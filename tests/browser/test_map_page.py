@@ -1,7 +1,11 @@
 """The public map in a real browser: markers, popups, escaping, local assets only."""
 from urllib.parse import urlsplit
 
+import pytest
+
 from .conftest import XSS_TITLE
+
+pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
 
 def open_map(page, live_url):
