@@ -8,6 +8,7 @@
 #   Unix socket in that directory. The caller exports PGHOST so libpq (and Django) find it.
 # Skipped when DATABASE_URL is set: the operator manages that database.
 set -euo pipefail
+export PGOPTIONS="--client-min-messages=warning"
 
 DB_NAME=${DB_NAME:-vraem}
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -31,7 +32,8 @@ if [ "$(id -u)" = 0 ]; then
   if ! pg_ctlcluster "$version" main status >/dev/null 2>&1; then
     pg_ctlcluster "$version" main start
   fi
-  admin_psql() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+  # From /, which the postgres user can always enter (a private checkout may not be).
+  admin_psql() { (cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 "$@"); }
   role=$(id -un)
   if [ "$(admin_psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" != 1 ]; then
     admin_psql -c "CREATE ROLE \"$role\" LOGIN SUPERUSER"
