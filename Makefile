@@ -24,11 +24,12 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test
+.PHONY: help setup system-packages db migrate data run test createsuperuser
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
 	@echo "make test  set up everything and run the test suite"
+	@echo "make createsuperuser  create an admin login"
 
 system-packages:
 	@missing=""; \
@@ -72,9 +73,12 @@ run: data
 	@echo
 	@echo "  Map:    http://127.0.0.1:$(PORT)/"
 	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/"
-	@echo "  Admin login: create one with  $(MANAGE) createsuperuser"
+	@echo "  Admin login: create one with  make createsuperuser"
 	@echo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: data
 	$(PY) -m pytest
+
+createsuperuser: migrate
+	$(MANAGE) createsuperuser

@@ -22,7 +22,7 @@ def _feature_collection(rows, properties) -> dict:
     }
 
 
-def departments_geojson(*, tolerance: float = 0.005) -> dict:
+def departments_geojson(*, tolerance: float = 0.01) -> dict:
     """All departments as a FeatureCollection, simplified in PostGIS for drawing."""
     rows = AdminArea.objects.filter(level=AdminArea.Level.DEPARTMENT).annotate(
         geojson=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=5)
