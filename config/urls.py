@@ -1,12 +1,33 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
 from django.templatetags.static import static
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
 
 from incidents import views as incident_views
+from incidents.api.views import IncidentViewSet, StatsView
+from regions.api.views import AdvisoryListView, RegionDetailView, RegionListView
+
+router = SimpleRouter()
+router.register("incidents", IncidentViewSet, basename="incident")
+
+api_v1 = [
+    *router.urls,
+    path("regions/", RegionListView.as_view(), name="region-list"),
+    path("regions/<str:ubigeo>/", RegionDetailView.as_view(), name="region-detail"),
+    path("advisories/", AdvisoryListView.as_view(), name="advisory-list"),
+    path("stats/", StatsView.as_view(), name="stats"),
+    path("token/", obtain_auth_token, name="token"),
+]
 
 urlpatterns = [
     path("", incident_views.incident_map, name="map"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]

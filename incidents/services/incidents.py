@@ -52,3 +52,34 @@ def incident_create(
     incident.sources.set(sources)
     incident.refresh_from_db(fields=AREA_FIELDS)
     return incident
+
+
+EDITABLE_FIELDS = {
+    "title", "description", "occurred_on", "date_precision", "event_type", "sub_event_type",
+    "location", "location_name", "geo_precision", "area_level", "fatalities", "injuries",
+    "alert", "status",
+}
+
+
+@transaction.atomic
+def incident_update(
+    incident: Incident,
+    *,
+    actors: list[Actor] | None = None,
+    sources: list[Source] | None = None,
+    **fields,
+) -> Incident:
+    """Change the given fields, validate, save; the database reassigns areas if the point moved."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"incident_update() got unexpected field(s): {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    incident.full_clean()
+    incident.save()
+    if actors is not None:
+        incident.actors.set(actors)
+    if sources is not None:
+        incident.sources.set(sources)
+    incident.refresh_from_db(fields=AREA_FIELDS)
+    return incident

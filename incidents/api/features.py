@@ -1,0 +1,44 @@
+"""How an incident looks as a GeoJSON Feature, written as one database expression."""
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, OuterRef
+
+from regions import geojson
+
+from ..models import Incident
+
+
+def _actor_names():
+    through = Incident.actors.through
+    return ArraySubquery(
+        through.objects.filter(incident_id=OuterRef("pk")).order_by("pk").values("actor__name")
+    )
+
+
+def incident_feature():
+    return geojson.feature(
+        id=F("id"),
+        geometry=geojson.geometry("location"),
+        properties={
+            "id": F("id"),
+            "title": F("title"),
+            "description": F("description"),
+            "occurred_on": F("occurred_on"),
+            "date_precision": F("date_precision"),
+            "event_type": F("event_type"),
+            "sub_event_type": F("sub_event_type"),
+            "fatalities": F("fatalities"),
+            "injuries": F("injuries"),
+            "actors": _actor_names(),
+            "location_name": F("location_name"),
+            "geo_precision": F("geo_precision"),
+            "area_level": F("area_level"),
+            "department": F("department__ubigeo"),
+            "department_name": F("department__name"),
+            "province": F("province__ubigeo"),
+            "province_name": F("province__name"),
+            "district": F("district__ubigeo"),
+            "district_name": F("district__name"),
+            "status": F("status"),
+            "updated_at": F("updated_at"),
+        },
+    )

@@ -1,0 +1,124 @@
+"""Query parameters of the incident endpoints, validated: a bad one is a 400 naming it."""
+from django.conf import settings
+from django.contrib.gis.geos import Point, Polygon
+from rest_framework import serializers
+
+from regions.models import AdminArea
+
+from ..taxonomy import EVENT_TYPES
+
+ORDERINGS = ["occurred_on", "-occurred_on", "fatalities", "-fatalities", "id", "-id"]
+ALL_SUB_EVENT_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
+
+
+def _floats(value: str, count: int, form: str) -> list[float]:
+    parts = value.split(",")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) != count or any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
+        raise serializers.ValidationError(f"Expected {form}, got {value!r}.")
+    return numbers
+
+
+def _check_lon_lat(lon: float, lat: float, form: str) -> None:
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise serializers.ValidationError(
+            f"Expected {form} with longitude in [-180, 180] and latitude in [-90, 90]."
+        )
+
+
+class BBoxField(serializers.CharField):
+    """`minlon,minlat,maxlon,maxlat` (WGS 84) → Polygon."""
+
+    FORM = "bbox=minlon,minlat,maxlon,maxlat"
+
+    def to_internal_value(self, data):
+        minlon, minlat, maxlon, maxlat = _floats(super().to_internal_value(data), 4, self.FORM)
+        _check_lon_lat(minlon, minlat, self.FORM)
+        _check_lon_lat(maxlon, maxlat, self.FORM)
+        if minlon >= maxlon or minlat >= maxlat:
+            raise serializers.ValidationError(
+                f"Expected {self.FORM} with minlon < maxlon and minlat < maxlat."
+            )
+        return Polygon.from_bbox((minlon, minlat, maxlon, maxlat))
+
+
+class LonLatField(serializers.CharField):
+    """`lon,lat` (WGS 84) → Point."""
+
+    FORM = "lon,lat"
+
+    def to_internal_value(self, data):
+        lon, lat = _floats(super().to_internal_value(data), 2, self.FORM)
+        _check_lon_lat(lon, lat, self.FORM)
+        return Point(lon, lat, srid=4326)
+
+
+class IncidentFilterParams(serializers.Serializer):
+    bbox = BBoxField(required=False, help_text="minlon,minlat,maxlon,maxlat (WGS 84): incidents inside.")
+    date_from = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
+    date_to = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
+    event_type = serializers.ChoiceField(choices=list(EVENT_TYPES), required=False)
+    sub_event_type = serializers.ChoiceField(choices=ALL_SUB_EVENT_TYPES, required=False)
+    actor = serializers.CharField(
+        required=False, max_length=200, help_text="Actor name or alias (case-insensitive)."
+    )
+    region = serializers.RegexField(
+        r"^(\d{2}|\d{4}|\d{6})$", required=False,
+        help_text="INEI ubigeo of a department (2 digits), province (4) or district (6).",
+        error_messages={"invalid": "Expected an ubigeo of 2, 4 or 6 digits."},
+    )
+    near = LonLatField(required=False, help_text="lon,lat: centre of a radius search (needs radius_km).")
+    radius_km = serializers.FloatField(
+        required=False, min_value=0, max_value=2000, help_text="Geodesic radius in km around `near`."
+    )
+    q = serializers.CharField(required=False, max_length=200, help_text="Text in title, description or location.")
+    min_fatalities = serializers.IntegerField(required=False, min_value=0)
+
+    def validate_region(self, ubigeo):
+        area = AdminArea.objects.filter(ubigeo=ubigeo).only("id", "level").first()
+        if area is None:
+            raise serializers.ValidationError(f"Unknown ubigeo {ubigeo!r}.")
+        return area
+
+    def validate(self, attrs):
+        errors = {}
+        if "date_from" in attrs and "date_to" in attrs and attrs["date_from"] > attrs["date_to"]:
+            errors["date_to"] = "date_to must not be before date_from."
+        if ("near" in attrs) != ("radius_km" in attrs):
+            missing = "radius_km" if "near" in attrs else "near"
+            errors[missing] = "near=lon,lat and radius_km=<km> go together."
+        if "event_type" in attrs and "sub_event_type" in attrs and (
+            attrs["sub_event_type"] not in EVENT_TYPES[attrs["event_type"]]
+        ):
+            errors["sub_event_type"] = (
+                f"{attrs['sub_event_type']!r} is not a sub-event type of {attrs['event_type']!r}."
+            )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class IncidentListParams(IncidentFilterParams):
+    format = serializers.ChoiceField(
+        choices=["json", "geojson", "csv"], required=False, default="json",
+        help_text="json: one page as GeoJSON; geojson or csv: every match, streamed as a download.",
+    )
+    hxl = serializers.BooleanField(
+        required=False, default=False, help_text="With format=csv: add an HXL hashtag row."
+    )
+    ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="-occurred_on")
+    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=settings.API_MAX_PAGE_SIZE, default=500,
+        help_text=f"Features per page, at most {settings.API_MAX_PAGE_SIZE}.",
+    )
+
+
+def validated(params_class, query_params) -> dict:
+    """Validate query parameters; unknown ones are ignored (e.g. `format`)."""
+    params = params_class(data=query_params.dict())
+    params.is_valid(raise_exception=True)
+    return params.validated_data

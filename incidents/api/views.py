@@ -1,0 +1,135 @@
+from urllib.parse import urlencode
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from regions import geojson
+from regions.models import AdminArea
+
+from ..models import Incident
+from ..selectors import filter_incidents
+from . import exports
+from .features import incident_feature
+from .params import IncidentFilterParams, IncidentListParams, validated
+from .serializers import IncidentSerializer
+
+GEOJSON = "application/geo+json"
+
+
+def visible_incidents(user):
+    """Everyone sees published incidents; users allowed to view incidents see every status."""
+    queryset = Incident.objects.all()
+    if not user.has_perm("incidents.view_incident"):
+        queryset = queryset.filter(status=Incident.Status.PUBLISHED)
+    return queryset
+
+
+def _page_link(request, page: int) -> str:
+    query = request.query_params.copy()
+    query["page"] = page
+    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+
+
+class IncidentViewSet(viewsets.ModelViewSet):
+    """Incidents as GeoJSON. Reads are public (published only); writes need model permissions."""
+
+    queryset = Incident.objects.all()  # for DjangoModelPermissions; reads use visible_incidents
+    serializer_class = IncidentSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return visible_incidents(self.request.user)
+
+    def _feature_response(self, pk, status_code=status.HTTP_200_OK):
+        text = geojson.feature_json(self.get_queryset().filter(pk=pk), incident_feature())
+        if text is None:
+            raise Http404
+        return HttpResponse(text, content_type=GEOJSON, status=status_code)
+
+    @extend_schema(
+        parameters=[IncidentListParams],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection "
+                                        "with count, next and previous; or a CSV/GeoJSON download.")},
+    )
+    def list(self, request, *args, **kwargs):
+        params = validated(IncidentListParams, request.query_params)
+        ordering = [params["ordering"]] + ([] if params["ordering"].lstrip("-") == "id" else ["-id"])
+        queryset = filter_incidents(self.get_queryset(), params).order_by(*ordering)
+        if params["format"] == "csv":
+            return exports.csv_response(queryset, hxl=params["hxl"])
+        if params["format"] == "geojson":
+            return exports.geojson_response(queryset)
+        page, size = params["page"], params["page_size"]
+        count = queryset.count()
+        features = geojson.features_json(queryset[(page - 1) * size : page * size], incident_feature())
+        body = geojson.feature_collection(
+            features,
+            count=count,
+            page=page,
+            page_size=size,
+            next=_page_link(request, page + 1) if page * size < count else None,
+            previous=_page_link(request, page - 1) if page > 1 else None,
+        )
+        return HttpResponse(body, content_type=GEOJSON)
+
+    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON Feature")})
+    def retrieve(self, request, *args, **kwargs):
+        return self._feature_response(kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        incident = serializer.save()
+        return self._feature_response(incident.pk, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        serializer = self.get_serializer(
+            self.get_object(), data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        incident = serializer.save()
+        return self._feature_response(incident.pk)
+
+
+class StatsParams(IncidentFilterParams):
+    level = serializers.ChoiceField(
+        choices=AdminArea.Level.values, required=False, default=AdminArea.Level.DEPARTMENT,
+        help_text="Administrative level of the by_region breakdown.",
+    )
+
+
+class StatsView(APIView):
+    """Counts and casualties by month, event type and region, for the incident filters."""
+
+    queryset = Incident.objects.none()  # read-only: anonymous allowed
+
+    @extend_schema(parameters=[StatsParams], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        params = validated(StatsParams, request.query_params)
+        incidents = filter_incidents(visible_incidents(request.user), params)
+        totals = {"incidents": Count("id"), "fatalities": Sum("fatalities"), "injuries": Sum("injuries")}
+        level = params["level"]
+        by_month = (
+            incidents.annotate(month=TruncMonth("occurred_on")).values("month").annotate(**totals).order_by("month")
+        )
+        return Response(
+            {
+                "total": incidents.aggregate(**totals),
+                "by_month": [{**row, "month": row["month"].strftime("%Y-%m")} for row in by_month],
+                "by_event_type": list(
+                    incidents.values("event_type").annotate(**totals).order_by("-incidents", "event_type")
+                ),
+                "by_region": [
+                    {"ubigeo": row[f"{level}__ubigeo"], "name": row[f"{level}__name"], **{
+                        k: row[k] for k in totals}}
+                    for row in incidents.exclude(**{f"{level}__isnull": True})
+                    .values(f"{level}__ubigeo", f"{level}__name").annotate(**totals)
+                    .order_by(f"{level}__ubigeo")
+                ],
+            }
+        )

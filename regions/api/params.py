@@ -1,0 +1,67 @@
+"""Query parameters of the region and advisory endpoints."""
+from datetime import date
+
+from rest_framework import serializers
+
+from incidents.api.params import LonLatField
+
+from ..models import AdminArea
+
+
+def tolerance_for_zoom(zoom: int) -> float:
+    """Half a screen pixel at this web-map zoom, in degrees: finer detail is invisible."""
+    return 360.0 / (256 * 2**zoom) / 2
+
+
+class SimplifyParams(serializers.Serializer):
+    simplify = serializers.FloatField(
+        required=False, min_value=0, max_value=1,
+        help_text="Simplification tolerance in degrees (topology preserved), e.g. 0.01.",
+    )
+    zoom = serializers.IntegerField(
+        required=False, min_value=0, max_value=22,
+        help_text="Web-map zoom the geometry is drawn at; sets the tolerance to half a pixel.",
+    )
+
+    def validate(self, attrs):
+        if "simplify" in attrs and "zoom" in attrs:
+            raise serializers.ValidationError({"zoom": "Give simplify or zoom, not both."})
+        if "zoom" in attrs:
+            attrs["tolerance"] = tolerance_for_zoom(attrs["zoom"])
+        else:
+            attrs["tolerance"] = attrs.get("simplify", 0)
+        return attrs
+
+
+class RegionListParams(SimplifyParams):
+    level = serializers.ChoiceField(choices=AdminArea.Level.values, required=False)
+    parent = serializers.RegexField(
+        r"^(\d{2}|\d{4})$", required=False, help_text="Ubigeo of the parent department or province.",
+        error_messages={"invalid": "Expected the ubigeo of a department (2 digits) or province (4)."},
+    )
+
+    def validate_parent(self, ubigeo):
+        if not AdminArea.objects.filter(ubigeo=ubigeo).exists():
+            raise serializers.ValidationError(f"Unknown ubigeo {ubigeo!r}.")
+        return ubigeo
+
+
+class RegionDetailParams(SimplifyParams):
+    date_from = serializers.DateField(required=False, help_text="YYYY-MM-DD: counts from this day.")
+    date_to = serializers.DateField(required=False, help_text="YYYY-MM-DD: counts up to this day.")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "date_from" in attrs and "date_to" in attrs and attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": "date_to must not be before date_from."})
+        return attrs
+
+
+class AdvisoryParams(SimplifyParams):
+    at = LonLatField(required=False, help_text="lon,lat: only zones containing this point.")
+    on = serializers.DateField(required=False, help_text="YYYY-MM-DD: zones in force that day (default today).")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        attrs.setdefault("on", date.today())
+        return attrs

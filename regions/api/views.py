@@ -1,0 +1,119 @@
+import json
+
+from django.db.models import Count, F, Q, Sum
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
+from rest_framework.views import APIView
+
+from incidents.api.params import validated
+from incidents.api.views import visible_incidents
+from incidents.selectors import AREA_FIELD
+
+from .. import geojson
+from ..functions import SimplifyPreserveTopology
+from ..models import AdminArea, AdvisoryZone
+from ..selectors import advisory_zones_in_force
+from .params import AdvisoryParams, RegionDetailParams, RegionListParams
+
+GEOJSON = "application/geo+json"
+FEATURE_COLLECTION = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection")
+
+
+def _geometry(tolerance: float):
+    geom = SimplifyPreserveTopology("geom", tolerance) if tolerance else F("geom")
+    return geojson.geometry(geom)
+
+
+def _area_feature(tolerance: float, **extra):
+    return geojson.feature(
+        id=F("ubigeo"),
+        geometry=_geometry(tolerance),
+        properties={
+            "ubigeo": F("ubigeo"),
+            "name": F("name"),
+            "level": F("level"),
+            "parent": F("parent__ubigeo"),
+            "area_km2": F("area_km2"),
+            **extra,
+        },
+    )
+
+
+class RegionListView(APIView):
+    """Departments, provinces or districts, optionally of one parent, with simplified outlines."""
+
+    queryset = AdminArea.objects.none()
+
+    @extend_schema(parameters=[RegionListParams], responses={200: FEATURE_COLLECTION})
+    def get(self, request):
+        params = validated(RegionListParams, request.query_params)
+        areas = AdminArea.objects.order_by("ubigeo")
+        if "level" in params:
+            areas = areas.filter(level=params["level"])
+        if "parent" in params:
+            areas = areas.filter(parent__ubigeo=params["parent"])
+        features = geojson.features_json(areas, _area_feature(params["tolerance"]))
+        return HttpResponse(geojson.feature_collection(features), content_type=GEOJSON)
+
+
+class RegionDetailView(APIView):
+    """One area with its incident counts (published incidents) for a period."""
+
+    queryset = AdminArea.objects.none()
+
+    @extend_schema(parameters=[RegionDetailParams],
+                   responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON Feature")})
+    def get(self, request, ubigeo):
+        params = validated(RegionDetailParams, request.query_params)
+        area = AdminArea.objects.filter(ubigeo=ubigeo).first()
+        if area is None:
+            raise Http404(f"No area with ubigeo {ubigeo!r}.")
+        period = Q()
+        if "date_from" in params:
+            period &= Q(occurred_on__gte=params["date_from"])
+        if "date_to" in params:
+            period &= Q(occurred_on__lte=params["date_to"])
+        counted = visible_incidents(request.user).filter(period, **{AREA_FIELD[area.level]: area})
+        totals = counted.aggregate(incidents=Count("id"), fatalities=Sum("fatalities"), injuries=Sum("injuries"))
+        by_type = dict(counted.values_list("event_type").annotate(n=Count("id")).order_by("event_type"))
+        text = geojson.feature_json(
+            AdminArea.objects.filter(pk=area.pk), _area_feature(params["tolerance"])
+        )
+        # Counts are a few numbers: added in Python to the database-built feature.
+        feature = json.loads(text)
+        feature["properties"].update(
+            {
+                "period": {"from": params.get("date_from"), "to": params.get("date_to")},
+                "incident_count": totals["incidents"],
+                "fatalities": totals["fatalities"],
+                "injuries": totals["injuries"],
+                "by_event_type": by_type,
+            }
+        )
+        return HttpResponse(json.dumps(feature, default=str), content_type=GEOJSON)
+
+
+class AdvisoryListView(APIView):
+    """Travel-advisory zones in force on a day; with `at`, the ones that apply at a point."""
+
+    queryset = AdvisoryZone.objects.none()
+
+    @extend_schema(parameters=[AdvisoryParams], responses={200: FEATURE_COLLECTION})
+    def get(self, request):
+        params = validated(AdvisoryParams, request.query_params)
+        zones = advisory_zones_in_force(on=params["on"]).order_by("-level", "name")
+        if "at" in params:
+            zones = zones.filter(geom__intersects=params["at"])
+        feature = geojson.feature(
+            id=F("slug"),
+            geometry=_geometry(params["tolerance"]),
+            properties={
+                "slug": F("slug"), "name": F("name"), "level": F("level"), "issuer": F("issuer"),
+                "summary": F("summary"), "source_url": F("source_url"),
+                "valid_from": F("valid_from"), "valid_until": F("valid_until"),
+            },
+        )
+        features = geojson.features_json(zones, feature)
+        return HttpResponse(
+            geojson.feature_collection(features, on=params["on"].isoformat()), content_type=GEOJSON
+        )

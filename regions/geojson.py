@@ -1,0 +1,57 @@
+"""GeoJSON (RFC 7946) built by PostgreSQL: the database writes the JSON text, Python only
+frames it, so a large page never becomes Python objects one feature at a time."""
+import json
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db import connection
+from django.db.models import JSONField, Value
+from django.db.models.functions import Cast, JSONObject
+
+COORDINATE_DECIMALS = 6  # ~0.1 m
+
+
+def geometry(expression, decimals: int = COORDINATE_DECIMALS):
+    """A geometry expression as a GeoJSON geometry object (jsonb)."""
+    return Cast(AsGeoJSON(expression, precision=decimals), JSONField())
+
+
+def feature(*, id, geometry, properties: dict):
+    return JSONObject(type=Value("Feature"), id=id, geometry=geometry, properties=JSONObject(**properties))
+
+
+def _sql(queryset, feature_expression):
+    return queryset.annotate(_feature=feature_expression).values("_feature").query.sql_with_params()
+
+
+def features_json(queryset, feature_expression) -> str:
+    """The queryset's features as one JSON array text, in the queryset's order."""
+    sql, params = _sql(queryset, feature_expression)
+    with connection.cursor() as cursor:
+        # The aggregate reads the ordered subquery in order.
+        cursor.execute(f"SELECT coalesce(json_agg(f._feature), '[]')::text FROM ({sql}) AS f", params)
+        return cursor.fetchone()[0]
+
+
+def feature_json(queryset, feature_expression) -> str | None:
+    """The first feature of the queryset as JSON text, or None."""
+    sql, params = _sql(queryset[:1], feature_expression)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT f._feature::text FROM ({sql}) AS f", params)
+        row = cursor.fetchone()
+    return row and row[0]
+
+
+def stream_features(queryset, feature_expression, chunk_rows: int = 2000):
+    """Yield the features' JSON texts one by one from a server-side cursor."""
+    sql, params = _sql(queryset, feature_expression)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(f"SELECT f._feature::text FROM ({sql}) AS f", params)
+        while rows := cursor.fetchmany(chunk_rows):
+            for (text,) in rows:
+                yield text
+
+
+def feature_collection(features_text: str, **members) -> str:
+    """Frame a features array text as a FeatureCollection with extra top-level members."""
+    head = json.dumps({"type": "FeatureCollection", **members})
+    return f'{head[:-1]}, "features": {features_text}}}'
