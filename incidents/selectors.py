@@ -1,5 +1,5 @@
 """Read queries over incidents. Spatial predicates run in PostGIS on indexed columns."""
-from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 
 from regions.models import AdminArea
@@ -15,14 +15,19 @@ def published_incidents():
     )
 
 
+class HasItemIgnoringCase(Func):
+    """EXISTS (SELECT 1 FROM unnest(array) AS item WHERE lower(item) = lower(value))."""
+
+    template = "EXISTS (SELECT 1 FROM unnest(%(expressions)s))"
+    arg_joiner = ") AS item WHERE lower(item) = lower("
+    output_field = BooleanField()
+
+
 def actors_named(name: str):
     """Actors whose name or one of whose aliases is `name`, ignoring case."""
-    alias = RawSQL(
-        "EXISTS (SELECT 1 FROM unnest(incidents_actor.aliases) AS alias WHERE lower(alias) = lower(%s))",
-        (name,),
-        output_field=BooleanField(),
+    return Actor.objects.filter(
+        Q(name__iexact=name) | Q(HasItemIgnoringCase(F("aliases"), Value(name)))
     )
-    return Actor.objects.filter(Q(name__iexact=name) | Q(alias))
 
 
 def within_km(point, radius_km: float) -> RawSQL:

@@ -6,6 +6,7 @@ flush would empty these tables for later tests. Browser tests start their own se
 and run last (tests/browser/conftest.py).
 """
 import pytest
+from django.core.cache import cache
 from django.contrib.gis.geos import Point
 
 from regions.services.advisories import load_advisory_zones
@@ -31,6 +32,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_boundaries()
         load_advisory_zones()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """API throttling counts requests in the cache; every test starts from zero."""
+    cache.clear()
 
 
 # Capitals from the INEI populated places (longitude, latitude).

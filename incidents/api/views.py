@@ -45,8 +45,8 @@ class IncidentViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return visible_incidents(self.request.user)
 
-    def _feature_response(self, pk, status_code=status.HTTP_200_OK):
-        text = geojson.feature_json(self.get_queryset().filter(pk=pk), incident_feature())
+    def _feature_response(self, queryset, pk, status_code=status.HTTP_200_OK):
+        text = geojson.feature_json(queryset.filter(pk=pk), incident_feature())
         if text is None:
             raise Http404
         return HttpResponse(text, content_type=GEOJSON, status=status_code)
@@ -79,13 +79,14 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON Feature")})
     def retrieve(self, request, *args, **kwargs):
-        return self._feature_response(kwargs["pk"])
+        return self._feature_response(self.get_queryset(), kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         incident = serializer.save()
-        return self._feature_response(incident.pk, status.HTTP_201_CREATED)
+        # The writer sees what was written, whatever its status.
+        return self._feature_response(Incident.objects.all(), incident.pk, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         serializer = self.get_serializer(
@@ -93,7 +94,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         incident = serializer.save()
-        return self._feature_response(incident.pk)
+        return self._feature_response(Incident.objects.all(), incident.pk)
 
 
 class StatsParams(IncidentFilterParams):

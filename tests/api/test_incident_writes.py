@@ -1,0 +1,89 @@
+"""Writes need authentication and model permissions; validation errors are field messages."""
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from incidents.models import Incident
+from tests.conftest import PACIFIC, SAN_MIGUEL_DEL_ENE
+
+from .conftest import user_with
+
+URL = "/api/v1/incidents/"
+pytestmark = pytest.mark.django_db
+
+
+def feature(**properties):
+    props = {
+        "title": "Clash reported near San Miguel del Ene",
+        "occurred_on": "2018-06-24",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "fatalities": 1,
+        "injuries": None,
+        "actors": [],
+        "status": "draft",
+    }
+    geometry = properties.pop("geometry", {"type": "Point", "coordinates": [SAN_MIGUEL_DEL_ENE.x, SAN_MIGUEL_DEL_ENE.y]})
+    props.update(properties)
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def test_anonymous_cannot_write(api, incidents):
+    response = api.post(URL, feature(), format="json")
+    assert response.status_code in (401, 403)
+    assert api.delete(f"{URL}{incidents['lima']}/").status_code in (401, 403)
+    assert api.patch(f"{URL}{incidents['lima']}/", {"properties": {"title": "x"}}, format="json").status_code in (401, 403)
+    assert Incident.objects.count() == 6
+
+
+def test_authenticated_without_permission_is_refused(incidents):
+    client = APIClient()
+    client.force_authenticate(user_with())
+    assert client.post(URL, feature(), format="json").status_code == 403
+    assert client.delete(f"{URL}{incidents['lima']}/").status_code == 403
+    assert Incident.objects.count() == 6
+
+
+def test_editor_creates_with_token_auth_and_areas_are_assigned(incidents):
+    token = Token.objects.create(user=user_with("add_incident"))
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.post(URL, feature(), format="json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["properties"]["district"] == "120609"
+    assert created["properties"]["status"] == "draft"
+    assert Incident.objects.get(pk=created["id"]).fatalities == 1
+
+
+def test_editor_moves_and_deletes(editor_api, incidents):
+    url = f"{URL}{incidents['lima']}/"
+    moved = editor_api.patch(
+        url, {"type": "Feature", "geometry": {"type": "Point", "coordinates": [SAN_MIGUEL_DEL_ENE.x, SAN_MIGUEL_DEL_ENE.y]},
+              "properties": {}}, format="json",
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["properties"]["district"] == "120609"
+    assert editor_api.delete(url).status_code == 204
+    assert not Incident.objects.filter(pk=incidents["lima"]).exists()
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"geometry": {"type": "Point", "coordinates": [PACIFIC.x, PACIFIC.y]}}, "location", "outside Peru"),
+        ({"occurred_on": "2999-01-01"}, "occurred_on", "in the future"),
+        ({"fatalities": -3}, "fatalities", "greater than or equal to 0"),
+        ({"injuries": -1}, "injuries", "greater than or equal to 0"),
+        ({"event_type": "War"}, "event_type", "not a valid choice"),
+        ({"event_type": "Protests", "sub_event_type": "Armed clash"}, "sub_event_type", "not a sub-event type"),
+        ({"actors": ["Nobody at all"]}, "actors", "does not exist"),
+        ({"geometry": {"type": "Point", "coordinates": ["x", 1]}}, "location", ""),
+    ],
+)
+def test_validation_errors_are_400_with_field_messages(editor_api, incidents, change, field, message):
+    response = editor_api.post(URL, feature(**change), format="json")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert field in body, body
+    assert message in " ".join(map(str, body[field]))
+    assert Incident.objects.count() == 6
