@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # Reference data (boundaries, gazetteer, bulletins): a directory or URL; never copied in.
 PERU_DATA_SOURCE ?= $(abspath ../shared/data/peru)
-APT_PACKAGES := postgresql postgresql-postgis gdal-bin chromium
+APT_PACKAGES := postgresql postgresql-postgis gdal-bin chromium python3-venv
 
 ifeq ($(shell id -u),0)
   SUDO :=
@@ -24,12 +24,13 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test createsuperuser
+.PHONY: help setup system-packages db migrate data run test createsuperuser stopdb
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
 	@echo "make test  set up everything and run the test suite"
 	@echo "make createsuperuser  create an admin login"
+	@echo "make db / make stopdb  start / stop the local PostgreSQL server"
 
 system-packages:
 	@missing=""; \
@@ -38,6 +39,11 @@ system-packages:
 	done; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
+	  if [ -n "$(SUDO)" ] && ! command -v sudo >/dev/null; then \
+	    echo "Missing Debian packages and no sudo. As root, run:"; \
+	    echo "  apt-get update && apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
@@ -53,7 +59,7 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --no-update-notifier --loglevel=error
 	@touch $@
 
 setup: system-packages .secret_key $(VENV)/.installed node_modules/.installed db
@@ -82,3 +88,11 @@ test: data
 
 createsuperuser: migrate
 	$(MANAGE) createsuperuser
+
+# Stop the local database server (it keeps running after make run/test; `make db` starts it).
+stopdb:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  v=$$(pg_lsclusters --no-header | awk '$$2 == "main" { print $$1; exit }'); pg_ctlcluster $$v main stop; \
+	else \
+	  /usr/lib/postgresql/$$(ls /usr/lib/postgresql | sort -n | tail -n 1)/bin/pg_ctl -D $(PGHOST)/data stop; \
+	fi

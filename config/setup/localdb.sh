@@ -45,9 +45,18 @@ else
     mkdir -p "$PGHOST"
     "$bin/initdb" -D "$PGHOST/data" -U "$(id -un)" --auth=trust -E UTF8 >/dev/null
   fi
+  if [ ${#PGHOST} -gt 90 ]; then
+    echo "The socket directory $PGHOST is too long for a Unix socket (limit ~100 bytes);" >&2
+    echo "set PGHOST to a shorter directory, e.g. PGHOST=/tmp/vraem-pg-$(id -un)." >&2
+    exit 1
+  fi
   if ! "$bin/pg_ctl" -D "$PGHOST/data" status >/dev/null 2>&1; then
-    "$bin/pg_ctl" -D "$PGHOST/data" -l "$PGHOST/server.log" -w \
-      -o "-k $PGHOST -c listen_addresses=''" start >/dev/null
+    if ! "$bin/pg_ctl" -D "$PGHOST/data" -l "$PGHOST/server.log" -w \
+        -o "-k $PGHOST -c listen_addresses=''" start >/dev/null; then
+      echo "PostgreSQL did not start; the end of $PGHOST/server.log says:" >&2
+      tail -n 5 "$PGHOST/server.log" >&2
+      exit 1
+    fi
   fi
   admin_psql() { psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -d postgres "$@"; }
 fi

@@ -22,9 +22,9 @@ GEOJSON = "application/geo+json"
 
 
 def visible_incidents(user):
-    """Everyone sees published incidents; users allowed to view incidents see every status."""
+    """Everyone sees published incidents; users who may view or change incidents see all."""
     queryset = Incident.objects.all()
-    if not user.has_perm("incidents.view_incident"):
+    if not (user.has_perm("incidents.view_incident") or user.has_perm("incidents.change_incident")):
         queryset = queryset.filter(status=Incident.Status.PUBLISHED)
     return queryset
 

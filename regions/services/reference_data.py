@@ -1,4 +1,5 @@
 """Where the reference data lives: a local directory or a base URL given by the operator."""
+import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -6,6 +7,21 @@ from django.conf import settings
 
 class MissingReferenceData(Exception):
     pass
+
+
+HOW_TO_POINT = (
+    "Point at another directory or URL with --source or the PERU_DATA_SOURCE environment "
+    "variable (the files are described in ../shared/data/peru/SOURCES.md)."
+)
+
+
+def _reachable(url: str) -> bool:
+    request = urllib.request.Request(url, method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status < 400
+    except (OSError, ValueError):  # URLError and HTTPError are OSErrors
+        return False
 
 
 def is_url(source: str) -> bool:
@@ -16,13 +32,17 @@ def resolve(source: str | None, filenames: list[str]) -> dict[str, str]:
     """Map each file name to a readable path or URL; raise naming every missing file."""
     source = source or settings.PERU_DATA_SOURCE
     if is_url(source):
-        return {name: f"{source.rstrip('/')}/{name}" for name in filenames}
+        urls = {name: f"{source.rstrip('/')}/{name}" for name in filenames}
+        missing = [name for name, url in urls.items() if not _reachable(url)]
+        if missing:
+            raise MissingReferenceData(
+                f"Reference data not reachable at {source}: {', '.join(missing)}. " + HOW_TO_POINT
+            )
+        return urls
     directory = Path(source)
     missing = [name for name in filenames if not (directory / name).is_file()]
     if missing:
         raise MissingReferenceData(
-            f"Reference data not found in {directory}: missing {', '.join(missing)}. "
-            "Point at another directory or URL with --source or the PERU_DATA_SOURCE "
-            "environment variable (the files are described in ../shared/data/peru/SOURCES.md)."
+            f"Reference data not found in {directory}: missing {', '.join(missing)}. " + HOW_TO_POINT
         )
     return {name: str(directory / name) for name in filenames}

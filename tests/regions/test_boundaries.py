@@ -73,3 +73,22 @@ def test_missing_source_names_the_files_and_the_option(tmp_path):
     assert "missing provinces.geojson, districts.geojson" in message
     assert "--source" in message and "PERU_DATA_SOURCE" in message
     assert AdminArea.objects.count() == 2112
+
+
+def test_a_url_source_names_the_files_it_cannot_reach(tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "departments.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(CommandError) as error:
+            call_command("load_boundaries", source=f"http://127.0.0.1:{server.server_port}/")
+    finally:
+        server.shutdown()
+    assert "not reachable" in str(error.value)
+    assert "departments.geojson" not in str(error.value).split("not reachable")[1]
+    assert "provinces.geojson, districts.geojson" in str(error.value)
