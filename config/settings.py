@@ -177,7 +177,10 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_USER_RATE", "1200/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "config.api.GeoJSONRenderer",
+    ],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     # `format` is an ordinary, validated query parameter of the list endpoints.
     "URL_FORMAT_OVERRIDE": None,

@@ -26,6 +26,7 @@ def local_assets(m: folium.Map) -> folium.Map:
     m.default_js = [
         ("leaflet", static("vendor/leaflet/leaflet.js")),
         ("jquery", static("vendor/jquery/jquery.min.js")),
+        ("incident_layer", static("js/incident-layer.js")),
     ]
     m.default_css = [
         ("leaflet_css", static("vendor/leaflet/leaflet.css")),
@@ -82,3 +83,23 @@ class DataAttribution(MacroElement):
         super().__init__()
         self._name = "DataAttribution"
         self.text = escape(text)
+
+
+class IncidentsFromApi(MacroElement):
+    """Fills a (folium) layer with the incidents the API returns, page after page."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        loadIncidents({{ this._parent.get_name() }}, {{ this.group.get_name() }},
+                      {{ this.url|tojson }}, {{ this.labels|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, group: folium.FeatureGroup, url: str, labels: dict):
+        super().__init__()
+        self._name = "IncidentsFromApi"
+        self.group = group
+        self.url = url
+        self.labels = labels

@@ -1,11 +1,12 @@
 """folium map builders. Coordinates are (longitude, latitude) everywhere except at folium's
-door: `latlng()` is the one place that converts to Leaflet's [latitude, longitude]."""
+door: `latlng()` is the one place in Python that converts to Leaflet's [latitude, longitude]
+(static/js/incident-layer.js does the same for the API's GeoJSON in the browser)."""
 import folium
 from django.conf import settings
 
 from regions.models import AdvisoryZone
 
-from .map_elements import DataAttribution, Legend, escape, local_assets
+from .map_elements import DataAttribution, IncidentsFromApi, Legend, escape, local_assets
 from .models import Incident
 
 VRAEM_CENTRE = (-74.0, -12.3)  # (lon, lat)
@@ -21,32 +22,6 @@ ADVISORY_COLOURS = {
 def latlng(lon: float, lat: float) -> list[float]:
     """(lon, lat) → Leaflet's [lat, lng]."""
     return [lat, lon]
-
-
-def _casualties(value) -> str:
-    return "unknown" if value is None else str(value)
-
-
-def incident_popup_html(incident: Incident) -> str:
-    areas = ", ".join(
-        area.name for area in (incident.district, incident.province, incident.department) if area
-    )
-    actors = ", ".join(actor.name for actor in incident.actors.all()) or "not reported"
-    rows = [
-        ("Date", incident.occurred_on.isoformat()),
-        ("Type", f"{incident.event_type} / {incident.sub_event_type}"),
-        ("Fatalities", _casualties(incident.fatalities)),
-        ("Injuries", _casualties(incident.injuries)),
-        ("Actors", actors),
-        ("Location", incident.location_name or areas),
-        ("Area", areas),
-        ("Precision", incident.get_geo_precision_display()),
-    ]
-    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
-    return (
-        f'<div class="incident-popup"><h3>{escape(incident.title)}</h3>'
-        f"<table>{body}</table></div>"
-    )
 
 
 def _add_basemap(m: folium.Map) -> None:
@@ -96,25 +71,21 @@ def _add_advisory_zones(m: folium.Map, zones: dict) -> None:
         layer.add_to(group)
 
 
-def _add_incidents(m: folium.Map, incidents) -> None:
+def _add_incidents(m: folium.Map, api_url: str) -> None:
     group = folium.FeatureGroup(name="Incidents").add_to(m)
-    for incident in incidents:
-        folium.Marker(
-            latlng(incident.location.x, incident.location.y),
-            popup=folium.Popup(folium.Html(incident_popup_html(incident), script=True), max_width=340),
-            tooltip=folium.Tooltip(escape(incident.title)),
-        ).add_to(group)
+    labels = {"precision": {value: label for value, label in Incident.GeoPrecision.choices}}
+    IncidentsFromApi(group=group, url=api_url, labels=labels).add_to(m)
 
 
-def incident_map(*, incidents, departments: dict, advisory_zones: dict) -> folium.Map:
-    """The public map: departments, advisory zones and published incidents."""
+def incident_map(*, incidents_url: str, departments: dict, advisory_zones: dict) -> folium.Map:
+    """The public map: departments, advisory zones, and the published incidents from the API."""
     m = local_assets(
         folium.Map(location=latlng(*VRAEM_CENTRE), zoom_start=7, tiles=None, control_scale=True)
     )
     _add_basemap(m)
     _add_departments(m, departments)
     _add_advisory_zones(m, advisory_zones)
-    _add_incidents(m, incidents)
+    _add_incidents(m, incidents_url)
     folium.LayerControl(collapsed=False).add_to(m)
     Legend(
         levels=[(ADVISORY_COLOURS[level], level.label) for level in AdvisoryZone.Level]

@@ -7,14 +7,6 @@ from regions.models import AdminArea
 from .models import Actor, Incident
 
 
-def published_incidents():
-    return (
-        Incident.objects.filter(status=Incident.Status.PUBLISHED)
-        .select_related("department", "province", "district")
-        .prefetch_related("actors")
-    )
-
-
 class HasItemIgnoringCase(Func):
     """EXISTS (SELECT 1 FROM unnest(array) AS item WHERE lower(item) = lower(value))."""
 

@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 
 from regions.selectors import advisory_zones_geojson, departments_geojson
 
 from . import maps
-from .selectors import published_incidents
 
 
 def incident_map(request):
     m = maps.incident_map(
-        incidents=published_incidents(),
+        incidents_url=f"{reverse('api:incident-list')}?page_size={settings.API_MAX_PAGE_SIZE}",
         departments=departments_geojson(),
         advisory_zones=advisory_zones_geojson(),
     )

@@ -114,3 +114,9 @@ def test_list_query_count_does_not_grow_with_the_page(api, incidents, django_ass
         assert api.get(URL, {"page_size": 1}).status_code == 200
     with django_assert_num_queries(2):
         assert len(api.get(URL).json()["features"]) == 5
+
+
+def test_clients_may_ask_for_the_geojson_media_type(api, incidents):
+    response = api.get(URL, HTTP_ACCEPT="application/geo+json")
+    assert response.status_code == 200
+    assert response.json()["count"] == 5

@@ -70,3 +70,11 @@ def test_layers_legend_and_attribution_without_console_errors_or_foreign_hosts(
     assert page.watch.console_errors == []
     app_host = urlsplit(live_url).netloc
     assert page.watch.requested_hosts - {app_host, page.watch.tile_host} == set()
+
+
+def test_incidents_come_from_the_api_not_from_the_page(page, live_url, site_data):
+    with page.expect_response(lambda r: "/api/v1/incidents/" in r.url) as api_call:
+        open_map(page, live_url)
+    assert api_call.value.status == 200
+    html = page.request.get(live_url + "/").text()
+    assert not any(title in html for title in site_data)
