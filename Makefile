@@ -24,7 +24,7 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test createsuperuser stopdb
+.PHONY: help setup system-packages db migrate data run test bench createsuperuser stopdb
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
@@ -85,6 +85,9 @@ run: data
 
 test: data
 	$(PY) -m pytest
+
+bench: data
+	$(MANAGE) bench_api
 
 createsuperuser: migrate
 	$(MANAGE) createsuperuser
