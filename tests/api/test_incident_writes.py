@@ -87,3 +87,17 @@ def test_validation_errors_are_400_with_field_messages(editor_api, incidents, ch
     assert field in body, body
     assert message in " ".join(map(str, body[field]))
     assert Incident.objects.count() == 6
+
+
+def test_staff_needs_permissions_too_and_a_superuser_has_them(incidents):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_user("staff", password="x-for-tests", is_staff=True)
+    client = APIClient()
+    client.force_authenticate(staff)
+    assert client.post(URL, feature(), format="json").status_code == 403
+    assert client.get(f"{URL}{incidents['draft']}/").status_code == 404
+    root = get_user_model().objects.create_superuser("root", password="x-for-tests")
+    client.force_authenticate(root)
+    assert client.post(URL, feature(), format="json").status_code == 201
+    assert client.get(f"{URL}{incidents['draft']}/").status_code == 200
