@@ -125,6 +125,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/jquery", NODE_MODULES / "jquery" / "dist"),
+    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+    ("vendor/leaflet.heat", NODE_MODULES / "leaflet.heat" / "dist"),
 ]
 
 # Reference data read at set-up (never copied into the repository).

@@ -23,7 +23,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", incident_views.incident_map, name="map"),
+    path("", incident_views.explorer, name="map"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

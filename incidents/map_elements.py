@@ -17,7 +17,7 @@ def escape(text) -> str:
     return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
-def local_assets(m: folium.Map) -> folium.Map:
+def local_assets(m: folium.Map, *, explorer: bool = False) -> folium.Map:
     """Point the map's scripts and stylesheets at this app's static files instead of CDNs.
 
     Set on the instance: folium's class attributes (shared by every map) stay untouched.
@@ -26,17 +26,26 @@ def local_assets(m: folium.Map) -> folium.Map:
     m.default_js = [
         ("leaflet", static("vendor/leaflet/leaflet.js")),
         ("jquery", static("vendor/jquery/jquery.min.js")),
-        ("incident_layer", static("js/incident-layer.js")),
     ]
     m.default_css = [
         ("leaflet_css", static("vendor/leaflet/leaflet.css")),
         ("map_css", static("css/map.css")),
     ]
+    if explorer:
+        m.default_js += [
+            ("markercluster", static("vendor/leaflet.markercluster/leaflet.markercluster.js")),
+            ("heat", static("vendor/leaflet.heat/leaflet-heat.js")),
+            ("explorer", static("js/explorer.js")),
+        ]
+        m.default_css += [
+            ("markercluster_css", static("vendor/leaflet.markercluster/MarkerCluster.css")),
+            ("markercluster_default_css", static("vendor/leaflet.markercluster/MarkerCluster.Default.css")),
+        ]
     return m
 
 
 class Legend(MacroElement):
-    """A Leaflet control listing advisory levels and the incident marker."""
+    """A Leaflet control with titled lists of (colour, symbol, label) rows."""
 
     _template = Template(
         """
@@ -44,9 +53,11 @@ class Legend(MacroElement):
         (function () {
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "map-legend");
-                div.innerHTML = {{ this.html|tojson }};
-                return div;
+                var details = L.DomUtil.create("details", "map-legend");
+                details.innerHTML = "<summary>Legend</summary>" + {{ this.html|tojson }};
+                details.open = window.innerWidth > 900;  // folded on phones
+                L.DomEvent.disableClickPropagation(details);
+                return details;
             };
             legend.addTo({{ this._parent.get_name() }});
         })();
@@ -54,18 +65,18 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, *, levels: list[tuple[str, str]]):
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]]):
         super().__init__()
         self._name = "Legend"
-        rows = "".join(
-            f'<li><span class="swatch" style="background:{escape(colour)}"></span>{escape(label)}</li>'
-            for colour, label in levels
-        )
-        self.html = (
-            "<strong>Travel advisories</strong><ul>" + rows + "</ul>"
-            '<strong>Incidents</strong><ul><li><span class="pin"></span>Published incident</li>'
-            '<li><span class="swatch outline"></span>VRAEM department</li></ul>'
-        )
+        parts = []
+        for title, rows in sections:
+            items = "".join(
+                f'<li><span class="swatch" style="background:{escape(colour)}">{escape(symbol)}</span>'
+                f"{escape(label)}</li>"
+                for colour, symbol, label in rows
+            )
+            parts.append(f"<strong>{escape(title)}</strong><ul>{items}</ul>")
+        self.html = "".join(parts)
 
 
 class DataAttribution(MacroElement):
@@ -85,21 +96,23 @@ class DataAttribution(MacroElement):
         self.text = escape(text)
 
 
-class IncidentsFromApi(MacroElement):
-    """Fills a (folium) layer with the incidents the API returns, page after page."""
+class Explorer(MacroElement):
+    """Starts static/js/explorer.js on this map with its (folium) overlay groups."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        loadIncidents({{ this._parent.get_name() }}, {{ this.group.get_name() }},
-                      {{ this.url|tojson }}, {{ this.labels|tojson }});
+        VraemExplorer.start({{ this._parent.get_name() }}, {
+            {%- for key, group in this.groups.items() %}
+            {{ key|tojson }}: {{ group.get_name() }},
+            {%- endfor %}
+        }, {{ this.config|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, group: folium.FeatureGroup, url: str, labels: dict):
+    def __init__(self, *, groups: dict[str, folium.FeatureGroup], config: dict):
         super().__init__()
-        self._name = "IncidentsFromApi"
-        self.group = group
-        self.url = url
-        self.labels = labels
+        self._name = "Explorer"
+        self.groups = groups
+        self.config = config

@@ -1,12 +1,12 @@
 """folium map builders. Coordinates are (longitude, latitude) everywhere except at folium's
 door: `latlng()` is the one place in Python that converts to Leaflet's [latitude, longitude]
-(static/js/incident-layer.js does the same for the API's GeoJSON in the browser)."""
+(static/js/explorer.js does the same for the API's GeoJSON in the browser)."""
 import folium
 from django.conf import settings
 
 from regions.models import AdvisoryZone
 
-from .map_elements import DataAttribution, IncidentsFromApi, Legend, escape, local_assets
+from .map_elements import DataAttribution, Explorer, Legend, escape, local_assets
 from .models import Incident
 
 VRAEM_CENTRE = (-74.0, -12.3)  # (lon, lat)
@@ -18,23 +18,46 @@ ADVISORY_COLOURS = {
     AdvisoryZone.Level.DO_NOT_TRAVEL: "#c62828",
 }
 
+# Marker colour and symbol per ACLED event type (white text on these passes WCAG AA).
+EVENT_STYLES = {
+    "Battles": {"colour": "#b71c1c", "symbol": "B"},
+    "Explosions/Remote violence": {"colour": "#4a148c", "symbol": "E"},
+    "Violence against civilians": {"colour": "#bf360c", "symbol": "V"},
+    "Protests": {"colour": "#0d47a1", "symbol": "P"},
+    "Riots": {"colour": "#006064", "symbol": "R"},
+    "Strategic developments": {"colour": "#37474f", "symbol": "S"},
+}
+
+# Drawn around precision-2 points when the incident states no uncertainty of its own.
+DEFAULT_UNCERTAINTY_KM = 10
+
+OVERLAYS = [  # key, name in the layer control, shown at start
+    ("incidents", "Incidents", True),
+    ("uncertainty", "Location uncertainty (precision 2)", True),
+    ("heat", "Heat map", False),
+    ("districts", "Incidents per district", False),
+]
+
 
 def latlng(lon: float, lat: float) -> list[float]:
     """(lon, lat) → Leaflet's [lat, lng]."""
     return [lat, lon]
 
 
-def _add_basemap(m: folium.Map) -> None:
+def base_map(*, centre=VRAEM_CENTRE, zoom: int = 7, explorer: bool = False) -> folium.Map:
+    m = local_assets(
+        folium.Map(location=latlng(*centre), zoom_start=zoom, tiles=None, control_scale=True),
+        explorer=explorer,
+    )
     if settings.MAP_TILES_URL:
         folium.TileLayer(
-            settings.MAP_TILES_URL,
-            attr=settings.MAP_TILES_ATTRIBUTION,
-            name="Basemap",
-            max_zoom=18,
+            settings.MAP_TILES_URL, attr=settings.MAP_TILES_ATTRIBUTION, name="Basemap", max_zoom=18
         ).add_to(m)
+    DataAttribution(settings.DATA_ATTRIBUTION).add_to(m)
+    return m
 
 
-def _add_departments(m: folium.Map, departments: dict) -> None:
+def add_departments(m: folium.Map, departments: dict) -> None:
     for feature in departments["features"]:
         feature["properties"]["label"] = escape(feature["properties"]["name"])
     folium.GeoJson(
@@ -51,44 +74,68 @@ def _add_departments(m: folium.Map, departments: dict) -> None:
     ).add_to(m)
 
 
-def _add_advisory_zones(m: folium.Map, zones: dict) -> None:
+def zone_popup_html(props: dict) -> str:
+    valid = f"from {props['valid_from']}" + (f" until {props['valid_until']}" if props.get("valid_until") else "")
+    return (
+        f'<div class="zone-popup"><h3>{escape(props["name"])}</h3>'
+        f"<p><strong>{escape(props['level_label'])}</strong></p>"
+        f"<p>Issuer: {escape(props['issuer'])}, valid {escape(valid)}</p>"
+        f"<p>{escape(props['summary'])}</p></div>"
+    )
+
+
+def add_advisory_zones(m: folium.Map, zones: dict) -> None:
     group = folium.FeatureGroup(name="Travel advisory zones").add_to(m)
     for feature in zones["features"]:
-        props = feature["properties"]
-        colour = ADVISORY_COLOURS[props["level"]]
+        colour = ADVISORY_COLOURS[feature["properties"]["level"]]
         layer = folium.GeoJson(
             feature,
             style_function=lambda f, colour=colour: {
-                "color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.25,
+                "color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.2,
             },
         )
-        popup = (
-            f'<div class="zone-popup"><h3>{escape(props["name"])}</h3>'
-            f"<p>{escape(props['level_label'])}</p><p>Issuer: {escape(props['issuer'])}</p>"
-            f"<p>{escape(props['summary'])}</p></div>"
-        )
-        folium.Popup(folium.Html(popup, script=True), max_width=320).add_to(layer)
+        folium.Popup(folium.Html(zone_popup_html(feature["properties"]), script=True), max_width=320).add_to(layer)
         layer.add_to(group)
 
 
-def _add_incidents(m: folium.Map, api_url: str) -> None:
-    group = folium.FeatureGroup(name="Incidents").add_to(m)
-    labels = {"precision": {value: label for value, label in Incident.GeoPrecision.choices}}
-    IncidentsFromApi(group=group, url=api_url, labels=labels).add_to(m)
+def legend(*, event_types: bool = True) -> Legend:
+    sections = [
+        ("Travel advisories", [(ADVISORY_COLOURS[level], "", level.label) for level in AdvisoryZone.Level]),
+        ("Departments", [("#90a4ae", "", "VRAEM department (Ayacucho, Cusco, Huancavelica, Junín)")]),
+    ]
+    if event_types:
+        sections.insert(0, ("Event types", [(s["colour"], s["symbol"], t) for t, s in EVENT_STYLES.items()]))
+        sections.insert(1, ("Location precision", [
+            ("#b71c1c", "B", "1: point at the town"),
+            ("#b71c1c", "◯", f"2: near a town (circle ~{DEFAULT_UNCERTAINTY_KM} km unless stated)"),
+            ("#b71c1c", "▭", "3: only an area is known (dashed outline, no pin)"),
+        ]))
+    return Legend(sections)
 
 
-def incident_map(*, incidents_url: str, departments: dict, advisory_zones: dict) -> folium.Map:
-    """The public map: departments, advisory zones, and the published incidents from the API."""
-    m = local_assets(
-        folium.Map(location=latlng(*VRAEM_CENTRE), zoom_start=7, tiles=None, control_scale=True)
-    )
-    _add_basemap(m)
-    _add_departments(m, departments)
-    _add_advisory_zones(m, advisory_zones)
-    _add_incidents(m, incidents_url)
-    folium.LayerControl(collapsed=False).add_to(m)
-    Legend(
-        levels=[(ADVISORY_COLOURS[level], level.label) for level in AdvisoryZone.Level]
-    ).add_to(m)
-    DataAttribution(settings.DATA_ATTRIBUTION).add_to(m)
+def explorer_config(*, api: dict, incident_url: str) -> dict:
+    return {
+        "api": api,
+        "incidentUrl": incident_url,
+        "eventStyles": EVENT_STYLES,
+        "geoPrecision": dict(Incident.GeoPrecision.choices),
+        "geoPrecisionShort": {1: "exact place", 2: "near a place", 3: "area only"},
+        "datePrecision": dict(Incident.DatePrecision.choices),
+        "uncertaintyKm": DEFAULT_UNCERTAINTY_KM,
+        "playIntervalMs": 1200,
+    }
+
+
+def explorer_map(*, departments: dict, advisory_zones: dict, config: dict) -> folium.Map:
+    """The explorer: departments and advisory zones drawn here; incidents, heat map and
+    district counts filled in the browser from the API (static/js/explorer.js)."""
+    m = base_map(explorer=True)
+    add_departments(m, departments)
+    add_advisory_zones(m, advisory_zones)
+    groups = {
+        key: folium.FeatureGroup(name=name, show=show).add_to(m) for key, name, show in OVERLAYS
+    }
+    folium.LayerControl(collapsed=True).add_to(m)
+    legend().add_to(m)
+    Explorer(groups=groups, config=config).add_to(m)
     return m

@@ -57,5 +57,7 @@ def advisory_zones_geojson(*, on: date | None = None, tolerance: float = 0.002) 
             "level_label": zone.get_level_display(),
             "issuer": zone.issuer,
             "summary": zone.summary,
+            "valid_from": zone.valid_from.isoformat(),
+            "valid_until": zone.valid_until and zone.valid_until.isoformat(),
         },
     )

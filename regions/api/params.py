@@ -40,6 +40,21 @@ class RegionListParams(SimplifyParams):
         error_messages={"invalid": "Expected the ubigeo of a department (2 digits) or province (4)."},
     )
 
+    ubigeo = serializers.RegexField(
+        r"^(\d{2}|\d{4}|\d{6})(,(\d{2}|\d{4}|\d{6}))*$", required=False,
+        help_text="Comma-separated ubigeos (at most 500): only these areas.",
+        error_messages={"invalid": "Expected comma-separated ubigeos of 2, 4 or 6 digits."},
+    )
+    geometry = serializers.BooleanField(
+        required=False, default=True, help_text="false: properties only (geometry null), for lists."
+    )
+
+    def validate_ubigeo(self, value):
+        ubigeos = value.split(",")
+        if len(ubigeos) > 500:
+            raise serializers.ValidationError(f"At most 500 ubigeos, got {len(ubigeos)}.")
+        return ubigeos
+
     def validate_parent(self, ubigeo):
         if not AdminArea.objects.filter(ubigeo=ubigeo).exists():
             raise serializers.ValidationError(f"Unknown ubigeo {ubigeo!r}.")

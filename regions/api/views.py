@@ -1,6 +1,6 @@
 import json
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, JSONField, Q, Sum, Value
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework.views import APIView
@@ -19,15 +19,17 @@ GEOJSON = "application/geo+json"
 FEATURE_COLLECTION = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection")
 
 
-def _geometry(tolerance: float):
+def _geometry(tolerance: float, wanted: bool = True):
+    if not wanted:
+        return Value(None, output_field=JSONField())
     geom = SimplifyPreserveTopology("geom", tolerance) if tolerance else F("geom")
     return geojson.geometry(geom)
 
 
-def _area_feature(tolerance: float, **extra):
+def _area_feature(tolerance: float, geometry: bool = True, **extra):
     return geojson.feature(
         id=F("ubigeo"),
-        geometry=_geometry(tolerance),
+        geometry=_geometry(tolerance, geometry),
         properties={
             "ubigeo": F("ubigeo"),
             "name": F("name"),
@@ -52,7 +54,9 @@ class RegionListView(APIView):
             areas = areas.filter(level=params["level"])
         if "parent" in params:
             areas = areas.filter(parent__ubigeo=params["parent"])
-        features = geojson.features_json(areas, _area_feature(params["tolerance"]))
+        if "ubigeo" in params:
+            areas = areas.filter(ubigeo__in=params["ubigeo"])
+        features = geojson.features_json(areas, _area_feature(params["tolerance"], params["geometry"]))
         return HttpResponse(geojson.feature_collection(features), content_type=GEOJSON)
 
 

@@ -69,3 +69,12 @@ def test_stats_follow_the_incident_filters(api, incidents):
     assert [(r["ubigeo"], r["incidents"]) for r in districts["by_region"]] == [
         ("080907", 1), ("080910", 1), ("120609", 1),
     ]
+
+
+def test_areas_by_ubigeo_list_and_without_geometry(api):
+    body = api.get("/api/v1/regions/", {"ubigeo": "120609,09,0809", "geometry": "false"}).json()
+    assert [(f["id"], f["properties"]["level"], f["geometry"]) for f in body["features"]] == [
+        ("0809", "province", None), ("09", "department", None), ("120609", "district", None),
+    ]
+    too_many = ",".join(["01"] * 501)
+    assert api.get("/api/v1/regions/", {"ubigeo": too_many}).json() == {"ubigeo": ["At most 500 ubigeos, got 501."]}

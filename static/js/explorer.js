@@ -1,0 +1,522 @@
+/* The incident explorer: filters kept in the URL, incidents of the current view from the REST
+ * API, clustered markers, honest location precision, heat map, district counts, a month
+ * timeline and a list of what is in view.
+ * Every text from the API reaches the page through textContent; nothing is parsed as HTML. */
+(function () {
+  "use strict";
+
+  var FILTERS = ["period", "date_from", "date_to", "event_type", "actor", "min_fatalities",
+                 "region", "q", "month"];
+  var PRESET_DAYS = { "7": 7, "30": 30, "90": 90, "365": 365 };
+  var MAX_FEATURES = 20000;
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function isoDay(date) { return date.toISOString().slice(0, 10); }
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) {
+        return response.text().then(function (body) {
+          throw new Error("HTTP " + response.status + " " + body.slice(0, 200));
+        });
+      }
+      return response.json();
+    });
+  }
+
+  /* ---- filter state: URL <-> form <-> API parameters ---- */
+
+  function stateFromURL() {
+    var params = new URLSearchParams(window.location.search);
+    var state = {};
+    FILTERS.forEach(function (name) {
+      var value = params.get(name);
+      if (value) state[name] = value;
+    });
+    return state;
+  }
+
+  function stateToURL(state, push) {
+    var params = new URLSearchParams();
+    FILTERS.forEach(function (name) { if (state[name]) params.set(name, state[name]); });
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "");
+    if (url !== window.location.pathname + window.location.search) {
+      window.history[push ? "pushState" : "replaceState"](null, "", url);
+    }
+  }
+
+  function monthRange(month) {
+    var parts = month.split("-").map(Number);
+    var last = new Date(Date.UTC(parts[0], parts[1], 0));
+    return [month + "-01", isoDay(last)];
+  }
+
+  /* API query for the filters; `withMonth` narrows the dates to the timeline's month. */
+  function apiQuery(state, withMonth) {
+    var params = new URLSearchParams();
+    if (PRESET_DAYS[state.period]) {
+      var from = new Date();
+      from.setUTCDate(from.getUTCDate() - PRESET_DAYS[state.period]);
+      params.set("date_from", isoDay(from));
+    } else if (state.period === "custom") {
+      if (state.date_from) params.set("date_from", state.date_from);
+      if (state.date_to) params.set("date_to", state.date_to);
+    }
+    ["event_type", "actor", "min_fatalities", "region", "q"].forEach(function (name) {
+      if (state[name]) params.set(name, state[name]);
+    });
+    if (withMonth && state.month) {
+      var range = monthRange(state.month);
+      params.set("date_from", range[0]);
+      params.set("date_to", range[1]);
+    }
+    return params;
+  }
+
+  /* ---- the explorer ---- */
+
+  function Explorer(map, layers, config) {
+    this.map = map;
+    this.layers = layers;
+    this.config = config;
+    this.form = document.getElementById("filters");
+    this.status = document.getElementById("explorer-status");
+    this.list = document.getElementById("incident-list");
+    this.summary = document.getElementById("incident-summary");
+    this.slider = document.getElementById("month-slider");
+    this.monthLabel = document.getElementById("month-label");
+    this.chart = document.getElementById("month-chart");
+    this.playButton = document.getElementById("month-play");
+    this.state = stateFromURL();
+    this.months = [];
+    this.entries = {};
+    this.areaCache = {};
+    this.request = 0;
+  }
+
+  Explorer.prototype.start = function () {
+    var self = this;
+    this.cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+    this.layers.incidents.addLayer(this.cluster);
+    this.areas = L.featureGroup().addTo(this.layers.incidents);
+    this.fillForm();
+    this.form.addEventListener("change", function (event) { self.onFormChange(event); });
+    this.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.onFormChange(event);
+    });
+    this.slider.addEventListener("input", function () { self.selectMonth(Number(self.slider.value)); });
+    this.playButton.addEventListener("click", function () { self.togglePlay(); });
+    window.addEventListener("popstate", function () {
+      self.state = stateFromURL();
+      self.fillForm();
+      self.refresh();
+    });
+    this.map.on("moveend", function () { self.loadIncidents(); });
+    L.control.fullscreen().addTo(this.map);
+    this.refresh();
+    this.zoomToRegion();
+  };
+
+  /* Show the chosen department, province or district (its outline comes from the API). */
+  Explorer.prototype.zoomToRegion = function () {
+    var self = this, ubigeo = this.state.region;
+    if (!ubigeo) return;
+    this.loadAreas([ubigeo]).then(function () {
+      var area = self.areaCache[ubigeo];
+      if (area) self.map.fitBounds(L.geoJSON(area).getBounds(), { padding: [20, 20] });
+    });
+  };
+
+  Explorer.prototype.fillForm = function () {
+    var form = this.form, state = this.state;
+    ["period", "date_from", "date_to", "event_type", "actor", "min_fatalities", "q"].forEach(function (name) {
+      if (form.elements[name]) form.elements[name].value = state[name] || "";
+    });
+    form.elements.period.value = state.period || "all";
+    this.showCustomDates();
+    var region = state.region || "";
+    form.elements.department.value = region.slice(0, 2);
+    this.loadChildren("province", region.slice(0, 2), region.length >= 4 ? region.slice(0, 4) : "");
+    this.loadChildren("district", region.length >= 4 ? region.slice(0, 4) : "", region.length === 6 ? region : "");
+  };
+
+  Explorer.prototype.showCustomDates = function () {
+    document.getElementById("custom-dates").hidden = this.form.elements.period.value !== "custom";
+  };
+
+  /* Fill the province or district select with the children of `parent`. */
+  Explorer.prototype.loadChildren = function (level, parent, selected) {
+    var select = this.form.elements[level];
+    select.replaceChildren(el("option", level === "province" ? "All provinces" : "All districts"));
+    select.firstChild.value = "";
+    select.disabled = !parent;
+    if (!parent) return Promise.resolve();
+    var url = this.config.api.regions + "?" + new URLSearchParams({ level: level, parent: parent, geometry: "false" });
+    return getJSON(url).then(function (collection) {
+      collection.features.forEach(function (feature) {
+        var option = el("option", feature.properties.name);
+        option.value = feature.properties.ubigeo;
+        select.appendChild(option);
+      });
+      select.value = selected || "";
+    });
+  };
+
+  Explorer.prototype.onFormChange = function (event) {
+    var form = this.form, name = event.target && event.target.name;
+    if (name === "department") {
+      this.loadChildren("province", form.elements.department.value, "");
+      this.loadChildren("district", "", "");
+    } else if (name === "province") {
+      this.loadChildren("district", form.elements.province.value, "");
+    }
+    this.showCustomDates();
+    var state = {};
+    ["period", "event_type", "actor", "min_fatalities", "q"].forEach(function (key) {
+      var value = form.elements[key].value.trim();
+      if (value && !(key === "period" && value === "all")) state[key] = value;
+    });
+    if (state.period === "custom") {
+      if (form.elements.date_from.value) state.date_from = form.elements.date_from.value;
+      if (form.elements.date_to.value) state.date_to = form.elements.date_to.value;
+    }
+    var region = form.elements.district.value || form.elements.province.value || form.elements.department.value;
+    if (region) state.region = region;
+    var regionChanged = state.region !== this.state.region;
+    this.state = state;  // a new filter shows every month again
+    stateToURL(this.state, true);
+    this.refresh();
+    if (regionChanged) this.zoomToRegion();
+  };
+
+  Explorer.prototype.refresh = function () {
+    this.loadTimeline();
+    this.loadIncidents();
+    this.loadDistrictCounts();
+  };
+
+  Explorer.prototype.setStatus = function (text, isError) {
+    this.status.textContent = text || "";
+    this.status.className = isError ? "status error" : "status";
+  };
+
+  /* ---- incidents of the current view ---- */
+
+  Explorer.prototype.bboxParam = function () {
+    var b = this.map.getBounds();
+    var clamp = function (v, lo, hi) { return Math.min(hi, Math.max(lo, v)); };
+    return [clamp(b.getWest(), -180, 179.9), clamp(b.getSouth(), -90, 89.9),
+            clamp(b.getEast(), -179.9, 180), clamp(b.getNorth(), -89.9, 90)].map(function (v) {
+      return v.toFixed(5);
+    }).join(",");
+  };
+
+  Explorer.prototype.loadIncidents = function () {
+    var self = this, request = ++this.request, features = [];
+    var params = apiQuery(this.state, true);
+    params.set("bbox", this.bboxParam());
+    params.set("page_size", "5000");
+    this.setStatus("Loading incidents…");
+    var next = function (url) {
+      return getJSON(url).then(function (page) {
+        if (request !== self.request) return null;  // a newer request took over
+        features = features.concat(page.features);
+        if (page.next && features.length < MAX_FEATURES) return next(page.next);
+        return features;
+      });
+    };
+    next(this.config.api.incidents + "?" + params).then(function (all) {
+      if (all === null) return;
+      self.render(all);
+      self.setStatus("");
+    }).catch(function (error) {
+      self.setStatus("Incidents could not be loaded: " + error.message, true);
+    });
+  };
+
+  Explorer.prototype.style = function (eventType) {
+    return this.config.eventStyles[eventType] || { colour: "#455a64", symbol: "?" };
+  };
+
+  Explorer.prototype.icon = function (props) {
+    var style = this.style(props.event_type);
+    var span = el("span", style.symbol, "incident-marker precision-" + props.geo_precision);
+    span.style.background = style.colour;
+    span.setAttribute("aria-hidden", "true");
+    return L.divIcon({ html: span, className: "incident-icon", iconSize: [26, 26], iconAnchor: [13, 13] });
+  };
+
+  Explorer.prototype.popup = function (props) {
+    var cfg = this.config;
+    var casualties = function (v) { return v === null || v === undefined ? "unknown" : String(v); };
+    var areas = [props.district_name, props.province_name, props.department_name].filter(Boolean).join(", ");
+    var box = el("div", null, "incident-popup");
+    var heading = el("h3");
+    var link = el("a", props.title);
+    link.href = cfg.incidentUrl + props.id + "/";
+    heading.appendChild(link);
+    box.appendChild(heading);
+    var table = el("table");
+    [["Date", props.occurred_on + (props.date_precision > 1 ? " (" + cfg.datePrecision[props.date_precision] + ")" : "")],
+     ["Type", props.event_type + " / " + props.sub_event_type],
+     ["Fatalities", casualties(props.fatalities)],
+     ["Injuries", casualties(props.injuries)],
+     ["Actors", props.actors.length ? props.actors.join(", ") : "not reported"],
+     ["Location", props.location_name || areas],
+     ["Area", areas],
+     ["Precision", cfg.geoPrecision[props.geo_precision]]
+    ].forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("th", row[0]));
+      tr.appendChild(el("td", row[1]));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    return box;
+  };
+
+  /* The finest area an imprecise (precision 3) location is known to. */
+  function knownArea(props) { return props.district || props.province || props.department; }
+
+  Explorer.prototype.loadAreas = function (ubigeos) {
+    var self = this;
+    var missing = ubigeos.filter(function (u) { return !self.areaCache[u]; });
+    if (!missing.length) return Promise.resolve();
+    var url = this.config.api.regions + "?" + new URLSearchParams({ ubigeo: missing.join(","), zoom: "9" });
+    return getJSON(url).then(function (collection) {
+      collection.features.forEach(function (f) { self.areaCache[f.properties.ubigeo] = f; });
+    });
+  };
+
+  Explorer.prototype.render = function (features) {
+    var self = this;
+    this.cluster.clearLayers();
+    this.areas.clearLayers();
+    this.layers.uncertainty.clearLayers();
+    this.layers.heat.clearLayers();
+    this.entries = {};
+    var heatPoints = [];
+    var imprecise = features.filter(function (f) { return f.properties.geo_precision === 3; });
+    features.forEach(function (feature) {
+      var props = feature.properties;
+      // GeoJSON is [longitude, latitude]; Leaflet wants [latitude, longitude].
+      var latLng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+      heatPoints.push([latLng.lat, latLng.lng, 1]);
+      if (props.geo_precision === 3) return;  // drawn as its area below, never as a pin
+      var marker = L.marker(latLng, { icon: self.icon(props), title: props.title, keyboard: true });
+      marker.bindPopup(self.popup(props), { maxWidth: 360 });
+      self.cluster.addLayer(marker);
+      self.entries[props.id] = { feature: feature, layer: marker };
+      if (props.geo_precision === 2) {
+        var km = props.uncertainty_km || self.config.uncertaintyKm;
+        L.circle(latLng, { radius: km * 1000, color: self.style(props.event_type).colour, weight: 1,
+                           fillOpacity: 0.08, className: "uncertainty-circle", interactive: false })
+          .addTo(self.layers.uncertainty);
+      }
+    });
+    if (heatPoints.length) L.heatLayer(heatPoints, { radius: 25, blur: 20 }).addTo(this.layers.heat);
+    this.loadAreas(imprecise.map(function (f) { return knownArea(f.properties); })).then(function () {
+      imprecise.forEach(function (feature) {
+        var props = feature.properties, area = self.areaCache[knownArea(props)];
+        if (!area) return;
+        var layer = L.geoJSON(area, {
+          style: { color: self.style(props.event_type).colour, weight: 2, dashArray: "6 4",
+                   fillOpacity: 0.15, className: "precision-area" }
+        });
+        layer.bindPopup(self.popup(props), { maxWidth: 360 });
+        layer.addTo(self.areas);
+        self.entries[props.id] = { feature: feature, layer: layer };
+      });
+      self.renderList(features);
+    }).catch(function (error) {
+      self.setStatus("Areas could not be loaded: " + error.message, true);
+      self.renderList(features);
+    });
+  };
+
+  Explorer.prototype.renderList = function (features) {
+    var self = this;
+    var fatalities = features.reduce(function (sum, f) { return sum + (f.properties.fatalities || 0); }, 0);
+    this.summary.textContent = features.length + " incident" + (features.length === 1 ? "" : "s") +
+      " in view · " + fatalities + " reported fatalities" + (this.state.month ? " · " + this.state.month : "");
+    this.list.replaceChildren();
+    features.forEach(function (feature) {
+      var props = feature.properties;
+      var item = el("li", null, "incident-item");
+      var button = el("button", props.title, "incident-link");
+      button.type = "button";
+      button.dataset.incident = props.id;
+      button.addEventListener("click", function () { self.focus(props.id); });
+      var swatch = el("span", self.style(props.event_type).symbol, "swatch");
+      swatch.style.background = self.style(props.event_type).colour;
+      swatch.setAttribute("aria-hidden", "true");
+      item.appendChild(swatch);
+      item.appendChild(button);
+      item.appendChild(el("div", props.occurred_on + " · " + props.sub_event_type + " · " +
+        (props.fatalities === null ? "fatalities unknown" : props.fatalities + " killed") + " · " +
+        self.config.geoPrecisionShort[props.geo_precision], "meta"));
+      self.list.appendChild(item);
+    });
+  };
+
+  /* Show an incident from the list: zoom into its cluster, or to its area, and open the popup. */
+  Explorer.prototype.focus = function (id) {
+    var entry = this.entries[id];
+    if (!entry) return;
+    if (this.cluster.hasLayer(entry.layer)) {
+      this.cluster.zoomToShowLayer(entry.layer, function () { entry.layer.openPopup(); });
+    } else {
+      entry.layer.openPopup(entry.layer.getBounds().getCenter());
+    }
+  };
+
+  /* ---- district counts for the filters (not limited to the view) ---- */
+
+  Explorer.prototype.loadDistrictCounts = function () {
+    var self = this;
+    var params = apiQuery(this.state, true);
+    params.set("level", "district");
+    getJSON(this.config.api.stats + "?" + params).then(function (stats) {
+      var counts = {};
+      stats.by_region.forEach(function (row) { counts[row.ubigeo] = row; });
+      var ubigeos = Object.keys(counts).slice(0, 500);
+      return self.loadAreas(ubigeos).then(function () {
+        self.layers.districts.clearLayers();
+        var max = Math.max.apply(null, ubigeos.map(function (u) { return counts[u].incidents; }).concat([1]));
+        ubigeos.forEach(function (u) {
+          var area = self.areaCache[u];
+          if (!area) return;
+          var share = counts[u].incidents / max;
+          L.geoJSON(area, { style: { color: "#4a148c", weight: 1, fillColor: "#6a1b9a",
+                                     fillOpacity: 0.15 + 0.6 * share, className: "district-count" } })
+            .bindTooltip(el("span", area.properties.name + ": " + counts[u].incidents + " incident(s)"))
+            .addTo(self.layers.districts);
+        });
+      });
+    }).catch(function (error) {
+      self.setStatus("District counts could not be loaded: " + error.message, true);
+    });
+  };
+
+  /* ---- timeline: incidents per month for the filters, a slider and a play button ---- */
+
+  Explorer.prototype.loadTimeline = function () {
+    var self = this;
+    getJSON(this.config.api.stats + "?" + apiQuery(this.state, false)).then(function (stats) {
+      self.months = stats.by_month;
+      self.slider.max = String(self.months.length);
+      var index = self.months.map(function (m) { return m.month; }).indexOf(self.state.month) + 1;
+      self.slider.value = String(index);
+      self.drawChart();
+      self.showMonth();
+    }).catch(function (error) {
+      self.setStatus("The timeline could not be loaded: " + error.message, true);
+    });
+  };
+
+  Explorer.prototype.drawChart = function () {
+    var self = this, svgNS = "http://www.w3.org/2000/svg";
+    var width = 260, height = 70, n = this.months.length;
+    var max = Math.max.apply(null, this.months.map(function (m) { return m.incidents; }).concat([1]));
+    this.chart.replaceChildren();
+    this.chart.setAttribute("viewBox", "0 0 " + width + " " + height);
+    this.months.forEach(function (m, i) {
+      var barWidth = width / Math.max(n, 1);
+      var barHeight = Math.max(2, (height - 4) * m.incidents / max);
+      var rect = document.createElementNS(svgNS, "rect");
+      rect.setAttribute("x", String(i * barWidth + 0.5));
+      rect.setAttribute("y", String(height - barHeight));
+      rect.setAttribute("width", String(Math.max(1, barWidth - 1)));
+      rect.setAttribute("height", String(barHeight));
+      rect.setAttribute("class", "month-bar" + (m.month === self.state.month ? " selected" : ""));
+      rect.dataset.month = m.month;
+      var title = document.createElementNS(svgNS, "title");
+      title.textContent = m.month + ": " + m.incidents + " incident(s)";
+      rect.appendChild(title);
+      rect.addEventListener("click", function () { self.selectMonth(i + 1); });
+      self.chart.appendChild(rect);
+    });
+  };
+
+  Explorer.prototype.showMonth = function () {
+    this.monthLabel.textContent = this.state.month ? this.state.month : "All months";
+  };
+
+  /* index 0 = every month; i = the i-th month of the chart. */
+  Explorer.prototype.selectMonth = function (index) {
+    var month = index > 0 && this.months[index - 1] ? this.months[index - 1].month : null;
+    if (month) this.state.month = month; else delete this.state.month;
+    this.slider.value = String(month ? index : 0);
+    stateToURL(this.state, false);
+    this.drawChart();
+    this.showMonth();
+    this.loadIncidents();
+    this.loadDistrictCounts();
+  };
+
+  Explorer.prototype.togglePlay = function () {
+    var self = this;
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.playButton.textContent = "▶ Play";
+      return;
+    }
+    this.playButton.textContent = "❚❚ Pause";
+    this.timer = setInterval(function () {
+      var next = Number(self.slider.value) + 1;
+      if (next > self.months.length) { self.togglePlay(); return; }
+      self.selectMonth(next);
+    }, this.config.playIntervalMs);
+  };
+
+  /* ---- a full-screen control (the Fullscreen API on the map's container) ---- */
+
+  L.Control.Fullscreen = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd: function (map) {
+      var button = L.DomUtil.create("button", "leaflet-bar fullscreen-button");
+      button.type = "button";
+      button.title = "Full screen";
+      button.setAttribute("aria-label", "Full screen");
+      // Four corner brackets, drawn (fonts may lack a full-screen glyph).
+      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("viewBox", "0 0 16 16");
+      svg.setAttribute("width", "16");
+      svg.setAttribute("height", "16");
+      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("d", "M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4");
+      path.setAttribute("fill", "none");
+      path.setAttribute("stroke", "#263238");
+      path.setAttribute("stroke-width", "2");
+      svg.appendChild(path);
+      button.appendChild(svg);
+      L.DomEvent.on(button, "click", function (event) {
+        L.DomEvent.stop(event);
+        var container = map.getContainer();
+        if (document.fullscreenElement) document.exitFullscreen();
+        else if (container.requestFullscreen) container.requestFullscreen();
+      });
+      document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+      return button;
+    }
+  });
+  L.control.fullscreen = function (options) { return new L.Control.Fullscreen(options); };
+
+  window.VraemExplorer = {
+    start: function (map, layers, config) {
+      var explorer = new Explorer(map, layers, config);
+      explorer.start();
+      window.vraemExplorer = explorer;  // for debugging and the browser tests
+      return explorer;
+    }
+  };
+})();
