@@ -17,7 +17,7 @@ def escape(text) -> str:
     return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
-def local_assets(m: folium.Map, *, explorer: bool = False) -> folium.Map:
+def local_assets(m: folium.Map, *, incidents: bool = False, explorer: bool = False) -> folium.Map:
     """Point the map's scripts and stylesheets at this app's static files instead of CDNs.
 
     Set on the instance: folium's class attributes (shared by every map) stay untouched.
@@ -31,12 +31,14 @@ def local_assets(m: folium.Map, *, explorer: bool = False) -> folium.Map:
         ("leaflet_css", static("vendor/leaflet/leaflet.css")),
         ("map_css", static("css/map.css")),
     ]
-    if explorer:
+    if incidents or explorer:
         m.default_js += [
             ("markercluster", static("vendor/leaflet.markercluster/leaflet.markercluster.js")),
             ("heat", static("vendor/leaflet.heat/leaflet-heat.js")),
-            ("explorer", static("js/explorer.js")),
+            ("incident_layer", static("js/incident-layer.js")),
         ]
+        if explorer:
+            m.default_js.append(("explorer", static("js/explorer.js")))
         m.default_css += [
             ("markercluster_css", static("vendor/leaflet.markercluster/MarkerCluster.css")),
             ("markercluster_default_css", static("vendor/leaflet.markercluster/MarkerCluster.Default.css")),
@@ -116,3 +118,26 @@ class Explorer(MacroElement):
         self._name = "Explorer"
         self.groups = groups
         self.config = config
+
+
+class ApiIncidents(MacroElement):
+    """Shows the incidents of one API query (static/js/incident-layer.js) in the given groups."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        VraemIncidents.show({{ this._parent.get_name() }}, {
+            {%- for key, group in this.groups.items() %}
+            {{ key|tojson }}: {{ group.get_name() }},
+            {%- endfor %}
+        }, {{ this.config|tojson }}, {{ this.url|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, groups: dict[str, folium.FeatureGroup], config: dict, url: str):
+        super().__init__()
+        self._name = "ApiIncidents"
+        self.groups = groups
+        self.config = config
+        self.url = url

@@ -44,9 +44,10 @@ def latlng(lon: float, lat: float) -> list[float]:
     return [lat, lon]
 
 
-def base_map(*, centre=VRAEM_CENTRE, zoom: int = 7, explorer: bool = False) -> folium.Map:
+def base_map(*, centre=VRAEM_CENTRE, zoom: int = 7, incidents=False, explorer=False) -> folium.Map:
     m = local_assets(
         folium.Map(location=latlng(*centre), zoom_start=zoom, tiles=None, control_scale=True),
+        incidents=incidents,
         explorer=explorer,
     )
     if settings.MAP_TILES_URL:

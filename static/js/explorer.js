@@ -10,25 +10,8 @@
   var PRESET_DAYS = { "7": 7, "30": 30, "90": 90, "365": 365 };
   var MAX_FEATURES = 20000;
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
+  var shared = window.VraemIncidents, el = shared.el, getJSON = shared.getJSON;
   function isoDay(date) { return date.toISOString().slice(0, 10); }
-
-  function getJSON(url) {
-    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
-      if (!response.ok) {
-        return response.text().then(function (body) {
-          throw new Error("HTTP " + response.status + " " + body.slice(0, 200));
-        });
-      }
-      return response.json();
-    });
-  }
 
   /* ---- filter state: URL <-> form <-> API parameters ---- */
 
@@ -96,16 +79,13 @@
     this.playButton = document.getElementById("month-play");
     this.state = stateFromURL();
     this.months = [];
-    this.entries = {};
-    this.areaCache = {};
     this.request = 0;
   }
 
   Explorer.prototype.start = function () {
     var self = this;
-    this.cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
-    this.layers.incidents.addLayer(this.cluster);
-    this.areas = L.featureGroup().addTo(this.layers.incidents);
+    this.incidentLayer = new shared.IncidentLayer(this.layers, this.config);
+    this.incidentLayer.onError = function (error) { self.setStatus(error, true); };
     this.fillForm();
     this.form.addEventListener("change", function (event) { self.onFormChange(event); });
     this.form.addEventListener("submit", function (event) {
@@ -129,8 +109,8 @@
   Explorer.prototype.zoomToRegion = function () {
     var self = this, ubigeo = this.state.region;
     if (!ubigeo) return;
-    this.loadAreas([ubigeo]).then(function () {
-      var area = self.areaCache[ubigeo];
+    this.incidentLayer.loadAreas([ubigeo]).then(function () {
+      var area = self.incidentLayer.areaCache[ubigeo];
       if (area) self.map.fitBounds(L.geoJSON(area).getBounds(), { padding: [20, 20] });
     });
   };
@@ -220,126 +200,23 @@
   };
 
   Explorer.prototype.loadIncidents = function () {
-    var self = this, request = ++this.request, features = [];
+    var self = this, request = ++this.request;
     var params = apiQuery(this.state, true);
     params.set("bbox", this.bboxParam());
     params.set("page_size", "5000");
     this.setStatus("Loading incidents…");
-    var next = function (url) {
-      return getJSON(url).then(function (page) {
-        if (request !== self.request) return null;  // a newer request took over
-        features = features.concat(page.features);
-        if (page.next && features.length < MAX_FEATURES) return next(page.next);
-        return features;
-      });
-    };
-    next(this.config.api.incidents + "?" + params).then(function (all) {
-      if (all === null) return;
-      self.render(all);
+    shared.fetchAll(this.config.api.incidents + "?" + params, MAX_FEATURES).then(function (features) {
+      if (request !== self.request) return;  // a newer request took over
+      self.render(features);
       self.setStatus("");
     }).catch(function (error) {
       self.setStatus("Incidents could not be loaded: " + error.message, true);
     });
   };
 
-  Explorer.prototype.style = function (eventType) {
-    return this.config.eventStyles[eventType] || { colour: "#455a64", symbol: "?" };
-  };
-
-  Explorer.prototype.icon = function (props) {
-    var style = this.style(props.event_type);
-    var span = el("span", style.symbol, "incident-marker precision-" + props.geo_precision);
-    span.style.background = style.colour;
-    span.setAttribute("aria-hidden", "true");
-    return L.divIcon({ html: span, className: "incident-icon", iconSize: [26, 26], iconAnchor: [13, 13] });
-  };
-
-  Explorer.prototype.popup = function (props) {
-    var cfg = this.config;
-    var casualties = function (v) { return v === null || v === undefined ? "unknown" : String(v); };
-    var areas = [props.district_name, props.province_name, props.department_name].filter(Boolean).join(", ");
-    var box = el("div", null, "incident-popup");
-    var heading = el("h3");
-    var link = el("a", props.title);
-    link.href = cfg.incidentUrl + props.id + "/";
-    heading.appendChild(link);
-    box.appendChild(heading);
-    var table = el("table");
-    [["Date", props.occurred_on + (props.date_precision > 1 ? " (" + cfg.datePrecision[props.date_precision] + ")" : "")],
-     ["Type", props.event_type + " / " + props.sub_event_type],
-     ["Fatalities", casualties(props.fatalities)],
-     ["Injuries", casualties(props.injuries)],
-     ["Actors", props.actors.length ? props.actors.join(", ") : "not reported"],
-     ["Location", props.location_name || areas],
-     ["Area", areas],
-     ["Precision", cfg.geoPrecision[props.geo_precision]]
-    ].forEach(function (row) {
-      var tr = el("tr");
-      tr.appendChild(el("th", row[0]));
-      tr.appendChild(el("td", row[1]));
-      table.appendChild(tr);
-    });
-    box.appendChild(table);
-    return box;
-  };
-
-  /* The finest area an imprecise (precision 3) location is known to. */
-  function knownArea(props) { return props.district || props.province || props.department; }
-
-  Explorer.prototype.loadAreas = function (ubigeos) {
-    var self = this;
-    var missing = ubigeos.filter(function (u) { return !self.areaCache[u]; });
-    if (!missing.length) return Promise.resolve();
-    var url = this.config.api.regions + "?" + new URLSearchParams({ ubigeo: missing.join(","), zoom: "9" });
-    return getJSON(url).then(function (collection) {
-      collection.features.forEach(function (f) { self.areaCache[f.properties.ubigeo] = f; });
-    });
-  };
-
   Explorer.prototype.render = function (features) {
     var self = this;
-    this.cluster.clearLayers();
-    this.areas.clearLayers();
-    this.layers.uncertainty.clearLayers();
-    this.layers.heat.clearLayers();
-    this.entries = {};
-    var heatPoints = [];
-    var imprecise = features.filter(function (f) { return f.properties.geo_precision === 3; });
-    features.forEach(function (feature) {
-      var props = feature.properties;
-      // GeoJSON is [longitude, latitude]; Leaflet wants [latitude, longitude].
-      var latLng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
-      heatPoints.push([latLng.lat, latLng.lng, 1]);
-      if (props.geo_precision === 3) return;  // drawn as its area below, never as a pin
-      var marker = L.marker(latLng, { icon: self.icon(props), title: props.title, keyboard: true });
-      marker.bindPopup(self.popup(props), { maxWidth: 360 });
-      self.cluster.addLayer(marker);
-      self.entries[props.id] = { feature: feature, layer: marker };
-      if (props.geo_precision === 2) {
-        var km = props.uncertainty_km || self.config.uncertaintyKm;
-        L.circle(latLng, { radius: km * 1000, color: self.style(props.event_type).colour, weight: 1,
-                           fillOpacity: 0.08, className: "uncertainty-circle", interactive: false })
-          .addTo(self.layers.uncertainty);
-      }
-    });
-    if (heatPoints.length) L.heatLayer(heatPoints, { radius: 25, blur: 20 }).addTo(this.layers.heat);
-    this.loadAreas(imprecise.map(function (f) { return knownArea(f.properties); })).then(function () {
-      imprecise.forEach(function (feature) {
-        var props = feature.properties, area = self.areaCache[knownArea(props)];
-        if (!area) return;
-        var layer = L.geoJSON(area, {
-          style: { color: self.style(props.event_type).colour, weight: 2, dashArray: "6 4",
-                   fillOpacity: 0.15, className: "precision-area" }
-        });
-        layer.bindPopup(self.popup(props), { maxWidth: 360 });
-        layer.addTo(self.areas);
-        self.entries[props.id] = { feature: feature, layer: layer };
-      });
-      self.renderList(features);
-    }).catch(function (error) {
-      self.setStatus("Areas could not be loaded: " + error.message, true);
-      self.renderList(features);
-    });
+    this.incidentLayer.render(features).then(function () { self.renderList(features); });
   };
 
   Explorer.prototype.renderList = function (features) {
@@ -355,8 +232,8 @@
       button.type = "button";
       button.dataset.incident = props.id;
       button.addEventListener("click", function () { self.focus(props.id); });
-      var swatch = el("span", self.style(props.event_type).symbol, "swatch");
-      swatch.style.background = self.style(props.event_type).colour;
+      var swatch = el("span", self.incidentLayer.style(props.event_type).symbol, "swatch");
+      swatch.style.background = self.incidentLayer.style(props.event_type).colour;
       swatch.setAttribute("aria-hidden", "true");
       item.appendChild(swatch);
       item.appendChild(button);
@@ -368,15 +245,7 @@
   };
 
   /* Show an incident from the list: zoom into its cluster, or to its area, and open the popup. */
-  Explorer.prototype.focus = function (id) {
-    var entry = this.entries[id];
-    if (!entry) return;
-    if (this.cluster.hasLayer(entry.layer)) {
-      this.cluster.zoomToShowLayer(entry.layer, function () { entry.layer.openPopup(); });
-    } else {
-      entry.layer.openPopup(entry.layer.getBounds().getCenter());
-    }
-  };
+  Explorer.prototype.focus = function (id) { this.incidentLayer.focus(id); };
 
   /* ---- district counts for the filters (not limited to the view) ---- */
 
@@ -388,11 +257,11 @@
       var counts = {};
       stats.by_region.forEach(function (row) { counts[row.ubigeo] = row; });
       var ubigeos = Object.keys(counts).slice(0, 500);
-      return self.loadAreas(ubigeos).then(function () {
+      return self.incidentLayer.loadAreas(ubigeos).then(function () {
         self.layers.districts.clearLayers();
         var max = Math.max.apply(null, ubigeos.map(function (u) { return counts[u].incidents; }).concat([1]));
         ubigeos.forEach(function (u) {
-          var area = self.areaCache[u];
+          var area = self.incidentLayer.areaCache[u];
           if (!area) return;
           var share = counts[u].incidents / max;
           L.geoJSON(area, { style: { color: "#4a148c", weight: 1, fillColor: "#6a1b9a",
@@ -477,39 +346,6 @@
       self.selectMonth(next);
     }, this.config.playIntervalMs);
   };
-
-  /* ---- a full-screen control (the Fullscreen API on the map's container) ---- */
-
-  L.Control.Fullscreen = L.Control.extend({
-    options: { position: "topleft" },
-    onAdd: function (map) {
-      var button = L.DomUtil.create("button", "leaflet-bar fullscreen-button");
-      button.type = "button";
-      button.title = "Full screen";
-      button.setAttribute("aria-label", "Full screen");
-      // Four corner brackets, drawn (fonts may lack a full-screen glyph).
-      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-      svg.setAttribute("viewBox", "0 0 16 16");
-      svg.setAttribute("width", "16");
-      svg.setAttribute("height", "16");
-      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
-      path.setAttribute("d", "M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4");
-      path.setAttribute("fill", "none");
-      path.setAttribute("stroke", "#263238");
-      path.setAttribute("stroke-width", "2");
-      svg.appendChild(path);
-      button.appendChild(svg);
-      L.DomEvent.on(button, "click", function (event) {
-        L.DomEvent.stop(event);
-        var container = map.getContainer();
-        if (document.fullscreenElement) document.exitFullscreen();
-        else if (container.requestFullscreen) container.requestFullscreen();
-      });
-      document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
-      return button;
-    }
-  });
-  L.control.fullscreen = function (options) { return new L.Control.Fullscreen(options); };
 
   window.VraemExplorer = {
     start: function (map, layers, config) {

@@ -1,0 +1,204 @@
+/* Incidents from the REST API on a Leaflet map, shared by the explorer, region and incident
+ * pages: clustered markers with an icon per event type, honest location precision (a circle for
+ * "near a town", the area's outline instead of a pin for "only an area is known"), a heat layer.
+ * Every text from the API reaches the page through textContent; nothing is parsed as HTML. */
+(function () {
+  "use strict";
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) {
+        return response.text().then(function (body) {
+          throw new Error("HTTP " + response.status + " " + body.slice(0, 200));
+        });
+      }
+      return response.json();
+    });
+  }
+
+  /* The finest area an imprecise (precision 3) location is known to. */
+  function knownArea(props) { return props.district || props.province || props.department; }
+
+  /* layers: {incidents, uncertainty, heat?} Leaflet groups; config: from incidents.maps. */
+  function IncidentLayer(layers, config) {
+    this.layers = layers;
+    this.config = config;
+    this.cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+    layers.incidents.addLayer(this.cluster);
+    this.areas = L.featureGroup().addTo(layers.incidents);
+    this.entries = {};
+    this.areaCache = {};
+    this.onError = function () {};
+  }
+
+  IncidentLayer.prototype.style = function (eventType) {
+    return this.config.eventStyles[eventType] || { colour: "#455a64", symbol: "?" };
+  };
+
+  IncidentLayer.prototype.icon = function (props) {
+    var style = this.style(props.event_type);
+    var span = el("span", style.symbol, "incident-marker precision-" + props.geo_precision);
+    span.style.background = style.colour;
+    span.setAttribute("aria-hidden", "true");
+    return L.divIcon({ html: span, className: "incident-icon", iconSize: [26, 26], iconAnchor: [13, 13] });
+  };
+
+  IncidentLayer.prototype.popup = function (props) {
+    var cfg = this.config;
+    var casualties = function (v) { return v === null || v === undefined ? "unknown" : String(v); };
+    var areas = [props.district_name, props.province_name, props.department_name].filter(Boolean).join(", ");
+    var box = el("div", null, "incident-popup");
+    var heading = el("h3");
+    var link = el("a", props.title);
+    link.href = cfg.incidentUrl + props.id + "/";
+    heading.appendChild(link);
+    box.appendChild(heading);
+    var table = el("table");
+    [["Date", props.occurred_on + (props.date_precision > 1 ? " (" + cfg.datePrecision[props.date_precision] + ")" : "")],
+     ["Type", props.event_type + " / " + props.sub_event_type],
+     ["Fatalities", casualties(props.fatalities)],
+     ["Injuries", casualties(props.injuries)],
+     ["Actors", props.actors.length ? props.actors.join(", ") : "not reported"],
+     ["Location", props.location_name || areas],
+     ["Area", areas],
+     ["Precision", cfg.geoPrecision[props.geo_precision]]
+    ].forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("th", row[0]));
+      tr.appendChild(el("td", row[1]));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    return box;
+  };
+
+  /* Fetch (once) the outlines of these ubigeos from the regions API. */
+  IncidentLayer.prototype.loadAreas = function (ubigeos) {
+    var self = this;
+    var missing = ubigeos.filter(function (u, i) { return !self.areaCache[u] && ubigeos.indexOf(u) === i; });
+    if (!missing.length) return Promise.resolve();
+    var url = this.config.api.regions + "?" + new URLSearchParams({ ubigeo: missing.join(","), zoom: "9" });
+    return getJSON(url).then(function (collection) {
+      collection.features.forEach(function (f) { self.areaCache[f.properties.ubigeo] = f; });
+    });
+  };
+
+  /* Draw these features (replacing what was drawn); resolves when the areas are drawn too. */
+  IncidentLayer.prototype.render = function (features) {
+    var self = this, heatPoints = [];
+    this.cluster.clearLayers();
+    this.areas.clearLayers();
+    this.layers.uncertainty.clearLayers();
+    if (this.layers.heat) this.layers.heat.clearLayers();
+    this.entries = {};
+    var imprecise = features.filter(function (f) { return f.properties.geo_precision === 3; });
+    features.forEach(function (feature) {
+      var props = feature.properties;
+      // GeoJSON is [longitude, latitude]; Leaflet wants [latitude, longitude].
+      var latLng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+      heatPoints.push([latLng.lat, latLng.lng, 1]);
+      if (props.geo_precision === 3) return;  // drawn as its area below, never as a pin
+      var marker = L.marker(latLng, { icon: self.icon(props), title: props.title, keyboard: true });
+      marker.bindPopup(self.popup(props), { maxWidth: 360 });
+      self.cluster.addLayer(marker);
+      self.entries[props.id] = marker;
+      if (props.geo_precision === 2) {
+        var km = props.uncertainty_km || self.config.uncertaintyKm;
+        L.circle(latLng, { radius: km * 1000, color: self.style(props.event_type).colour, weight: 1,
+                           fillOpacity: 0.08, className: "uncertainty-circle", interactive: false })
+          .addTo(self.layers.uncertainty);
+      }
+    });
+    if (this.layers.heat && heatPoints.length) {
+      L.heatLayer(heatPoints, { radius: 25, blur: 20 }).addTo(this.layers.heat);
+    }
+    return this.loadAreas(imprecise.map(function (f) { return knownArea(f.properties); })).then(function () {
+      imprecise.forEach(function (feature) {
+        var props = feature.properties, area = self.areaCache[knownArea(props)];
+        if (!area) return;
+        var layer = L.geoJSON(area, {
+          style: { color: self.style(props.event_type).colour, weight: 2, dashArray: "6 4",
+                   fillOpacity: 0.15, className: "precision-area" }
+        });
+        layer.bindPopup(self.popup(props), { maxWidth: 360 });
+        layer.addTo(self.areas);
+        self.entries[props.id] = layer;
+      });
+    }).catch(function (error) {
+      self.onError("Areas could not be loaded: " + error.message);
+    });
+  };
+
+  /* Show one incident: zoom into its cluster, or open its area's popup. */
+  IncidentLayer.prototype.focus = function (id) {
+    var layer = this.entries[id];
+    if (!layer) return;
+    if (this.cluster.hasLayer(layer)) {
+      this.cluster.zoomToShowLayer(layer, function () { layer.openPopup(); });
+    } else {
+      layer.openPopup(layer.getBounds().getCenter());
+    }
+  };
+
+  /* Every page of an API list URL (following `next`), at most `limit` features. */
+  function fetchAll(url, limit) {
+    var features = [];
+    var next = function (pageUrl) {
+      return getJSON(pageUrl).then(function (page) {
+        features = features.concat(page.features);
+        if (page.next && features.length < limit) return next(page.next);
+        return features;
+      });
+    };
+    return next(url);
+  }
+
+  /* ---- a full-screen control (the Fullscreen API on the map's container) ---- */
+
+  L.Control.Fullscreen = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd: function (map) {
+      var button = L.DomUtil.create("button", "leaflet-bar fullscreen-button");
+      button.type = "button";
+      button.title = "Full screen";
+      button.setAttribute("aria-label", "Full screen");
+      // Four corner brackets, drawn (fonts may lack a full-screen glyph).
+      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("viewBox", "0 0 16 16");
+      svg.setAttribute("width", "16");
+      svg.setAttribute("height", "16");
+      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("d", "M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4");
+      path.setAttribute("fill", "none");
+      path.setAttribute("stroke", "#263238");
+      path.setAttribute("stroke-width", "2");
+      svg.appendChild(path);
+      button.appendChild(svg);
+      L.DomEvent.on(button, "click", function (event) {
+        L.DomEvent.stop(event);
+        var container = map.getContainer();
+        if (document.fullscreenElement) document.exitFullscreen();
+        else if (container.requestFullscreen) container.requestFullscreen();
+      });
+      document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+      return button;
+    }
+  });
+  L.control.fullscreen = function (options) { return new L.Control.Fullscreen(options); };
+
+  window.VraemIncidents = {
+    el: el, getJSON: getJSON, fetchAll: fetchAll, IncidentLayer: IncidentLayer,
+    /* A map that shows the incidents of one API query (region and incident pages). */
+    show: function (map, layers, config, url) {
+      var layer = new IncidentLayer(layers, config);
+      return fetchAll(url, 20000).then(function (features) { return layer.render(features); });
+    }
+  };
+})();
