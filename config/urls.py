@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from incidents import views as incident_views
 from incidents.api.views import IncidentViewSet, StatsView
+from regions import views as region_views
 from regions.api.views import AdvisoryListView, RegionDetailView, RegionListView
 
 router = SimpleRouter()
@@ -24,6 +25,9 @@ api_v1 = [
 
 urlpatterns = [
     path("", incident_views.explorer, name="map"),
+    path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),
+    path("regions/<str:ubigeo>/", region_views.region_detail, name="region"),
+    path("advisories/", region_views.advisories, name="advisories"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

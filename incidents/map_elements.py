@@ -57,7 +57,7 @@ class Legend(MacroElement):
             legend.onAdd = function () {
                 var details = L.DomUtil.create("details", "map-legend");
                 details.innerHTML = "<summary>Legend</summary>" + {{ this.html|tojson }};
-                details.open = window.innerWidth > 900;  // folded on phones
+                details.open = {{ this.open|tojson }} && window.innerWidth > 900;  // folded on phones
                 L.DomEvent.disableClickPropagation(details);
                 return details;
             };
@@ -67,9 +67,10 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]]):
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]], *, open: bool = True):
         super().__init__()
         self._name = "Legend"
+        self.open = open
         parts = []
         for title, rows in sections:
             items = "".join(

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from regions.models import AdvisoryZone
 
-from .map_elements import DataAttribution, Explorer, Legend, escape, local_assets
+from .map_elements import ApiIncidents, DataAttribution, Explorer, Legend, escape, local_assets
 from .models import Incident
 
 VRAEM_CENTRE = (-74.0, -12.3)  # (lon, lat)
@@ -99,7 +99,7 @@ def add_advisory_zones(m: folium.Map, zones: dict) -> None:
         layer.add_to(group)
 
 
-def legend(*, event_types: bool = True) -> Legend:
+def legend(*, event_types: bool = True, open: bool = True) -> Legend:
     sections = [
         ("Travel advisories", [(ADVISORY_COLOURS[level], "", level.label) for level in AdvisoryZone.Level]),
         ("Departments", [("#90a4ae", "", "VRAEM department (Ayacucho, Cusco, Huancavelica, Junín)")]),
@@ -111,7 +111,7 @@ def legend(*, event_types: bool = True) -> Legend:
             ("#b71c1c", "◯", f"2: near a town (circle ~{DEFAULT_UNCERTAINTY_KM} km unless stated)"),
             ("#b71c1c", "▭", "3: only an area is known (dashed outline, no pin)"),
         ]))
-    return Legend(sections)
+    return Legend(sections, open=open)
 
 
 def explorer_config(*, api: dict, incident_url: str) -> dict:
@@ -139,4 +139,50 @@ def explorer_map(*, departments: dict, advisory_zones: dict, config: dict) -> fo
     folium.LayerControl(collapsed=True).add_to(m)
     legend().add_to(m)
     Explorer(groups=groups, config=config).add_to(m)
+    return m
+
+
+def _incident_groups(m: folium.Map) -> dict:
+    groups = {
+        "incidents": folium.FeatureGroup(name="Incidents").add_to(m),
+        "uncertainty": folium.FeatureGroup(name="Location uncertainty (precision 2)").add_to(m),
+    }
+    folium.LayerControl(collapsed=True).add_to(m)
+    return groups
+
+
+def incident_page_map(*, incident: Incident, advisory_zones: dict, config: dict, incidents_url: str):
+    """One incident and its neighbours (from the API), with the advisory zones of that day."""
+    m = base_map(centre=(incident.location.x, incident.location.y), zoom=9, incidents=True)
+    add_advisory_zones(m, advisory_zones)
+    ApiIncidents(groups=_incident_groups(m), config=config, url=incidents_url).add_to(m)
+    legend(open=False).add_to(m)
+    return m
+
+
+def region_page_map(*, area, outline: dict, advisory_zones: dict, config: dict, incidents_url: str):
+    """An area's outline and its incidents (from the API), with today's advisory zones."""
+    xmin, ymin, xmax, ymax = area.geom.extent
+    m = base_map(centre=((xmin + xmax) / 2, (ymin + ymax) / 2), zoom=8, incidents=True)
+    add_advisory_zones(m, advisory_zones)
+    outline["features"][0]["properties"]["label"] = escape(area.name)
+    folium.GeoJson(
+        outline,
+        name=area.name,
+        style_function=lambda f: {"color": "#0d47a1", "weight": 3, "fillOpacity": 0.05},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(m)
+    m.fit_bounds([latlng(xmin, ymin), latlng(xmax, ymax)])
+    ApiIncidents(groups=_incident_groups(m), config=config, url=incidents_url).add_to(m)
+    legend(open=False).add_to(m)
+    return m
+
+
+def advisories_map(*, departments: dict, advisory_zones: dict) -> folium.Map:
+    """Every advisory zone in force, coloured by level, over the departments."""
+    m = base_map(zoom=6, centre=(-75.0, -9.2))
+    add_departments(m, departments)
+    add_advisory_zones(m, advisory_zones)
+    folium.LayerControl(collapsed=True).add_to(m)
+    legend(event_types=False).add_to(m)
     return m

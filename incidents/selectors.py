@@ -1,10 +1,21 @@
 """Read queries over incidents. Spatial predicates run in PostGIS on indexed columns."""
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
+from datetime import timedelta
+
+from django.db.models import BooleanField, Count, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncMonth
 
 from regions.models import AdminArea
 
 from .models import Actor, Incident
+
+
+def visible_incidents(user):
+    """Everyone sees published incidents; users who may view or change incidents see all."""
+    queryset = Incident.objects.all()
+    if not (user.has_perm("incidents.view_incident") or user.has_perm("incidents.change_incident")):
+        queryset = queryset.filter(status=Incident.Status.PUBLISHED)
+    return queryset
 
 
 class HasItemIgnoringCase(Func):
@@ -76,3 +87,75 @@ def filter_incidents(queryset, params: dict):
     if "near" in params:
         queryset = queryset.filter(within_km(params["near"], params["radius_km"]))
     return queryset
+
+
+def distance_km(point) -> RawSQL:
+    """Geodesic distance from `point` in km (WGS 84 spheroid)."""
+    return RawSQL(
+        "ST_Distance(incidents_incident.location::geography, "
+        "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography) / 1000.0",
+        (point.x, point.y),
+        output_field=FloatField(),
+    )
+
+
+def nearby_incidents(incident, queryset, *, km: float = 25, days: int = 90):
+    """Other incidents within `km` (geodesic) and `days` of this one, nearest first."""
+    window = timedelta(days=days)
+    return (
+        queryset.exclude(pk=incident.pk)
+        .filter(occurred_on__range=(incident.occurred_on - window, incident.occurred_on + window))
+        .filter(within_km(incident.location, km))
+        .annotate(distance_km=distance_km(incident.location))
+        .order_by("distance_km", "occurred_on")
+    )
+
+
+def alert_story(alert) -> list:
+    """Every bulletin of an alert's story, oldest first: its earlier updates and later ones."""
+    story, seen = [], set()
+    first = alert
+    while first.previous_id and first.previous_id not in seen:
+        seen.add(first.pk)
+        first = first.previous
+    queue = [first]
+    while queue:
+        current = queue.pop(0)
+        if current.pk in {a.pk for a in story}:
+            continue
+        story.append(current)
+        queue.extend(current.updates.order_by("published_at"))
+    return sorted(story, key=lambda a: a.published_at)
+
+
+def region_summary(area, queryset) -> dict:
+    """Counts and casualties of the incidents assigned to an area: totals, by month, type, actor
+    and child area. Each is one grouped query."""
+    incidents = queryset.filter(**{f"{AREA_FIELD[area.level]}_id": area.pk})
+    totals = {"incidents": Count("id"), "fatalities": Sum("fatalities"), "injuries": Sum("injuries")}
+    through = Incident.actors.through
+    by_actor = (
+        through.objects.filter(incident__in=incidents)
+        .values("actor__name").annotate(incidents=Count("incident_id")).order_by("-incidents", "actor__name")
+    )
+    children = []
+    if area.level != AdminArea.Level.DISTRICT:
+        child_field = AREA_FIELD[AdminArea.Level.PROVINCE if area.level == AdminArea.Level.DEPARTMENT
+                                 else AdminArea.Level.DISTRICT]
+        counts = dict(
+            incidents.values_list(f"{child_field}_id").annotate(n=Count("id")).order_by()
+        )
+        children = [
+            {"area": child, "incidents": counts.get(child.pk, 0)}
+            for child in area.children.order_by("ubigeo")
+        ]
+    return {
+        "totals": incidents.aggregate(**totals),
+        "by_month": list(
+            incidents.annotate(month=TruncMonth("occurred_on")).values("month").annotate(**totals).order_by("month")
+        ),
+        "by_type": list(incidents.values("event_type").annotate(**totals).order_by("-incidents", "event_type")),
+        "by_actor": list(by_actor),
+        "children": children,
+        "unassigned_below": incidents.filter(**{f"{child_field}__isnull": True}).count() if children else 0,
+    }

@@ -1,13 +1,20 @@
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from regions.models import AdminArea
-from regions.selectors import advisory_zones_geojson, departments_geojson
+from regions.selectors import advisories_at, advisory_zones_geojson, departments_geojson
 
 from . import maps
 from .models import Actor
+from .selectors import alert_story, nearby_incidents, visible_incidents
 from .taxonomy import EVENT_TYPES
+
+NEARBY_KM = 25
+NEARBY_DAYS = 90
 
 PERIODS = [("all", "All dates"), ("7", "Last 7 days"), ("30", "Last 30 days"),
            ("90", "Last 90 days"), ("365", "Last 365 days"), ("custom", "Custom range")]
@@ -30,9 +37,8 @@ def render_map(request, template: str, m, context: dict):
     )
 
 
-def explorer(request):
-    """The incident explorer; the filters live in the URL and are read by explorer.js."""
-    config = maps.explorer_config(
+def incident_layer_config() -> dict:
+    return maps.explorer_config(
         api={
             "incidents": reverse("api:incident-list"),
             "stats": reverse("api:stats"),
@@ -40,6 +46,11 @@ def explorer(request):
         },
         incident_url="/incidents/",
     )
+
+
+def explorer(request):
+    """The incident explorer; the filters live in the URL and are read by explorer.js."""
+    config = incident_layer_config()
     m = maps.explorer_map(
         departments=departments_geojson(), advisory_zones=advisory_zones_geojson(), config=config
     )
@@ -52,5 +63,44 @@ def explorer(request):
             "event_types": list(EVENT_TYPES),
             "actors": Actor.objects.values_list("name", flat=True),
             "departments": AdminArea.objects.filter(level=AdminArea.Level.DEPARTMENT).values_list("ubigeo", "name"),
+        },
+    )
+
+
+def incident_detail(request, pk: int):
+    incident = get_object_or_404(
+        visible_incidents(request.user).select_related("department", "province", "district", "alert"),
+        pk=pk,
+    )
+    nearby = nearby_incidents(incident, visible_incidents(request.user).select_related("district"))
+    advisories = advisories_at(incident.location, on=incident.occurred_on)
+    window = timedelta(days=NEARBY_DAYS)
+    api_query = urlencode({
+        "near": f"{incident.location.x},{incident.location.y}",
+        "radius_km": NEARBY_KM,
+        "date_from": (incident.occurred_on - window).isoformat(),
+        "date_to": (incident.occurred_on + window).isoformat(),
+        "page_size": settings.API_MAX_PAGE_SIZE,
+    })
+    m = maps.incident_page_map(
+        incident=incident,
+        advisory_zones=advisory_zones_geojson(on=incident.occurred_on),
+        config=incident_layer_config(),
+        incidents_url=f"{reverse('api:incident-list')}?{api_query}",
+    )
+    return render_map(
+        request,
+        "incidents/detail.html",
+        m,
+        {
+            "incident": incident,
+            "areas": [a for a in (incident.department, incident.province, incident.district) if a],
+            "actors": incident.actors.all(),
+            "sources": incident.sources.all(),
+            "story": alert_story(incident.alert) if incident.alert else [],
+            "nearby": nearby[:50],
+            "nearby_km": NEARBY_KM,
+            "nearby_days": NEARBY_DAYS,
+            "advisories": advisories,
         },
     )

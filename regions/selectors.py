@@ -3,7 +3,8 @@ import json
 from datetime import date
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Q
+from django.db.models import FloatField, Q
+from django.db.models.expressions import RawSQL
 
 from .functions import SimplifyPreserveTopology
 from .models import AdminArea, AdvisoryZone
@@ -22,7 +23,7 @@ def _feature_collection(rows, properties) -> dict:
     }
 
 
-def departments_geojson(*, tolerance: float = 0.01) -> dict:
+def departments_geojson(*, tolerance: float = 0.02) -> dict:
     """All departments as a FeatureCollection, simplified in PostGIS for drawing."""
     rows = AdminArea.objects.filter(level=AdminArea.Level.DEPARTMENT).annotate(
         geojson=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=5)
@@ -60,4 +61,34 @@ def advisory_zones_geojson(*, on: date | None = None, tolerance: float = 0.002) 
             "valid_from": zone.valid_from.isoformat(),
             "valid_until": zone.valid_until and zone.valid_until.isoformat(),
         },
+    )
+
+
+def advisories_at(point, *, on: date):
+    """Zones in force on `on` that contain `point`, strictest first."""
+    return advisory_zones_in_force(on=on).filter(geom__intersects=point).order_by("-level", "name")
+
+
+def area_outline_geojson(area: AdminArea, *, tolerance: float = 0.001) -> dict:
+    """One area's outline as a FeatureCollection, simplified in PostGIS."""
+    rows = AdminArea.objects.filter(pk=area.pk).annotate(
+        geojson=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=5)
+    )
+    return _feature_collection(rows, lambda row: {"ubigeo": row.ubigeo, "name": row.name})
+
+
+def zones_covering(area: AdminArea, *, on: date | None = None):
+    """Advisory zones in force that overlap the area, with the share of the area they cover."""
+    return (
+        advisory_zones_in_force(on=on)
+        .filter(geom__intersects=area.geom)
+        .annotate(
+            covered_share=RawSQL(
+                "(SELECT ST_Area(ST_Intersection(regions_advisoryzone.geom, a.geom)::geography)"
+                " / NULLIF(ST_Area(a.geom::geography), 0) FROM regions_adminarea a WHERE a.id = %s)",
+                (area.pk,),
+                output_field=FloatField(),
+            )
+        )
+        .order_by("-level", "name")
     )

@@ -12,21 +12,13 @@ from regions import geojson
 from regions.models import AdminArea
 
 from ..models import Incident
-from ..selectors import filter_incidents
+from ..selectors import filter_incidents, visible_incidents
 from . import exports
 from .features import incident_feature
 from .params import IncidentFilterParams, IncidentListParams, validated
 from .serializers import IncidentSerializer
 
 GEOJSON = "application/geo+json"
-
-
-def visible_incidents(user):
-    """Everyone sees published incidents; users who may view or change incidents see all."""
-    queryset = Incident.objects.all()
-    if not (user.has_perm("incidents.view_incident") or user.has_perm("incidents.change_incident")):
-        queryset = queryset.filter(status=Incident.Status.PUBLISHED)
-    return queryset
 
 
 def _page_link(request, page: int) -> str:

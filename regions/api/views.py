@@ -6,8 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework.views import APIView
 
 from incidents.api.params import validated
-from incidents.api.views import visible_incidents
-from incidents.selectors import AREA_FIELD
+from incidents.selectors import AREA_FIELD, visible_incidents
 
 from .. import geojson
 from ..functions import SimplifyPreserveTopology

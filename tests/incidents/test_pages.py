@@ -1,0 +1,99 @@
+"""Incident, region and advisory pages, rendered by the server."""
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from regions.models import AdminArea
+from tests.conftest import PICHARI, SAN_MIGUEL_DEL_ENE
+from tests.factories import make_actor, make_incident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def junin_incidents():
+    sl = make_actor()
+    mazangaro = make_incident(
+        title="Attack on the Mazángaro base", location=SAN_MIGUEL_DEL_ENE, occurred_on=date(2018, 6, 11),
+        injuries=6, actors=[sl], geo_precision=2,
+    )
+    clash = make_incident(
+        title="Clash in Vizcatán", location=SAN_MIGUEL_DEL_ENE, occurred_on=date(2018, 6, 24),
+        fatalities=2, actors=[sl],
+    )
+    junin = AdminArea.objects.get(ubigeo="12")
+    vague = make_incident(
+        title="Patrol attacked somewhere in Junín", location=junin.label_point, area_level="department",
+        geo_precision=3, occurred_on=date(2018, 7, 3), fatalities=1,
+    )
+    far_in_time = make_incident(
+        title="Old clash", location=SAN_MIGUEL_DEL_ENE, occurred_on=date(2017, 1, 1),
+    )
+    make_incident(title="Draft nearby", location=SAN_MIGUEL_DEL_ENE, status="draft")
+    pichari = make_incident(title="Clash in Pichari", location=PICHARI, occurred_on=date(2018, 6, 20))
+    return {"mazangaro": mazangaro, "clash": clash, "vague": vague, "old": far_in_time, "pichari": pichari}
+
+
+def test_incident_page_shows_fields_advisory_and_nearby(client, junin_incidents):
+    page = client.get(f"/incidents/{junin_incidents['mazangaro'].pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Attack on the Mazángaro base" in html
+    assert "11 June 2018" in html and "Injuries</th><td>6" in html and "Fatalities</th><td>unknown" in html
+    assert "2: Near a town, or a small part of a region" in html
+    assert "4 – Do not travel / avoid all travel</strong> — VRAEM" in html
+    nearby = [(i.title, round(i.distance_km, 1)) for i in page.context["nearby"]]
+    # Same point 13 days later; Pichari is 37 km away; the 2017 clash is out of the 90 days.
+    assert nearby == [("Clash in Vizcatán", 0.0)]
+    assert '/regions/120609/' in html and '/regions/12/' in html
+
+
+def test_unpublished_incident_is_404_for_the_public_and_visible_to_editors(client, junin_incidents):
+    from incidents.models import Incident
+
+    draft = Incident.objects.get(title="Draft nearby")
+    assert client.get(f"/incidents/{draft.pk}/").status_code == 404
+    client.force_login(get_user_model().objects.create_superuser("ed", password="x-for-tests"))
+    assert "Status: Draft (not public)" in client.get(f"/incidents/{draft.pk}/").content.decode()
+
+
+def test_user_text_is_escaped_on_the_incident_page(client):
+    incident = make_incident(title='<img src=x onerror="alert(1)">', description="<script>alert(2)</script>")
+    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert "<img src=x" not in html and "<script>alert(2)" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_region_page_counts(client, junin_incidents):
+    page = client.get("/regions/12/")
+    summary = page.context["summary"]
+    assert summary["totals"] == {"incidents": 4, "fatalities": 3, "injuries": 6}
+    assert [(r["month"].strftime("%Y-%m"), r["incidents"]) for r in summary["by_month"]] == [
+        ("2017-01", 1), ("2018-06", 2), ("2018-07", 1),
+    ]
+    assert [(r["event_type"], r["incidents"]) for r in summary["by_type"]] == [("Battles", 4)]
+    assert [(r["actor__name"], r["incidents"]) for r in summary["by_actor"]] == [("Shining Path", 2)]
+    satipo = next(row for row in summary["children"] if row["area"].ubigeo == "1206")
+    assert satipo["incidents"] == 3 and len(summary["children"]) == 9
+    assert summary["unassigned_below"] == 1  # known only at department level
+    assert [(z.slug, z.covered_percent) for z in page.context["zones"]] == [("vraem", 42)]
+    district = client.get("/regions/120609/").context
+    assert district["summary"]["totals"]["incidents"] == 3
+    assert district["summary"]["children"] == []
+    assert [z.covered_percent for z in district["zones"]] == [100]
+    assert client.get("/regions/77/").status_code == 404
+
+
+def test_advisories_page_lists_zones_in_force(client):
+    page = client.get("/advisories/")
+    assert [z.slug for z in page.context["zones"]] == ["loreto-colombian-border", "vraem"]
+    html = page.content.decode()
+    assert "U.S. Department of State" in html and "42 districts" in html and "8 districts" in html
+
+
+def test_pages_are_small_and_embed_no_incident_data(client, junin_incidents):
+    sizes = {url: len(client.get(url).content) for url in ["/", "/regions/12/", "/advisories/"]}
+    assert all(size < 300_000 for size in sizes.values()), sizes
+    assert "Clash in Pichari" not in client.get("/").content.decode()
+    assert "Clash in Pichari" not in client.get("/regions/08/").content.decode()
