@@ -28,6 +28,8 @@ def incident_create(
     sources: list[Source] = (),
     alert: Alert | None = None,
     status: str = Incident.Status.DRAFT,
+    external_source: str = "",
+    external_id: str = "",
 ) -> Incident:
     """Validate and save an incident; the database assigns its areas from `location`."""
     incident = Incident(
@@ -45,10 +47,40 @@ def incident_create(
         injuries=injuries,
         alert=alert,
         status=status,
+        external_source=external_source,
+        external_id=external_id,
     )
     incident.full_clean()
     incident.save()
     incident.actors.set(actors)
     incident.sources.set(sources)
+    incident.refresh_from_db(fields=AREA_FIELDS)
+    return incident
+
+
+UPDATABLE_FIELDS = {
+    "title", "description", "occurred_on", "date_precision", "event_type", "sub_event_type",
+    "location", "location_name", "geo_precision", "area_level", "fatalities", "injuries",
+    "status", "alert",
+}
+
+
+@transaction.atomic
+def incident_update(
+    *, incident: Incident, actors: list[Actor] | None = None, sources: list[Source] | None = None,
+    **fields,
+) -> Incident:
+    """Validate and save changed fields (and actors/sources when given); areas follow the point."""
+    unknown = set(fields) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"incident_update() cannot set {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    incident.full_clean()
+    incident.save()
+    if actors is not None:
+        incident.actors.set(actors)
+    if sources is not None:
+        incident.sources.set(sources)
     incident.refresh_from_db(fields=AREA_FIELDS)
     return incident
