@@ -35,3 +35,10 @@ def earlier_alert_of_story(*, story: str, before):
     from .models import Alert
 
     return Alert.objects.filter(story=story, published_at__lt=before).order_by("-published_at").first()
+
+
+def incidents_for_export(*, status: str | None = None):
+    query = Incident.objects.select_related("department", "province", "district").prefetch_related(
+        "actors", "sources"
+    ).order_by("occurred_on", "id")
+    return query.filter(status=status) if status else query
