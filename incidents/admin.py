@@ -3,6 +3,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 from regions.models import AdminArea
 
+from .admin_ingest import ingest_bulletin_view
 from .models import Actor, Alert, Incident, Source
 from .services.incidents import AREA_FIELDS
 
@@ -27,7 +28,7 @@ class IncidentAdmin(LeafletGeoAdmin):
         "fatalities", "injuries", "status",
     ]
     list_filter = [
-        "status", "event_type", "sub_event_type", DepartmentFilter,
+        "status", "alert", "event_type", "sub_event_type", DepartmentFilter,
         ("occurred_on", admin.DateFieldListFilter),
     ]
     search_fields = ["title", "description", "location_name"]
@@ -50,6 +51,17 @@ class IncidentAdmin(LeafletGeoAdmin):
         ("Provenance", {"fields": ["sources", "alert", "created_at", "updated_at"]}),
     ]
 
+    change_list_template = "admin/incidents/incident_change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("ingest-bulletin/", self.admin_site.admin_view(ingest_bulletin_view),
+                 name="incidents_incident_ingest_bulletin"),
+            *super().get_urls(),
+        ]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=AREA_FIELDS)
@@ -70,7 +82,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ["headline", "published_at", "severity", "update_number"]
+    list_display = ["headline", "published_at", "severity", "update_number", "previous"]
     list_filter = ["severity"]
     search_fields = ["headline", "raw_text"]
     raw_id_fields = ["previous"]

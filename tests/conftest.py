@@ -10,6 +10,7 @@ from django.contrib.gis.geos import Point
 
 from regions.services.advisories import load_advisory_zones
 from regions.services.boundaries import load_boundaries
+from regions.services.gazetteer import load_places
 
 
 @pytest.hookimpl(trylast=True)
@@ -31,6 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_boundaries()
         load_advisory_zones()
+        load_places()  # the gazetteer, for the geocoder and the bulletin parser
 
 
 # Capitals from the INEI populated places (longitude, latitude).

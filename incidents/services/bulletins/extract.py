@@ -46,8 +46,24 @@ class Draft:
     warnings: list[str] = field(default_factory=list)
 
 
+_ABBREVIATION = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Ene|Abr|Ago|Set|Dic|ene|feb|mar|abr|"
+    r"jun|jul|ago|set|sept|oct|nov|dic|Sr|Sra|Dr|Gen|Col|Lt|St|No|Nº|approx|aprox)\.$")
+
+
 def sentences(text: str) -> list[str]:
-    return [s.strip() for p in text.split("\n") for s in _SENTENCE.split(p) if s.strip()]
+    """Sentences of each paragraph; 'Feb. 18' or 'Sr. Pérez' does not end one."""
+    found = []
+    for paragraph in text.split("\n"):
+        pieces = [s.strip() for s in _SENTENCE.split(paragraph) if s.strip()]
+        for piece in pieces:
+            if found and found[-1][1] and _ABBREVIATION.search(found[-1][0]):
+                found[-1] = (f"{found[-1][0]} {piece}", True)
+            else:
+                found.append((piece, True))
+        if found:
+            found[-1] = (found[-1][0], False)
+    return [s for s, _ in found]
 
 
 def classify(norm: str):

@@ -37,7 +37,11 @@ ACTORS = (
     ActorSpec("Civilians (Peru)", 7, ("civilians", "civiles", "campesinos", "pobladores"),
               _words(r"civilians?", r"farmers?", r"villagers?", r"residents?", r"peasants?",
                      r"civiles", r"campesinos?", r"pobladores?", r"comuneros?", r"agricultores?",
-                     r"vecinos?", r"coca growers?", r"cocaleros?")),
+                     r"vecinos?", r"coca growers?", r"cocaleros?", r"engineers?", r"workers?",
+                     r"ingenieros?", r"trabajadores?", r"teachers?", r"docentes?")),
+    ActorSpec("Unidentified Armed Group (Peru)", 3, ("gunmen", "hombres armados"),
+              _words(r"armed men", r"gunmen", r"unidentified (?:armed )?(?:men|assailants|attackers)",
+                     r"hombres armados", r"sujetos armados", r"desconocidos")),
 )
 NON_STATE_KINDS = {2, 3}
 CIVILIAN_ACTOR = "Civilians (Peru)"
@@ -64,7 +68,7 @@ ABDUCTION = EventRule("Violence against civilians", "Abduction/forced disappeara
 ARMED_CLASH = EventRule("Battles", "Armed clash",
                         _words(r"clash\w*", r"ambush\w*", r"fire ?fights?", r"gun ?fights?",
                                r"exchange of fire", r"shoot ?outs?", r"exchanged fire",
-                               r"enfrentamientos?", r"enfrentaron", r"emboscad\w*", r"emboscaron",
+                               r"enfrentamientos?", r"enfrent\w+", r"emboscad\w*", r"emboscaron",
                                r"balaceras?", r"intercambio de disparos", r"tiroteos?", r"combates?",
                                r"attack\w* (?:against|on) (?:an? |the )?(?:\w+ ){0,2}(?:base|patrol|post|outpost|convoy)",
                                r"ataque (?:contra|a) (?:la |una |el |un )?(?:\w+ ){0,2}(?:base|patrulla|puesto|convoy)",
