@@ -8,7 +8,8 @@ _NUM = r"(\d{1,4}|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
 _BE = r"(?:(?:were|was|have been|had been|are|fueron|resultaron|quedaron|han sido|habrian) )?"
 _COUNT_THEN_WORD = re.compile(rf"\b{_NUM} (?:[a-z]+ ){{0,4}}?{_BE}({FATAL}|{INJURED})\b")
 _VERB_THEN_COUNT = re.compile(
-    r"\b(killing|wounding|injuring|mataron a|asesinaron a|hirieron a|matando a|hiriendo a) "
+    r"\b(killing|killed|murdered|shot dead|wounding|wounded|injuring|injured|mataron a|asesinaron a|"
+    r"hirieron a|matando a|hiriendo a) "
     + _NUM + r"\b"
 )
 _NONE = re.compile(

@@ -17,7 +17,7 @@ from .casualties import Casualties, find_casualties
 from .dates import find_date
 from .locate import Location, locate, place_names
 from .vocabulary import (ACTORS, ARMED_CLASH, ARRESTS, ATTACK, BACKGROUND, CIVILIAN_ACTOR,
-                         NON_STATE_KINDS, RULES, SPECULATIVE)
+                         NON_STATE_KINDS, REPORTED_BY, RULES, SPECULATIVE)
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-ZÁÉÍÓÚÑ“\"(0-9¿¡])")
 _JOINT = re.compile(r",?\s+(?:and|y|while|mientras que|whereas)\s+|;\s+")
@@ -108,6 +108,7 @@ def _clauses(sentence: str, reference: date) -> list[Clause]:
 
 
 def _actors(norm: str) -> list[str]:
+    norm = REPORTED_BY.sub(" ", norm)
     return [spec.name for spec in ACTORS if spec.pattern.search(norm)]
 
 
@@ -121,6 +122,7 @@ def _same_place(draft: Draft, location: Location | None) -> bool:
 def extract_drafts(event_text: str, *, reference: date, prefer_vraem: bool = False) -> list[Draft]:
     context = place_names(event_text)
     drafts: list[Draft] = []
+    pending: list[tuple[Clause, Location | None]] = []  # the clause before the first event word
     for sentence in sentences(event_text):
         norm = normalise(sentence)
         if SPECULATIVE.search(norm) or (BACKGROUND.search(norm) and not find_date(sentence, reference)):
@@ -138,10 +140,16 @@ def extract_drafts(event_text: str, *, reference: date, prefer_vraem: bool = Fal
                 current = Draft(event_type=clause.rule.event_type,
                                 sub_event_type=clause.rule.sub_event_type,
                                 occurred_on=when[0], date_precision=when[1])
-                if clause.when is None:
-                    current.warnings.append("no date in the text: the bulletin's date, within a week")
                 drafts.append(current)
+                for earlier, earlier_location in pending:
+                    _add(current, earlier, earlier_location)
+                    if clause.when is None and earlier.when is not None:
+                        current.occurred_on, current.date_precision = earlier.when
+                pending = []
+                if clause.when is None and current.date_precision == 2:
+                    current.warnings.append("no date in the text: the bulletin's date, within a week")
             elif current is None:
+                pending = [(clause, location)]  # only the sentence right before counts
                 continue
             _add(current, clause, location)
     _complete_actors(drafts, event_text)

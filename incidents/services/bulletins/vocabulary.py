@@ -44,6 +44,12 @@ ACTORS = (
                      r"hombres armados", r"sujetos armados", r"desconocidos")),
 )
 NON_STATE_KINDS = {2, 3}
+# 'Police said ...': a source of the report, not a party to the event.
+REPORTED_BY = _words(r"(?:the )?(?:police|army|military|authorities|officials|prosecutors)"
+                     r" (?:said|say|reported|stated|confirmed|announced)",
+                     r"(?:la )?(?:policia|pnp|autoridades|fiscalia|ejercito) (?:informo|informaron|senalo|"
+                     r"senalaron|indico|indicaron|confirmo|confirmaron|dijo|reporto)",
+                     r"segun (?:la )?(?:policia|pnp|autoridades|fuentes policiales)")
 CIVILIAN_ACTOR = "Civilians (Peru)"
 
 
@@ -70,6 +76,8 @@ ARMED_CLASH = EventRule("Battles", "Armed clash",
                                r"exchange of fire", r"shoot ?outs?", r"exchanged fire",
                                r"enfrentamientos?", r"enfrent\w+", r"emboscad\w*", r"emboscaron",
                                r"balaceras?", r"intercambio de disparos", r"tiroteos?", r"combates?",
+                               r"opened fire on (?:an? |the )?(?:\w+ ){0,2}(?:base|patrol|post|checkpoint|convoy|station)",
+                               r"(?:abrieron fuego|dispararon) contra (?:la |una |el |un )?(?:\w+ ){0,2}(?:base|patrulla|puesto|comisaria|convoy)",
                                r"attack\w* (?:against|on) (?:an? |the )?(?:\w+ ){0,2}(?:base|patrol|post|outpost|convoy)",
                                r"ataque (?:contra|a) (?:la |una |el |un )?(?:\w+ ){0,2}(?:base|patrulla|puesto|convoy)",
                                r"atacaron (?:la |una |el |un )?(?:\w+ ){0,2}(?:base|patrulla|puesto|convoy)"))
