@@ -17,7 +17,7 @@ from .casualties import Casualties, find_casualties
 from .dates import find_date
 from .locate import Location, locate, place_names
 from .vocabulary import (ACTORS, ARMED_CLASH, ARRESTS, ATTACK, BACKGROUND, CIVILIAN_ACTOR,
-                         NON_STATE_KINDS, REPORTED_BY, RULES, SPECULATIVE)
+                         NON_STATE_KINDS, PROTESTER_ACTOR, REPORTED_BY, RULES, SPECULATIVE)
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-ZÁÉÍÓÚÑ“\"(0-9¿¡])")
 _JOINT = re.compile(r",?\s+(?:and|y|while|mientras que|whereas)\s+|;\s+")
@@ -130,7 +130,9 @@ def extract_drafts(event_text: str, *, reference: date, prefer_vraem: bool = Fal
         for clause in _clauses(sentence, reference):
             location = locate(clause.text, context=context, prefer_vraem=prefer_vraem)
             current = drafts[-1] if drafts else None
-            starts_new = clause.rule is not None and (
+            # An event word alone ('attacks') is no report: a new incident needs a date or a place.
+            reported = clause.when is not None or location is not None
+            starts_new = clause.rule is not None and reported and (
                 current is None
                 or (clause.when is not None and clause.when[0] != current.occurred_on)
                 or not _same_place(current, location)
@@ -185,5 +187,10 @@ def _complete_actors(drafts: list[Draft], event_text: str) -> None:
             draft.actors.append(main)
         if draft.event_type == "Battles" and CIVILIAN_ACTOR in draft.actors:
             draft.actors.remove(CIVILIAN_ACTOR)
+        if draft.event_type == "Violence against civilians" and CIVILIAN_ACTOR not in draft.actors:
+            draft.actors.append(CIVILIAN_ACTOR)  # its victims are civilians by definition
+        if draft.event_type == "Protests":
+            draft.actors = [PROTESTER_ACTOR if a == CIVILIAN_ACTOR else a for a in draft.actors]
+            draft.actors = list(dict.fromkeys(draft.actors)) or [PROTESTER_ACTOR]
         if draft.location is None:
             draft.warnings.append("no place found in the text: choose the location by hand")

@@ -39,11 +39,14 @@ ACTORS = (
                      r"civiles", r"campesinos?", r"pobladores?", r"comuneros?", r"agricultores?",
                      r"vecinos?", r"coca growers?", r"cocaleros?", r"engineers?", r"workers?",
                      r"ingenieros?", r"trabajadores?", r"teachers?", r"docentes?")),
+    ActorSpec("Protesters (Peru)", 6, ("protesters", "manifestantes"),
+              _words(r"protesters?", r"demonstrators?", r"manifestantes?", r"protestantes?")),
     ActorSpec("Unidentified Armed Group (Peru)", 3, ("gunmen", "hombres armados"),
               _words(r"armed men", r"gunmen", r"unidentified (?:armed )?(?:men|assailants|attackers)",
                      r"hombres armados", r"sujetos armados", r"desconocidos")),
 )
 NON_STATE_KINDS = {2, 3}
+PROTESTER_ACTOR = "Protesters (Peru)"
 # 'Police said ...': a source of the report, not a party to the event.
 REPORTED_BY = _words(r"(?:the )?(?:police|army|military|authorities|officials|prosecutors)"
                      r" (?:said|say|reported|stated|confirmed|announced)",
@@ -98,7 +101,8 @@ RULES = (EXPLOSIVE, GRENADE, ABDUCTION, ARMED_CLASH, ARRESTS, ATTACK, PROTEST)
 SPECULATIVE = _words(r"likely", r"expected to", r"could", r"might", r"may(?! \d)", r"further",
                      r"coming (?:days|weeks)", r"se espera", r"podrian?", r"probable\w*",
                      r"proximos dias", r"proximas semanas", r"advise\w*", r"recommend\w*")
-BACKGROUND = _words(r"such incidents?", r"such attacks?", r"since the (?:beginning|start)",
+BACKGROUND = _words(r"such incidents?", r"such attacks?", r"recent attacks?", r"recent clashes",
+                    r"citing", r"ataques recientes", r"recientes ataques", r"since the (?:beginning|start)",
                     r"so far this year", r"en lo que va", r"desde (?:el )?inicio", r"this year",
                     r"este ano", r"in recent (?:months|years)", r"en los ultimos")
 
