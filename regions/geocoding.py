@@ -150,6 +150,9 @@ def _score(row, name, kind, within, outside, context_areas, prefer_vraem) -> Can
     if prefer_vraem and row.in_vraem:
         score += 0.3
         reasons.append("inside the VRAEM zone")
+    if not row.in_own_district:
+        reasons.append(f"its point lies outside its district {row.ubigeo} in the boundaries; "
+                       "the areas follow the point")
     bonus = KIND_BONUS.get(row.kind, 0.2 if row.urban else 0.1)
     score += bonus
     reasons.append(row.get_kind_display().lower() + (" (urban)" if row.urban else ""))

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 
 from .functions import SimplifyPreserveTopology
 from .models import AdminArea, AdvisoryZone, Place
@@ -64,10 +64,16 @@ def advisory_zones_geojson(*, on: date | None = None, tolerance: float = 0.002) 
 
 
 def _place_query(*, kinds=None, within=()):
-    query = Place.objects.select_related(None).annotate(
+    query = Place.objects.annotate(
         in_vraem=Exists(
             AdvisoryZone.objects.filter(slug=VRAEM_ZONE_SLUG, geom__intersects=OuterRef("point"))
-        )
+        ),
+        # 1,531 INEI points lie outside the published polygon of their own district.
+        in_own_district=Case(
+            When(district__isnull=True, then=True),
+            When(district__geom__intersects=F("point"), then=True),
+            default=False,
+        ),
     )
     if kinds:
         query = query.filter(kind__in=kinds)
