@@ -60,7 +60,7 @@ def test_text_is_escaped_and_bad_text_gets_a_message(admin_client):
     html = admin_client.post(reverse(URL), {"text": text, "preview": "1"}).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     html = admin_client.post(reverse(URL), {"text": "no bulletin here", "preview": "1"}).content.decode()
-    assert "bulletin has no headline" in html
+    assert "bulletin has no timestamp" in html
 
 
 def test_the_page_needs_a_login(client):

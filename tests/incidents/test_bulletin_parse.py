@@ -74,5 +74,20 @@ def test_casualties(text, fatalities, injuries):
 
 
 def test_a_text_without_headline_or_timestamp_is_refused_with_the_reason():
-    with pytest.raises(BulletinFormatError, match="no headline .* and no timestamp"):
+    with pytest.raises(BulletinFormatError, match=r"^bulletin has no headline and no timestamp"):
+        parse_bulletin("\n\n")
+    with pytest.raises(BulletinFormatError, match=r"^bulletin has no timestamp \(e.g. "):
         parse_bulletin("just some words\n\nmore words")
+
+
+@pytest.mark.parametrize("stamp, expected", [
+    ("26 Jun 2018 | 11:35 AM UTC", datetime(2018, 6, 26, 11, 35, tzinfo=timezone.utc)),
+    ("26 de junio de 2018 | 23:05 UTC", datetime(2018, 6, 26, 23, 5, tzinfo=timezone.utc)),
+    ("June 26, 2018 1:05 PM UTC", datetime(2018, 6, 26, 13, 5, tzinfo=timezone.utc)),
+    ("2018-06-26T11:35Z", datetime(2018, 6, 26, 11, 35, tzinfo=timezone.utc)),
+    ("26 June 2018", datetime(2018, 6, 26, tzinfo=timezone.utc)),
+])
+def test_timestamp_layouts(stamp, expected):
+    b = parse_bulletin(f"Clashes reported in the VRAEM\n{stamp}\nAdvertencia\nEvento\nNada.")
+    assert (b.headline, b.published_at, b.severity, b.sections) == (
+        "Clashes reported in the VRAEM", expected, "warning", {"event": "Nada."})

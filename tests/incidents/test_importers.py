@@ -64,7 +64,7 @@ def test_a_bad_row_aborts_the_whole_import_naming_row_and_reason():
     assert str(error.value) == (
         "row 3: event_date '31 June 2018' is not a date (YYYY-MM-DD or '24 June 2018'). "
         "Nothing was imported.")
-    assert Incident.objects.count() == 0
+    assert (Incident.objects.count(), Actor.objects.count()) == (0, 0)
 
 
 def test_skip_invalid_imports_the_good_rows_and_reports_the_rest():

@@ -1,9 +1,11 @@
 """The gazetteer: counts, idempotent load, and names resolved by the text around them."""
+from pathlib import Path
+
 import pytest
 
 from regions.geocoding import geocode, split_kind
 from regions.models import Place
-from regions.services.gazetteer import load_places
+from regions.services.gazetteer import GazetteerDataError, load_places
 from regions.text import normalise
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +22,16 @@ def test_load_counts_and_second_load_skips():
     assert result.counts == {"department": 25, "province": 196, "district": 1891, "capital": 1874,
                              "populated_place": 94922}
     assert Place.objects.get(kind="populated_place", code="1206090004").district.ubigeo == "120609"
+
+
+def test_a_bad_row_stops_the_load_naming_its_line_and_changes_nothing():
+    before = Place.objects.count()
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "places_bad"
+    with pytest.raises(GazetteerDataError) as error:
+        load_places(source=str(source), force=True)
+    assert str(error.value) == (
+        "populated_places.csv line 3: bad coordinates latitude='' longitude='-73.95'")
+    assert Place.objects.count() == before == 98908
 
 
 def test_normalise_and_spanish_forms():

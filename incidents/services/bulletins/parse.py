@@ -25,11 +25,11 @@ _HEADLINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][\w ÁÉÍÓÚÑáéíóúñ.-]{1,40}
 _TIME = r"(\d{1,2}):(\d{2})\s*(?:h\s*)?(am|pm|a\. ?m\.|p\. ?m\.)?\s*(?:utc|gmt)?"
 _TIMESTAMPS = [
     # 26 Jun 2018 | 11:35 AM UTC   /   26 de junio de 2018 | 11:35 UTC
-    re.compile(r"^(\d{1,2})\s+(?:de\s+)?([a-z]+)\.?\s+(?:de\s+)?(\d{4})\s*[|,-]?\s*" + _TIME, re.I),
+    re.compile(r"^(\d{1,2})\s+(?:de\s+)?([a-z]+)\.?\s+(?:de\s+)?(\d{4})(?:\s*[|,-]?\s*" + _TIME + r")?\s*$", re.I),
     # June 26, 2018 11:35 UTC
-    re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\s*[|,-]?\s*" + _TIME, re.I),
-    # 2018-06-26 11:35 UTC / 2018-06-26T11:35Z
-    re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T|]+(\d{1,2}):(\d{2})", re.I),
+    re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s*[|,-]?\s*" + _TIME + r")?\s*$", re.I),
+    # 2018-06-26 11:35 UTC / 2018-06-26T11:35Z / 2018-06-26
+    re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T|]+(\d{1,2}):(\d{2})\S*(?:\s*(?:utc|gmt))?)?\s*$", re.I),
 ]
 
 
@@ -56,8 +56,8 @@ class ParsedBulletin:
         return self.sections.get("event", "")
 
 
-def _hour(hour: str, ampm: str | None) -> int:
-    h = int(hour)
+def _hour(hour: str | None, ampm: str | None) -> int:
+    h = int(hour or 0)
     if ampm and ampm.lower().startswith("p") and h < 12:
         h += 12
     if ampm and ampm.lower().startswith("a") and h == 12:
@@ -69,7 +69,7 @@ def parse_timestamp(line: str) -> datetime | None:
     text = line.strip()
     m = _TIMESTAMPS[2].match(text)
     if m:
-        y, mo, d, h, mi = map(int, m.groups())
+        y, mo, d, h, mi = (int(g or 0) for g in m.groups())
         return datetime(y, mo, d, h, mi, tzinfo=timezone.utc)
     for pattern, order in ((_TIMESTAMPS[0], "dmy"), (_TIMESTAMPS[1], "mdy")):
         m = pattern.match(text)
@@ -79,7 +79,7 @@ def parse_timestamp(line: str) -> datetime | None:
         day, month_name = (a, b) if order == "dmy" else (b, a)
         month = MONTHS.get(normalise(month_name))
         if month:
-            return datetime(int(year), month, int(day), _hour(hour, ampm), int(minute),
+            return datetime(int(year), month, int(day), _hour(hour, ampm), int(minute or 0),
                             tzinfo=timezone.utc)
     return None
 
@@ -98,6 +98,7 @@ def parse_bulletin(text: str) -> ParsedBulletin:
     lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
     headline = summary = severity = None
     published_at = None
+    loose: list[str] = []  # lines outside sections: headline and summary candidates
     update_number = None
     sections: dict[str, list[str]] = {}
     current = None
@@ -123,11 +124,13 @@ def parse_bulletin(text: str) -> ParsedBulletin:
             continue
         if current:
             sections[current].append(line)
-        elif headline is None and _HEADLINE.match(line):
-            headline = line
-        elif headline is not None and summary is None:
-            summary = line
-    missing = [name for name, value in (("headline ('Country: ...')", headline),
+        else:
+            loose.append(line)
+    # The headline is the first 'Country: ...' line, else the first line; the summary follows it.
+    headline = next((line for line in loose if _HEADLINE.match(line)), loose[0] if loose else None)
+    if headline is not None and loose.index(headline) + 1 < len(loose):
+        summary = loose[loose.index(headline) + 1]
+    missing = [name for name, value in (("headline", headline),
                                         ("timestamp (e.g. '26 Jun 2018 | 11:35 AM UTC')", published_at))
                if value is None]
     if missing:
