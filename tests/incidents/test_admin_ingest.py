@@ -63,6 +63,12 @@ def test_text_is_escaped_and_bad_text_gets_a_message(admin_client):
     assert "bulletin has no timestamp" in html
 
 
+def test_staff_without_the_add_permission_is_refused(client):
+    user = get_user_model().objects.create_user("viewer", "v@example.org", "pw", is_staff=True)
+    client.force_login(user)
+    assert client.get(reverse(URL)).status_code == 403
+
+
 def test_the_page_needs_a_login(client):
     response = client.get(reverse(URL))
     assert response.status_code == 302 and "/login/" in response["Location"]

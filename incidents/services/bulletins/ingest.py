@@ -69,20 +69,20 @@ class IngestResult:
     without_location: int = 0
 
 
+AREA_SUFFIX = {"district": "district", "province": "province", "department": "department"}
+
+
 def _location_name(draft: Draft) -> str:
+    """'Vizcatán del Ene district, Satipo, Junín' or 'Natividad, Pichari, La Convención, Cusco'."""
     if draft.location is None:
         return ""
     c = draft.location.candidate
-    names = dict(AdminArea.objects.filter(
-        ubigeo__in=[c.ubigeo[:2], c.ubigeo[:4], c.ubigeo[:6]]).values_list("ubigeo", "name"))
-    suffix = {"district": " district", "province": " province", "department": " department"}.get(c.kind, "")
-    parts = [f"{c.name}{suffix}"]
-    for code in (c.ubigeo[:6], c.ubigeo[:4], c.ubigeo[:2]):
-        if len(code) < len(c.ubigeo) or (c.kind not in ("district", "province", "department")
-                                         and len(code) == 6):
-            if names.get(code) and names[code] not in parts[0]:
-                parts.append(names[code])
-    return ", ".join(dict.fromkeys(parts))
+    containing = [code for code in (c.ubigeo[:6], c.ubigeo[:4], c.ubigeo[:2])
+                  if len(code) < len(c.ubigeo) or c.kind not in AREA_SUFFIX]
+    names = dict(AdminArea.objects.filter(ubigeo__in=containing).values_list("ubigeo", "name"))
+    first = f"{c.name} {AREA_SUFFIX[c.kind]}" if c.kind in AREA_SUFFIX else c.name
+    parts = [first] + [names[code] for code in containing if code in names]
+    return ", ".join(p for i, p in enumerate(parts) if i == 0 or p not in parts[:i] and p != c.name)
 
 
 def preview_bulletin(text: str) -> BulletinPreview:
@@ -114,14 +114,12 @@ def _is_duplicate(view: DraftView, earlier: list[Alert]) -> bool:
     """Reported already by an earlier bulletin of the same story: same day, type and area."""
     if not earlier or view.draft.location is None:
         return False
-    area = view.areas["district"] or view.areas["province"] or view.areas["department"]
-    return Incident.objects.filter(
-        alert__in=earlier, occurred_on=view.draft.occurred_on,
-        sub_event_type=view.draft.sub_event_type,
-    ).filter(
-        **({"district__ubigeo": area} if len(area or "") == 6 else
-           {"province__ubigeo": area} if len(area or "") == 4 else {"department__ubigeo": area})
-    ).exists()
+    same = Incident.objects.filter(alert__in=earlier, occurred_on=view.draft.occurred_on,
+                                   sub_event_type=view.draft.sub_event_type)
+    for level in ("district", "province", "department"):  # the finest area both know
+        if view.areas[level]:
+            return same.filter(**{f"{level}__ubigeo": view.areas[level]}).exists()
+    return False
 
 
 @transaction.atomic

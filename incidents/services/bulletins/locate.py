@@ -49,7 +49,7 @@ def find_mentions(clause: str) -> list[Mention]:
     for m in _SPAN.finditer(clause):
         name = m.group(0)
         before, after = clause[max(0, m.start() - 45):m.start()], clause[m.end():m.end() + 15]
-        if normalise(name) in NOT_PLACES or normalise(name.split()[0]) in NOT_PLACES and len(name.split()) == 1:
+        if normalise(name) in NOT_PLACES:
             continue
         area_before = _AREA_BEFORE.search(before)
         area_after = _AREA_AFTER.match(after)

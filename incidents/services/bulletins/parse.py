@@ -33,6 +33,11 @@ _TIMESTAMPS = [
 ]
 
 
+def story_of(headline: str) -> str:
+    """The headline without '/update N', normalised: the same for every update of a story."""
+    return normalise(_UPDATE.sub("", headline))
+
+
 class BulletinFormatError(ValueError):
     pass
 
@@ -48,8 +53,7 @@ class ParsedBulletin:
 
     @property
     def story(self) -> str:
-        """The headline without '/update N', normalised: the same for every update."""
-        return normalise(_UPDATE.sub("", self.headline))
+        return story_of(self.headline)
 
     @property
     def event_text(self) -> str:

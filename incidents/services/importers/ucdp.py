@@ -44,7 +44,8 @@ def map_row(row: dict, *, status: str = Incident.Status.DRAFT) -> RowData:
     if side_a:
         actors.append((side_a, 1 if side_a.lower().startswith("government of") else actor_kind(side_a, None)))
     if side_b:
-        kind = 7 if violence == 3 or side_b.lower() == "civilians" else actor_kind(side_b, None)
-        actors.append((side_b, kind if side_b.lower() != "civilians" or violence == 3 else 7))
+        # One-sided violence (type 3) has civilians as side_b.
+        civilians = violence == 3 or side_b.lower() == "civilians"
+        actors.append((side_b, 7 if civilians else actor_kind(side_b, None)))
     sources = [s.strip() for s in (row.get("source_article") or "").split(";") if s.strip()]
     return RowData(external_id=external_id, fields=fields, actors=actors, sources=sources)
