@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from leaflet.admin import LeafletGeoAdmin
 
 from regions.models import AdminArea
@@ -34,7 +35,7 @@ class IncidentAdmin(LeafletGeoAdmin):
     search_fields = ["title", "description", "location_name"]
     date_hierarchy = "occurred_on"
     list_select_related = ["department", "district"]
-    readonly_fields = [*AREA_FIELDS, "created_at", "updated_at"]
+    readonly_fields = [*AREA_FIELDS, "external_source", "external_id", "created_at", "updated_at"]
     autocomplete_fields = ["actors", "sources"]
     raw_id_fields = ["alert"]
     fieldsets = [
@@ -48,7 +49,8 @@ class IncidentAdmin(LeafletGeoAdmin):
                 "description": "Department, province and district are assigned from the point.",
             },
         ),
-        ("Provenance", {"fields": ["sources", "alert", "created_at", "updated_at"]}),
+        ("Provenance", {"fields": ["sources", "alert", "external_source", "external_id",
+                                   "created_at", "updated_at"]}),
     ]
 
     change_list_template = "admin/incidents/incident_change_list.html"
@@ -80,8 +82,23 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "url"]
 
 
+class AlertIncidentInline(admin.TabularInline):
+    model = Incident
+    fields = ["title", "occurred_on", "sub_event_type", "location_name", "status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
+    inlines = [AlertIncidentInline]
+    readonly_fields = ["story"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["headline", "published_at", "severity", "update_number", "previous"]
     list_filter = ["severity"]
     search_fields = ["headline", "raw_text"]

@@ -72,3 +72,12 @@ def test_staff_without_the_add_permission_is_refused(client):
 def test_the_page_needs_a_login(client):
     response = client.get(reverse(URL))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_alert_page_lists_its_incidents(admin_client):
+    admin_client.post(reverse(URL), {"text": seed_text(), "create": "Create"})
+    alert = Alert.objects.get()
+    html = admin_client.get(reverse("admin:incidents_alert_change", args=[alert.pk])).content.decode()
+    for incident in alert.incidents.all():
+        assert reverse("admin:incidents_incident_change", args=[incident.pk]) in html
+    assert alert.incidents.count() == 3
