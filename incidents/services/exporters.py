@@ -11,7 +11,7 @@ COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "event_type"
            "longitude", "geo_precision", "source", "notes", "fatalities",
            # Not in ACLED; kept so a round trip loses nothing.
            "injuries", "title", "status", "area_level", "admin1_ubigeo", "admin2_ubigeo",
-           "admin3_ubigeo"]
+           "admin3_ubigeo", "external_source"]
 
 
 def _row(incident) -> dict:
@@ -29,8 +29,8 @@ def _row(incident) -> dict:
         "country": "Peru",
         **{f"admin{n}": a.name if a else "" for n, a in enumerate(areas, 1)},
         "location": incident.location_name,
-        "latitude": round(incident.location.y, 6),
-        "longitude": round(incident.location.x, 6),
+        "latitude": incident.location.y,  # full precision: a round trip moves nothing
+        "longitude": incident.location.x,
         "geo_precision": incident.geo_precision,
         "source": "; ".join(s.name for s in incident.sources.all()),
         "notes": incident.description,
@@ -40,6 +40,7 @@ def _row(incident) -> dict:
         "status": incident.status,
         "area_level": incident.area_level,
         **{f"admin{n}_ubigeo": a.ubigeo if a else "" for n, a in enumerate(areas, 1)},
+        "external_source": incident.external_source,
     }
 
 

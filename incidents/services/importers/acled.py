@@ -65,7 +65,10 @@ def map_row(row: dict, *, point=None, status: str = Incident.Status.DRAFT) -> Ro
         if (row.get(col) or "").strip()
     ]
     sources = [s.strip() for s in (row.get("source") or "").split(";") if s.strip()]
-    return RowData(external_id=external_id, fields=fields, actors=actors, sources=sources)
+    # An export of this application names the dataset each row first came from.
+    source = (row.get("external_source") or "").strip() or None
+    return RowData(external_id=external_id, fields=fields, actors=actors, sources=sources,
+                   source=source)
 
 
 def read_csv(text: str, *, required: list[str], filename: str) -> list[dict]:

@@ -32,6 +32,7 @@ class RowData:
     fields: dict
     actors: list[tuple[str, int]]  # (name, ACLED inter code)
     sources: list[str]
+    source: str | None = None  # the dataset named in the row (an export's external_source)
 
 
 @dataclass
@@ -89,11 +90,20 @@ def _message(error: Exception) -> str:
 
 
 class _Lookups:
-    """Actors and sources by name, created once per import."""
+    """Actors, sources and already imported incidents, each read once per import."""
 
     def __init__(self):
         self.actors: dict[str, Actor] = {}
         self.sources: dict[str, Source] = {}
+        self.incidents: dict[str, dict[str, Incident]] = {}
+
+    def imported(self, source: str) -> dict[str, Incident]:
+        """Incidents of a dataset by external id."""
+        if source not in self.incidents:
+            self.incidents[source] = {
+                i.external_id: i for i in Incident.objects.filter(external_source=source)
+            }
+        return self.incidents[source]
 
     def actor(self, name: str, kind: int) -> Actor:
         if name not in self.actors:
@@ -122,7 +132,6 @@ def run_import(
 ) -> ImportSummary:
     """`rows` yields (row number, a function mapping the row); see the module docstring."""
     summary = ImportSummary()
-    existing = {i.external_id: i for i in Incident.objects.filter(external_source=source)}
     lookups = _Lookups()
     written: list[int] = []
     with transaction.atomic(), deferred_area_assignment():
@@ -130,7 +139,7 @@ def run_import(
             try:
                 with transaction.atomic():
                     data = read()
-                    _write(data, source, existing, lookups, summary, written)
+                    _write(data, data.source or source, lookups, summary, written)
             except (RowError, ValidationError) as error:
                 reason = f"row {number}: {_message(error)}"
                 if not skip_invalid:
@@ -142,7 +151,8 @@ def run_import(
     return summary
 
 
-def _write(data: RowData, source, existing, lookups, summary, written) -> None:
+def _write(data: RowData, source: str, lookups, summary, written) -> None:
+    existing = lookups.imported(source)
     actors = [lookups.actor(name, kind) for name, kind in data.actors]
     sources = [lookups.source(name) for name in data.sources]
     incident = existing.get(data.external_id)
