@@ -56,6 +56,13 @@ def test_an_update_links_to_the_earlier_bulletin_and_skips_incidents_it_reported
     assert Incident.objects.count() == 2
 
 
+def test_an_earlier_update_ingested_late_is_linked_in_its_place():
+    update = ingest_bulletin(text=(BULLETINS / "es_llochegua_campesinos_update2.txt").read_text(encoding="utf-8"))
+    first = ingest_bulletin(text=(BULLETINS / "es_llochegua_campesinos.txt").read_text(encoding="utf-8"))
+    update.alert.refresh_from_db()
+    assert (update.alert.previous, first.alert.previous) == (first.alert, None)
+
+
 def test_a_bulletin_without_incident_stores_the_alert_only():
     result = ingest_bulletin(text=(BULLETINS / "en_state_of_emergency.txt").read_text(encoding="utf-8"))
     assert (result.created, Alert.objects.count(), Incident.objects.count()) == ([], 1, 0)

@@ -122,6 +122,15 @@ def _is_duplicate(view: DraftView, earlier: list[Alert]) -> bool:
     return False
 
 
+def _relink_later_update(alert: Alert) -> None:
+    """An update that arrived before this earlier bulletin now points at it."""
+    later = Alert.objects.filter(story=alert.story, published_at__gt=alert.published_at).order_by(
+        "published_at").first()
+    if later is not None and (later.previous is None or later.previous.published_at < alert.published_at):
+        later.previous = alert
+        later.save(update_fields=["previous"])
+
+
 @transaction.atomic
 def ingest_bulletin(*, text: str, source_url: str = "") -> IngestResult:
     """Store the bulletin and its incidents as drafts; a bulletin already stored creates nothing."""
@@ -136,6 +145,7 @@ def ingest_bulletin(*, text: str, source_url: str = "") -> IngestResult:
                   raw_text=text, story=b.story, previous=previous)
     alert.full_clean()
     alert.save()
+    _relink_later_update(alert)
     earlier = []
     while previous is not None and previous not in earlier:
         earlier.append(previous)
