@@ -73,6 +73,7 @@ migrate: setup
 data: migrate
 	@$(MANAGE) load_boundaries --if-empty
 	@$(MANAGE) load_advisory_zones
+	@$(MANAGE) load_places
 	@$(MANAGE) load_demo_incidents
 
 run: data

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import models
 from leaflet.admin import LeafletGeoAdmin
 
 from regions.models import AdminArea
 
+from .admin_ingest import ingest_bulletin_view
 from .models import Actor, Alert, Incident, Source
 from .services.incidents import AREA_FIELDS
 
@@ -27,13 +29,13 @@ class IncidentAdmin(LeafletGeoAdmin):
         "fatalities", "injuries", "status",
     ]
     list_filter = [
-        "status", "event_type", "sub_event_type", DepartmentFilter,
+        "status", "alert", "event_type", "sub_event_type", DepartmentFilter,
         ("occurred_on", admin.DateFieldListFilter),
     ]
     search_fields = ["title", "description", "location_name"]
     date_hierarchy = "occurred_on"
     list_select_related = ["department", "district"]
-    readonly_fields = [*AREA_FIELDS, "created_at", "updated_at"]
+    readonly_fields = [*AREA_FIELDS, "external_source", "external_id", "created_at", "updated_at"]
     autocomplete_fields = ["actors", "sources"]
     raw_id_fields = ["alert"]
     fieldsets = [
@@ -47,8 +49,20 @@ class IncidentAdmin(LeafletGeoAdmin):
                 "description": "Department, province and district are assigned from the point.",
             },
         ),
-        ("Provenance", {"fields": ["sources", "alert", "created_at", "updated_at"]}),
+        ("Provenance", {"fields": ["sources", "alert", "external_source", "external_id",
+                                   "created_at", "updated_at"]}),
     ]
+
+    change_list_template = "admin/incidents/incident_change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("ingest-bulletin/", self.admin_site.admin_view(ingest_bulletin_view),
+                 name="incidents_incident_ingest_bulletin"),
+            *super().get_urls(),
+        ]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -68,9 +82,24 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "url"]
 
 
+class AlertIncidentInline(admin.TabularInline):
+    model = Incident
+    fields = ["title", "occurred_on", "sub_event_type", "location_name", "status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ["headline", "published_at", "severity", "update_number"]
+    inlines = [AlertIncidentInline]
+    readonly_fields = ["story"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["headline", "published_at", "severity", "update_number", "previous"]
     list_filter = ["severity"]
     search_fields = ["headline", "raw_text"]
     raw_id_fields = ["previous"]

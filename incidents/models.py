@@ -63,6 +63,10 @@ class Alert(models.Model):
     sections = models.JSONField(default=dict, blank=True, help_text="Section title → text.")
     source_url = models.URLField(blank=True, max_length=500)
     raw_text = models.TextField()
+    story = models.CharField(
+        max_length=500, blank=True, db_index=True,
+        help_text="The headline without '/update N', lower-cased: the same for every update.",
+    )
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="updates",
         help_text="The earlier bulletin of the same story.",
@@ -70,6 +74,11 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["headline", "published_at"], name="alert_headline_published_unique"
+            )
+        ]
 
     def __str__(self):
         return self.headline
@@ -135,6 +144,12 @@ class Incident(models.Model):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    external_source = models.CharField(
+        max_length=20, blank=True, help_text="Dataset the record was imported from (acled, ucdp)."
+    )
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="The record's id in that dataset."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,6 +162,11 @@ class Incident(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(date_precision__in=[1, 2, 3]), name="incident_date_precision_1_3"
+            ),
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="incident_external_id_unique",
             ),
         ]
 

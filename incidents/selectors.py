@@ -7,7 +7,7 @@ from django.db.models.functions import TruncMonth
 
 from regions.models import AdminArea
 
-from .models import Actor, Incident
+from .models import Actor, Alert, Incident
 
 
 def visible_incidents(user):
@@ -112,20 +112,10 @@ def nearby_incidents(incident, queryset, *, km: float = 25, days: int = 90):
 
 
 def alert_story(alert) -> list:
-    """Every bulletin of an alert's story, oldest first: its earlier updates and later ones."""
-    story, seen = [], set()
-    first = alert
-    while first.previous_id and first.previous_id not in seen:
-        seen.add(first.pk)
-        first = first.previous
-    queue = [first]
-    while queue:
-        current = queue.pop(0)
-        if current.pk in {a.pk for a in story}:
-            continue
-        story.append(current)
-        queue.extend(current.updates.order_by("published_at"))
-    return sorted(story, key=lambda a: a.published_at)
+    """Every bulletin of the alert's story (its earlier and later updates), oldest first."""
+    if not alert.story:
+        return [alert]
+    return list(Alert.objects.filter(story=alert.story).order_by("published_at"))
 
 
 def region_summary(area, queryset) -> dict:
@@ -159,3 +149,37 @@ def region_summary(area, queryset) -> dict:
         "children": children,
         "unassigned_below": incidents.filter(**{f"{child_field}__isnull": True}).count() if children else 0,
     }
+
+
+def areas_at(point, *, finest: str) -> dict[str, str | None]:
+    """The department/province/district ubigeos the database would assign to `point`
+    (the same SQL function as the trigger), without writing anything."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT dep.ubigeo, prov.ubigeo, dist.ubigeo
+              FROM incidents_areas_at(ST_GeomFromEWKT(%s), %s) a
+              LEFT JOIN regions_adminarea dep ON dep.id = a.department_id
+              LEFT JOIN regions_adminarea prov ON prov.id = a.province_id
+              LEFT JOIN regions_adminarea dist ON dist.id = a.district_id
+            """,
+            [point.ewkt, finest],
+        )
+        department, province, district = cursor.fetchone()
+    return {"department": department, "province": province, "district": district}
+
+
+def earlier_alert_of_story(*, story: str, before):
+    """The latest bulletin of the same story published before `before`, or None."""
+    from .models import Alert
+
+    return Alert.objects.filter(story=story, published_at__lt=before).order_by("-published_at").first()
+
+
+def incidents_for_export(*, status: str | None = None):
+    query = Incident.objects.select_related("department", "province", "district").prefetch_related(
+        "actors", "sources"
+    ).order_by("occurred_on", "id")
+    return query.filter(status=status) if status else query

@@ -1,4 +1,5 @@
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 
 
@@ -89,3 +90,48 @@ class AdvisoryZone(models.Model):
 
     def __str__(self):
         return f"{self.name} (level {self.level})"
+
+
+class Place(models.Model):
+    """A gazetteer entry: a populated place, a district capital or an administrative area's name.
+
+    `name_norm` is the name lower-cased without accents or punctuation (see regions.text), so
+    lookups are case- and accent-insensitive; a trigram index serves misspellings. `ubigeo` is
+    the finest area the place lies in (6 digits), or the area's own code for area names, so
+    `ubigeo__startswith` filters by department or province.
+    """
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "Department"
+        PROVINCE = "province", "Province"
+        DISTRICT = "district", "District"
+        CAPITAL = "capital", "District capital"
+        POPULATED_PLACE = "populated_place", "Populated place"
+
+    AREA_KINDS = (Kind.DEPARTMENT, Kind.PROVINCE, Kind.DISTRICT)
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    code = models.CharField(max_length=12, help_text="INEI place code (ccpp) or ubigeo.")
+    name = models.CharField(max_length=200)
+    name_norm = models.CharField(max_length=200, db_index=True)
+    ubigeo = models.CharField(max_length=6, db_index=True)
+    point = models.PointField(srid=4326)
+    district = models.ForeignKey(
+        AdminArea, null=True, blank=True, on_delete=models.CASCADE, related_name="places",
+        help_text="The district the place lies in (empty for department and province names).",
+    )
+    area = models.ForeignKey(
+        AdminArea, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text="For an area's name: the area itself.",
+    )
+    urban = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name", "code"]
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="place_kind_code_unique")]
+        indexes = [
+            GinIndex(name="place_name_norm_trgm", fields=["name_norm"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()}, {self.ubigeo})"

@@ -3,14 +3,16 @@ import json
 from datetime import date
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import FloatField, Q
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, When
 from django.db.models.expressions import RawSQL
 
 from .functions import SimplifyPreserveTopology
-from .models import AdminArea, AdvisoryZone
+from .models import AdminArea, AdvisoryZone, Place
 
 # The four departments that share the VRAEM.
 VRAEM_DEPARTMENTS = ("05", "08", "09", "12")  # Ayacucho, Cusco, Huancavelica, Junín
+VRAEM_ZONE_SLUG = "vraem"
 
 
 def _feature_collection(rows, properties) -> dict:
@@ -91,4 +93,47 @@ def zones_covering(area: AdminArea, *, on: date | None = None):
             )
         )
         .order_by("-level", "name")
+    )
+
+
+def _place_query(*, kinds=None, within=()):
+    query = Place.objects.annotate(
+        in_vraem=Exists(
+            AdvisoryZone.objects.filter(slug=VRAEM_ZONE_SLUG, geom__intersects=OuterRef("point"))
+        ),
+        # 1,531 INEI points lie outside the published polygon of their own district.
+        in_own_district=Case(
+            When(district__isnull=True, then=True),
+            When(district__geom__intersects=F("point"), then=True),
+            default=False,
+        ),
+    )
+    if kinds:
+        query = query.filter(kind__in=kinds)
+    if within:
+        prefix_filter = Q()
+        for ubigeo in within:
+            prefix_filter |= Q(ubigeo__startswith=ubigeo)
+        query = query.filter(prefix_filter)
+    return query
+
+
+def places_named(name_norm: str, *, kinds=None, within=()) -> list[Place]:
+    """Places whose normalised name is exactly `name_norm` (optionally of some kinds, or inside
+    areas given by ubigeo prefixes), each annotated with `in_vraem` and `similarity` = 1."""
+    rows = list(_place_query(kinds=kinds, within=within).filter(name_norm=name_norm)[:1000])
+    for row in rows:
+        row.similarity = 1.0
+    return rows
+
+
+def places_like(name_norm: str, *, kinds=None, within=(), limit: int = 60) -> list[Place]:
+    """Places whose name contains the words of `name_norm` or is close to it (pg_trgm word
+    similarity ≥ 0.6: 'mazangaro' finds 'valle hermosa de mazangaro', 'vizcatam' 'vizcatan'),
+    best first, annotated with `similarity` (0–1) and `in_vraem`."""
+    return list(
+        _place_query(kinds=kinds, within=within)
+        .filter(name_norm__trigram_word_similar=name_norm)
+        .annotate(similarity=TrigramWordSimilarity(name_norm, "name_norm"))
+        .order_by("-similarity", "name_norm", "kind", "code")[:limit]
     )

@@ -11,6 +11,7 @@ from django.contrib.gis.geos import Point
 
 from regions.services.advisories import load_advisory_zones
 from regions.services.boundaries import load_boundaries
+from regions.services.gazetteer import load_places
 
 
 @pytest.hookimpl(trylast=True)
@@ -32,6 +33,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_boundaries()
         load_advisory_zones()
+        load_places()  # the gazetteer, for the geocoder and the bulletin parser
 
 
 @pytest.fixture(autouse=True)

@@ -31,4 +31,4 @@ class IncidentSerializer(GeoFeatureModelSerializer):
         return incident_create(**validated_data)
 
     def update(self, instance, validated_data):
-        return incident_update(instance, **validated_data)
+        return incident_update(incident=instance, **validated_data)

@@ -12,6 +12,7 @@ from regions.models import AdminArea
 from regions.services import reference_data
 
 from ..models import Actor, Alert, Incident, Source
+from .bulletins.parse import story_of
 from .incidents import incident_create
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo_incidents.json"
@@ -63,6 +64,7 @@ def load_demo_incidents(*, source: str | None = None, path: Path = DEMO_FILE) ->
         defaults={
             "severity": bulletin["severity"],
             "update_number": bulletin["update_number"],
+            "story": story_of(bulletin["headline"]),
             "raw_text": _bulletin_path(bulletin["file"]).read_text(encoding="utf-8"),
         },
     )

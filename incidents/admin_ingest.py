@@ -1,0 +1,55 @@
+"""Admin page 'Ingest bulletin': paste a bulletin, preview its incidents, create drafts."""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from .services.bulletins.ingest import ingest_bulletin, preview_bulletin
+from .services.bulletins.parse import BulletinFormatError
+
+
+class BulletinForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
+                           label="Bulletin text")
+    source_url = forms.URLField(required=False, label="Source URL", assume_scheme="https")
+
+
+def _report(request, result) -> None:
+    if result.already_ingested:
+        messages.warning(request, f"Already ingested as alert {result.alert.pk}; nothing created.")
+        return
+    messages.success(
+        request,
+        f"{len(result.created)} draft incident(s) created from alert {result.alert.pk} "
+        f"({result.duplicates} already reported by an earlier update, "
+        f"{result.without_location} without a place).",
+    )
+
+
+def ingest_bulletin_view(request):
+    """GET: empty form. POST 'preview': parsed table. POST 'create': drafts, then the list."""
+    if not request.user.has_perm("incidents.add_incident"):
+        raise PermissionDenied("Creating incidents needs the 'add incident' permission.")
+    form = BulletinForm(request.POST or None)
+    preview = error = None
+    if request.method == "POST" and form.is_valid():
+        text, url = form.cleaned_data["text"], form.cleaned_data["source_url"]
+        try:
+            if "create" in request.POST:
+                result = ingest_bulletin(text=text, source_url=url)
+                _report(request, result)
+                changelist = reverse("admin:incidents_incident_changelist")
+                return redirect(f"{changelist}?alert__id__exact={result.alert.pk}")
+            preview = preview_bulletin(text)
+        except BulletinFormatError as exc:
+            error = str(exc)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Ingest bulletin",
+        "form": form,
+        "preview": preview,
+        "error": error,
+    }
+    return TemplateResponse(request, "admin/incidents/ingest_bulletin.html", context)

@@ -1,0 +1,61 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from incidents.services.bulletins.ingest import ingest_bulletin, preview_bulletin
+from incidents.services.bulletins.parse import BulletinFormatError
+
+
+class Command(BaseCommand):
+    help = "Read security bulletins and create their incidents as drafts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", help="Bulletin text file(s), UTF-8.")
+        parser.add_argument("--dry-run", action="store_true", help="Parse and print; write nothing.")
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument("--source-url", default="", help="Where the bulletin was published.")
+
+    def _read(self, name: str) -> str:
+        try:
+            return Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"{name}: cannot read ({error})") from error
+
+    def handle(self, *args, files, dry_run=False, format="text", source_url="", **options):
+        outputs = []
+        for name in files:
+            text = self._read(name)
+            try:
+                if dry_run:
+                    outputs.append({"file": name, **preview_bulletin(text).as_json()})
+                    continue
+                result = ingest_bulletin(text=text, source_url=source_url)
+            except BulletinFormatError as error:
+                raise CommandError(f"{name}: {error}") from error
+            outputs.append({
+                "file": name, "alert_id": result.alert.pk,
+                "already_ingested": result.already_ingested,
+                "created": [i.pk for i in result.created],
+                "duplicates_of_earlier_updates": result.duplicates,
+                "without_location": result.without_location,
+            })
+        if format == "json":
+            self.stdout.write(json.dumps(outputs[0] if len(outputs) == 1 else outputs,
+                                         ensure_ascii=False, indent=2))
+            return
+        for out in outputs:
+            if dry_run:
+                self.stdout.write(f"{out['file']}: {out['alert']['headline']} "
+                                  f"({len(out['incidents'])} incident(s))")
+                for i in out["incidents"]:
+                    self.stdout.write(f"  {i['occurred_on']} {i['sub_event_type']} — "
+                                      f"{i['location_name'] or 'no location'}; fatalities "
+                                      f"{i['fatalities']}, injuries {i['injuries']}")
+            elif out["already_ingested"]:
+                self.stdout.write(f"{out['file']}: already ingested as alert {out['alert_id']}")
+            else:
+                self.stdout.write(
+                    f"{out['file']}: alert {out['alert_id']}, {len(out['created'])} draft(s) "
+                    f"created, {out['duplicates_of_earlier_updates']} already reported by an "
+                    f"earlier update, {out['without_location']} without a place")

@@ -1,0 +1,176 @@
+"""Turn a bulletin into an Alert and draft incidents, through incident_create."""
+from dataclasses import dataclass, field
+
+from django.contrib.gis.geos import Point
+from django.db import transaction
+
+from regions.models import AdminArea
+from regions.text import normalise
+
+from ...models import Actor, Alert, Incident, Source
+from ...selectors import areas_at, earlier_alert_of_story
+from ..incidents import incident_create
+from .extract import Draft, extract_drafts
+from .parse import ParsedBulletin, parse_bulletin
+from .vocabulary import ACTORS
+
+
+@dataclass
+class DraftView:
+    """A draft incident as the preview, the JSON output and the writer see it."""
+    draft: Draft
+    title: str
+    location_name: str
+    areas: dict[str, str | None]
+
+    def as_json(self) -> dict:
+        d, loc = self.draft, self.draft.location
+        fatalities, injuries = d.casualties.as_numbers()
+        return {
+            "occurred_on": d.occurred_on.isoformat(),
+            "event_type": d.event_type,
+            "sub_event_type": d.sub_event_type,
+            "fatalities": fatalities,
+            "injuries": injuries,
+            "location_name": self.location_name,
+            "latitude": round(loc.candidate.latitude, 6) if loc else None,
+            "longitude": round(loc.candidate.longitude, 6) if loc else None,
+            "geo_precision": loc.geo_precision if loc else None,
+            **self.areas,
+            "actors": list(d.actors),
+        }
+
+
+@dataclass
+class BulletinPreview:
+    bulletin: ParsedBulletin
+    drafts: list[DraftView]
+    raw_text: str
+
+    def as_json(self) -> dict:
+        b = self.bulletin
+        return {
+            "alert": {
+                "headline": b.headline,
+                "published_at": b.published_at.isoformat(),
+                "severity": b.severity,
+                "update_number": b.update_number,
+            },
+            "incidents": [view.as_json() for view in self.drafts],
+        }
+
+
+@dataclass
+class IngestResult:
+    alert: Alert
+    created: list[Incident] = field(default_factory=list)
+    already_ingested: bool = False
+    duplicates: int = 0
+    without_location: int = 0
+
+
+AREA_SUFFIX = {"district": "district", "province": "province", "department": "department"}
+
+
+def _location_name(draft: Draft) -> str:
+    """'Vizcatán del Ene district, Satipo, Junín' or 'Natividad, Pichari, La Convención, Cusco'."""
+    if draft.location is None:
+        return ""
+    c = draft.location.candidate
+    containing = [code for code in (c.ubigeo[:6], c.ubigeo[:4], c.ubigeo[:2])
+                  if len(code) < len(c.ubigeo) or c.kind not in AREA_SUFFIX]
+    names = dict(AdminArea.objects.filter(ubigeo__in=containing).values_list("ubigeo", "name"))
+    first = f"{c.name} {AREA_SUFFIX[c.kind]}" if c.kind in AREA_SUFFIX else c.name
+    parts = [first] + [names[code] for code in containing if code in names]
+    return ", ".join(p for i, p in enumerate(parts) if i == 0 or p not in parts[:i] and p != c.name)
+
+
+def preview_bulletin(text: str) -> BulletinPreview:
+    """Parse and geocode without writing anything."""
+    bulletin = parse_bulletin(text)
+    prefer_vraem = "vraem" in normalise(text)
+    drafts = extract_drafts(bulletin.event_text, reference=bulletin.published_at.date(),
+                            prefer_vraem=prefer_vraem)
+    views = []
+    for draft in drafts:
+        areas = {"department": None, "province": None, "district": None}
+        if draft.location:
+            c = draft.location.candidate
+            areas = areas_at(Point(c.longitude, c.latitude, srid=4326), finest=c.area_level)
+        name = _location_name(draft)
+        title = f"{draft.sub_event_type} in {draft.location.candidate.name}" if draft.location \
+            else draft.sub_event_type
+        views.append(DraftView(draft=draft, title=title, location_name=name, areas=areas))
+    return BulletinPreview(bulletin=bulletin, drafts=views, raw_text=text)
+
+
+def _actor(name: str) -> Actor:
+    spec = next(s for s in ACTORS if s.name == name)
+    return Actor.objects.get_or_create(
+        name=name, defaults={"kind": spec.kind, "aliases": list(spec.aliases)})[0]
+
+
+def _is_duplicate(view: DraftView, earlier: list[Alert]) -> bool:
+    """Reported already by an earlier bulletin of the same story: same day, type and area."""
+    if not earlier or view.draft.location is None:
+        return False
+    same = Incident.objects.filter(alert__in=earlier, occurred_on=view.draft.occurred_on,
+                                   sub_event_type=view.draft.sub_event_type)
+    for level in ("district", "province", "department"):  # the finest area both know
+        if view.areas[level]:
+            return same.filter(**{f"{level}__ubigeo": view.areas[level]}).exists()
+    return False
+
+
+def _relink_later_update(alert: Alert) -> None:
+    """An update that arrived before this earlier bulletin now points at it."""
+    later = Alert.objects.filter(story=alert.story, published_at__gt=alert.published_at).order_by(
+        "published_at").first()
+    if later is not None and (later.previous is None or later.previous.published_at < alert.published_at):
+        later.previous = alert
+        later.save(update_fields=["previous"])
+
+
+@transaction.atomic
+def ingest_bulletin(*, text: str, source_url: str = "") -> IngestResult:
+    """Store the bulletin and its incidents as drafts; a bulletin already stored creates nothing."""
+    preview = preview_bulletin(text)
+    b = preview.bulletin
+    existing = Alert.objects.filter(headline=b.headline, published_at=b.published_at).first()
+    if existing is not None:
+        return IngestResult(alert=existing, already_ingested=True)
+    previous = earlier_alert_of_story(story=b.story, before=b.published_at)
+    alert = Alert(headline=b.headline, published_at=b.published_at, severity=b.severity,
+                  update_number=b.update_number, sections=b.sections, source_url=source_url,
+                  raw_text=text, story=b.story, previous=previous)
+    alert.full_clean()
+    alert.save()
+    _relink_later_update(alert)
+    earlier = []
+    while previous is not None and previous not in earlier:
+        earlier.append(previous)
+        previous = previous.previous
+    source = Source.objects.get_or_create(
+        name=f"Security bulletin: {b.headline}", url=source_url,
+        defaults={"published_on": b.published_at.date()})[0]
+    result = IngestResult(alert=alert)
+    for view in preview.drafts:
+        draft = view.draft
+        if draft.location is None:
+            result.without_location += 1
+            continue
+        if _is_duplicate(view, earlier):
+            result.duplicates += 1
+            continue
+        c = draft.location.candidate
+        fatalities, injuries = draft.casualties.as_numbers()
+        result.created.append(incident_create(
+            title=view.title[:300], description=" ".join(draft.text),
+            occurred_on=draft.occurred_on, date_precision=draft.date_precision,
+            event_type=draft.event_type, sub_event_type=draft.sub_event_type,
+            location=Point(c.longitude, c.latitude, srid=4326), location_name=view.location_name,
+            geo_precision=draft.location.geo_precision, area_level=c.area_level,
+            fatalities=fatalities, injuries=injuries,
+            actors=[_actor(name) for name in draft.actors], sources=[source], alert=alert,
+        ))
+    return result

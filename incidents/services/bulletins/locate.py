@@ -1,0 +1,103 @@
+"""Find place mentions in a clause and geocode the most specific one.
+
+A mention is a capitalised name introduced by a locative word ('in', 'near', 'en', 'cerca de'),
+by an area word ('district of', 'provincia de', 'región', '... district'), or written right after
+another mention ('Satipo (Junín)', 'Pichari, La Convención'). The mentions of a clause qualify
+each other, so 'Colcabamba, Tayacaja province' is the Colcabamba in Huancavelica.
+"""
+import re
+from dataclasses import dataclass
+
+from regions.geocoding import Candidate, geocode
+from regions.text import normalise
+
+_NAME = r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü'’-]+"
+_SPAN = re.compile(rf"{_NAME}(?:\s+(?:(?:de|del|la|las|los|el|y)\s+)?{_NAME})*")
+_AREA_BEFORE = re.compile(
+    r"(?:district|province|department|region|distrito|provincia|departamento|regi[oó]n|"
+    r"localidad|comunidad|centro poblado|poblado|anexo|caser[ií]o|ciudad|town|village|community)"
+    r"(?:\s+(?:of|de|del))?(?:\s+(?:the|el|la))?\s*$", re.I)
+_AREA_AFTER = re.compile(r"^\s+(?:district|province|department|region)\b", re.I)
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|near|outside|around|close to|en|cerca de|cerca a|entre|from|desde|hacia|toward|"
+    r"towards)(?:\s+(?:the|el|la|los|las))?|[(])\s*$", re.I)
+_CHAIN = re.compile(r"^\s*(?:,|\(|-|–|,?\s*(?:located\s+)?in\s+the\s+province\s+of|,?\s*en\s+la\s+provincia\s+de)\s*$", re.I)
+_NEAR = re.compile(r"\b(?:near|outskirts|vicinity|close to|around|outside|bases?|cerca|afueras|"
+                   r"inmediaciones|alrededores|base|puesto)\b", re.I)
+NOT_PLACES = {
+    "vraem", "peru", "peruvian", "peruvians", "shining path", "sendero luminoso", "sendero",
+    "un", "western", "government", "the", "el", "la", "ejercito", "policia", "army", "police",
+    "national police", "policia nacional", "armed forces", "fuerzas armadas", "mpcp", "pnp",
+    "joint command", "comando conjunto", "ministry", "ministerio", "dirandro", "cevraem", "ffaa",
+}
+KIND_ORDER = {"populated_place": 0, "capital": 0, "district": 1, "province": 2, "department": 3}
+_AREA_WORD = {"district": "district", "distrito": "district", "province": "province",
+              "provincia": "province", "department": "department", "departamento": "department",
+              "region": "department", "región": "department"}
+
+
+@dataclass
+class Mention:
+    text: str  # the name with its area word, e.g. 'distrito de Vizcatán'
+    start: int
+    end: int
+    near: bool
+
+
+def find_mentions(clause: str) -> list[Mention]:
+    mentions: list[Mention] = []
+    for m in _SPAN.finditer(clause):
+        name = m.group(0)
+        before, after = clause[max(0, m.start() - 45):m.start()], clause[m.end():m.end() + 15]
+        if normalise(name) in NOT_PLACES:
+            continue
+        area_before = _AREA_BEFORE.search(before)
+        area_after = _AREA_AFTER.match(after)
+        chained = bool(mentions) and _CHAIN.match(clause[mentions[-1].end:m.start()])
+        if not (area_before or area_after or _LOCATIVE.search(before) or chained):
+            continue
+        text = name
+        word = (area_after.group(0).strip() if area_after else
+                (area_before.group(0).split()[0] if area_before else ""))
+        if _AREA_WORD.get(word.lower()):
+            text = f"{name} {_AREA_WORD[word.lower()]}"
+        near = bool(_NEAR.search(before[-30:]))
+        mentions.append(Mention(text=text, start=m.start(), end=m.end(), near=near))
+    return mentions
+
+
+@dataclass
+class Location:
+    candidate: Candidate
+    alternatives: list[Candidate]
+    geo_precision: int
+    mention: str
+
+
+def locate(clause: str, *, context: list[str], prefer_vraem: bool) -> Location | None:
+    """The most specific place the clause names that lies inside the other places it names."""
+    mentions = find_mentions(clause)
+    best = None
+    for mention in mentions:
+        others = [m.text for m in mentions if m is not mention]
+        candidates = geocode(mention.text, qualifiers=others, context=context,
+                             prefer_vraem=prefer_vraem)
+        if not candidates or "not inside" in candidates[0].reason:
+            continue
+        top = candidates[0]
+        if best is None or KIND_ORDER[top.kind] < KIND_ORDER[best[1][0].kind]:
+            best = (mention, candidates)
+    if best is None:
+        return None
+    mention, candidates = best
+    top = candidates[0]
+    precision = top.geo_precision
+    if precision == 1 and mention.near:
+        precision = 2
+    return Location(candidate=top, alternatives=candidates[1:], geo_precision=precision,
+                    mention=mention.text)
+
+
+def place_names(text: str) -> list[str]:
+    """Every mention in a text, for the geocoder's context."""
+    return [m.text for m in find_mentions(text)]

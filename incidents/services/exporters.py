@@ -1,0 +1,65 @@
+"""Write incidents back out with ACLED's column names: CSV, GeoJSON or GeoPackage."""
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from ..selectors import incidents_for_export
+
+FORMATS = ("csv", "geojson", "gpkg")
+COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
+           "actor1", "actor2", "country", "admin1", "admin2", "admin3", "location", "latitude",
+           "longitude", "geo_precision", "source", "notes", "fatalities",
+           # Not in ACLED; kept so a round trip loses nothing.
+           "injuries", "title", "status", "area_level", "admin1_ubigeo", "admin2_ubigeo",
+           "admin3_ubigeo", "external_source"]
+
+
+def _row(incident) -> dict:
+    actors = [a.name for a in incident.actors.all()]
+    areas = (incident.department, incident.province, incident.district)
+    return {
+        "event_id_cnty": incident.external_id or f"VRAEM{incident.pk}",
+        "event_date": incident.occurred_on.isoformat(),
+        "year": incident.occurred_on.year,
+        "time_precision": incident.date_precision,
+        "event_type": incident.event_type,
+        "sub_event_type": incident.sub_event_type,
+        "actor1": actors[0] if actors else "",
+        "actor2": actors[1] if len(actors) > 1 else "",
+        "country": "Peru",
+        **{f"admin{n}": a.name if a else "" for n, a in enumerate(areas, 1)},
+        "location": incident.location_name,
+        "latitude": incident.location.y,  # full precision: a round trip moves nothing
+        "longitude": incident.location.x,
+        "geo_precision": incident.geo_precision,
+        "source": "; ".join(s.name for s in incident.sources.all()),
+        "notes": incident.description,
+        "fatalities": incident.fatalities,
+        "injuries": incident.injuries,
+        "title": incident.title,
+        "status": incident.status,
+        "area_level": incident.area_level,
+        **{f"admin{n}_ubigeo": a.ubigeo if a else "" for n, a in enumerate(areas, 1)},
+        "external_source": incident.external_source,
+    }
+
+
+def incidents_frame(*, status: str | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame([_row(i) for i in incidents_for_export(status=status)], columns=COLUMNS)
+    return frame.astype({"fatalities": "Int64", "injuries": "Int64"})
+
+
+def export_incidents(*, path: str, format: str, status: str | None = None) -> int:
+    """Write the incidents to `path`; returns how many."""
+    if format not in FORMATS:
+        raise ValueError(f"format {format!r} is not one of {', '.join(FORMATS)}")
+    frame = incidents_frame(status=status)
+    if format == "csv":
+        frame.to_csv(path, index=False)
+        return len(frame)
+    geometry = shapely.points(frame["longitude"].astype(float), frame["latitude"].astype(float))
+    gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
+    driver = "GeoJSON" if format == "geojson" else "GPKG"
+    gdf.to_file(path, driver=driver, engine="pyogrio",
+                **({"layer": "incidents"} if format == "gpkg" else {}))
+    return len(frame)

@@ -1,0 +1,1 @@
+"""File importers: each reads a format into RowData; common.run_import writes them."""

@@ -1,0 +1,170 @@
+"""Write imported rows through the incident services, all or nothing.
+
+Every row is mapped to `RowData` by its format's reader, then created or updated in place by
+(source, external id). One bad row aborts the whole import naming its row and reason; with
+`skip_invalid` the good rows are kept and the bad ones reported. Areas are assigned by one
+set-based statement at the end (services.areas), not row by row.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Callable, Iterable
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ...models import Actor, Incident, Source
+from ..areas import deferred_area_assignment, reassign_areas
+from ..incidents import incident_create, incident_update
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the message says why."""
+
+
+class ImportFailed(Exception):
+    pass
+
+
+@dataclass
+class RowData:
+    external_id: str
+    fields: dict
+    actors: list[tuple[str, int]]  # (name, ACLED inter code)
+    sources: list[str]
+    source: str | None = None  # the dataset named in the row (an export's external_source)
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)  # 'row 12: reason'
+
+
+def parse_date(value: str, *, column: str) -> date:
+    text = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f",
+                "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise RowError(f"{column} {value!r} is not a date (YYYY-MM-DD or '24 June 2018')")
+
+
+def parse_int(value, *, column: str, allowed: Iterable[int] | None = None, blank_ok=False) -> int | None:
+    text = "" if value is None else str(value).strip()
+    if text in ("", "nan", "None"):
+        if blank_ok:
+            return None
+        raise RowError(f"{column} is empty")
+    try:
+        number = int(float(text))
+    except ValueError:
+        raise RowError(f"{column} {value!r} is not a whole number") from None
+    if number != float(text) or number < 0:
+        raise RowError(f"{column} {value!r} is not a whole number ≥ 0")
+    if allowed is not None and number not in allowed:
+        raise RowError(f"{column} {value!r} must be one of {', '.join(map(str, allowed))}")
+    return number
+
+
+def parse_point(latitude, longitude) -> Point:
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        raise RowError(f"latitude/longitude {latitude!r}/{longitude!r} are not numbers") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise RowError(f"latitude/longitude {lat}/{lon} out of range")
+    return Point(lon, lat, srid=4326)
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+class _Lookups:
+    """Actors, sources and already imported incidents, each read once per import."""
+
+    def __init__(self):
+        self.actors: dict[str, Actor] = {}
+        self.sources: dict[str, Source] = {}
+        self.incidents: dict[str, dict[str, Incident]] = {}
+
+    def imported(self, source: str) -> dict[str, Incident]:
+        """Incidents of a dataset by external id."""
+        if source not in self.incidents:
+            self.incidents[source] = {
+                i.external_id: i for i in Incident.objects.filter(external_source=source)
+            }
+        return self.incidents[source]
+
+    def actor(self, name: str, kind: int) -> Actor:
+        if name not in self.actors:
+            self.actors[name] = Actor.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        return self.actors[name]
+
+    def source(self, name: str) -> Source:
+        if name not in self.sources:
+            self.sources[name] = Source.objects.get_or_create(name=name[:300], url="")[0]
+        return self.sources[name]
+
+
+def _same(incident: Incident, fields: dict) -> bool:
+    return all(getattr(incident, k) == v for k, v in fields.items() if k != "location") and (
+        incident.location.equals_exact(fields["location"], 1e-9)
+    )
+
+
+def run_import(
+    rows: Iterable[tuple[int, Callable[[], RowData]]],
+    *,
+    source: str,
+    total: int,
+    skip_invalid: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """`rows` yields (row number, a function mapping the row); see the module docstring."""
+    summary = ImportSummary()
+    lookups = _Lookups()
+    written: list[int] = []
+    with transaction.atomic(), deferred_area_assignment():
+        for done, (number, read) in enumerate(rows, 1):
+            try:
+                with transaction.atomic():
+                    data = read()
+                    _write(data, data.source or source, lookups, summary, written)
+            except (RowError, ValidationError) as error:
+                reason = f"row {number}: {_message(error)}"
+                if not skip_invalid:
+                    raise ImportFailed(f"{reason.rstrip('.')}. Nothing was imported.") from error
+                summary.skipped.append(reason)
+            if progress:
+                progress(done, total)
+        reassign_areas(ids=written)
+    return summary
+
+
+def _write(data: RowData, source: str, lookups, summary, written) -> None:
+    existing = lookups.imported(source)
+    actors = [lookups.actor(name, kind) for name, kind in data.actors]
+    sources = [lookups.source(name) for name in data.sources]
+    incident = existing.get(data.external_id)
+    if incident is None:
+        incident = incident_create(**data.fields, actors=actors, sources=sources,
+                                   external_source=source, external_id=data.external_id)
+        existing[data.external_id] = incident
+        summary.created += 1
+    elif _same(incident, data.fields) and {a.pk for a in incident.actors.all()} == {a.pk for a in actors}:
+        summary.unchanged += 1
+        return
+    else:
+        incident_update(incident=incident, actors=actors, sources=sources, **data.fields)
+        summary.updated += 1
+    written.append(incident.pk)

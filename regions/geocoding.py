@@ -1,0 +1,165 @@
+"""Geocode a place name against the gazetteer, using the areas named around it.
+
+`geocode("Colcabamba", qualifiers=["Tayacaja"])` returns ranked candidates, each with the
+reason it ranks where it does, so an editor can pick another. The qualifiers (the district,
+province or department written next to the name) restrict the search; the context (every area
+named anywhere in the text) and the VRAEM zone only break ties.
+"""
+import re
+from dataclasses import dataclass
+
+from .models import Place
+from .selectors import places_like, places_named
+from .text import normalise
+
+AREA_KINDS = [Place.Kind.DEPARTMENT, Place.Kind.PROVINCE, Place.Kind.DISTRICT]
+
+# Spanish and English forms that name the kind of area: 'distrito de X', 'X district', 'región X'.
+_KIND_FORMS = [
+    (Place.Kind.DISTRICT, r"^(?:the |el )?(?:district of |distrito de |distrito )|(?: district| distrito)$"),
+    (Place.Kind.PROVINCE, r"^(?:the |la )?(?:province of |provincia de |provincia )|(?: province| provincia)$"),
+    (Place.Kind.DEPARTMENT, r"^(?:the |la |el )?(?:department of |departamento de |departamento |"
+                            r"region of |region de |region |region )|(?: department| region| departamento)$"),
+]
+_PLACE_FORMS = r"^(?:the (?:town|village|community) of |(?:la )?(?:localidad|comunidad|ciudad|poblado|" \
+               r"centro poblado|anexo|caserio) (?:de )?|el (?:centro poblado|anexo|caserio) (?:de )?)"
+
+KIND_BONUS = {
+    Place.Kind.CAPITAL: 0.2, Place.Kind.DISTRICT: 0.15, Place.Kind.PROVINCE: 0.1,
+    Place.Kind.DEPARTMENT: 0.05,
+}
+AREA_LEVEL = {
+    Place.Kind.DEPARTMENT: "department", Place.Kind.PROVINCE: "province",
+    Place.Kind.DISTRICT: "district", Place.Kind.CAPITAL: "district",
+    Place.Kind.POPULATED_PLACE: "district",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    place_id: int
+    name: str
+    kind: str
+    ubigeo: str
+    longitude: float
+    latitude: float
+    geo_precision: int
+    area_level: str
+    score: float
+    reason: str
+
+
+def split_kind(text: str) -> tuple[str, str | None]:
+    """'distrito de Vizcatán del Ene' -> ('vizcatan del ene', 'district')."""
+    name = normalise(text)
+    for kind, pattern in _KIND_FORMS:
+        stripped = re.sub(pattern, "", name)
+        if stripped != name and stripped:
+            return stripped.strip(), kind
+    return re.sub(_PLACE_FORMS, "", name).strip(), None
+
+
+def _lookup(name: str, kinds, within) -> list[Place]:
+    rows = places_named(name, kinds=kinds, within=within)
+    if not rows:
+        rows = places_like(name, kinds=kinds, within=within)
+    return rows
+
+
+def resolve_areas(names: list[str], *, prefer_vraem: bool = False) -> list[str]:
+    """Ubigeos of the areas `names` refer to, each chosen to agree with the others
+    ('Satipo' + 'Junín' -> ['1206', '12']); names that are no area are dropped."""
+    options = []
+    for text in names:
+        name, kind = split_kind(text)
+        kinds = [kind] if kind else AREA_KINDS
+        rows = places_named(name, kinds=kinds) or places_like(name, kinds=kinds, limit=10)
+        rows = [r for r in rows if r.similarity >= 0.75]
+        if rows:
+            options.append(rows)
+    chosen = []
+    for rows in options:
+        others = [o for o in options if o is not rows]
+
+        def agreement(row):
+            return sum(
+                any(row.ubigeo.startswith(o.ubigeo) or o.ubigeo.startswith(row.ubigeo) for o in rows_)
+                for rows_ in others
+            )
+
+        best = max(
+            rows,
+            key=lambda r: (agreement(r), r.similarity, prefer_vraem and r.in_vraem, -len(r.ubigeo),
+                           -int(r.ubigeo)),
+        )
+        chosen.append(best.ubigeo)
+    return list(dict.fromkeys(chosen))
+
+
+def _finest_consistent(ubigeos: list[str]) -> list[str]:
+    """The most specific of a chain of nested areas ('12', '1206' -> ['1206']); disjoint ones stay."""
+    return [u for u in ubigeos if not any(o != u and o.startswith(u) for o in ubigeos)]
+
+
+def geocode(
+    text: str,
+    *,
+    qualifiers: list[str] = (),
+    context: list[str] = (),
+    prefer_vraem: bool = False,
+    limit: int = 5,
+) -> list[Candidate]:
+    """Ranked candidates for a place name; empty when nothing in the gazetteer is close."""
+    name, kind = split_kind(text)
+    if len(name) < 3:
+        return []
+    within_names = resolve_areas(list(qualifiers), prefer_vraem=prefer_vraem)
+    within = _finest_consistent(within_names)
+    context_areas = resolve_areas(list(context), prefer_vraem=prefer_vraem)
+    kinds = [kind] if kind else None
+    rows, outside = [], False
+    for kinds_try in ([kinds, None] if kinds else [None]):
+        rows = _lookup(name, kinds_try, within) if within else []
+        if not rows:
+            rows = _lookup(name, kinds_try, ())
+            outside = bool(within)
+        if rows:
+            break
+    candidates = [_score(r, name, kind, within, outside, context_areas, prefer_vraem) for r in rows]
+    candidates.sort(key=lambda c: (-c.score, c.ubigeo, c.place_id))
+    return candidates[:limit]
+
+
+def _score(row, name, kind, within, outside, context_areas, prefer_vraem) -> Candidate:
+    if row.name_norm == name:
+        reasons, score = ["exact name"], 2.0
+    elif row.similarity >= 1:
+        reasons, score = ["name contains the words"], 1.8
+    else:
+        reasons, score = [f"similar name ({row.similarity:.2f})"], 2 * row.similarity
+    if kind and row.kind == kind:
+        score += 1
+        reasons.append(f"is a {kind} as the text says")
+    if within and not outside:
+        reasons.append(f"inside the area named next to it ({', '.join(within)})")
+    elif outside:
+        reasons.append(f"not inside the area named next to it ({', '.join(within)})")
+    if any(row.ubigeo.startswith(u) for u in context_areas):
+        score += 0.5
+        reasons.append("in an area the text names")
+    if prefer_vraem and row.in_vraem:
+        score += 0.3
+        reasons.append("inside the VRAEM zone")
+    if not row.in_own_district:
+        reasons.append(f"its point lies outside its district {row.ubigeo} in the boundaries; "
+                       "the areas follow the point")
+    bonus = KIND_BONUS.get(row.kind, 0.2 if row.urban else 0.1)
+    score += bonus
+    reasons.append(row.get_kind_display().lower() + (" (urban)" if row.urban else ""))
+    area_name = row.kind in AREA_KINDS
+    return Candidate(
+        place_id=row.pk, name=row.name, kind=row.kind, ubigeo=row.ubigeo,
+        longitude=row.point.x, latitude=row.point.y,
+        geo_precision=3 if area_name else 1, area_level=AREA_LEVEL[row.kind],
+        score=round(score, 3), reason="; ".join(reasons),
+    )

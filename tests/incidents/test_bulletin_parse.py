@@ -1,0 +1,93 @@
+"""The parser on the seed bulletin and on bulletins written for these tests (EN and ES)."""
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from incidents.services.bulletins.casualties import find_casualties
+from incidents.services.bulletins.dates import find_date
+from incidents.services.bulletins.ingest import preview_bulletin
+from incidents.services.bulletins.parse import BulletinFormatError, parse_bulletin
+from regions.text import normalise
+from tests.incidents.bulletin_expectations import EXPECTED, SEED, SEED_EXPECTED, as_tuple
+
+BULLETINS = Path(__file__).resolve().parent.parent / "bulletins"
+
+
+def test_seed_bulletin_parts():
+    b = parse_bulletin((Path(settings.ALERTS_DIR) / SEED).read_text(encoding="utf-8"))
+    assert (b.headline, b.published_at, b.severity, b.update_number) == (
+        "Peru: Clashes with armed group in VRAEM region June 24 /update 2",
+        datetime(2018, 6, 26, 11, 35, tzinfo=timezone.utc), "informational", 2)
+    assert b.story == "peru clashes with armed group in vraem region june 24"
+    assert sorted(b.sections) == ["advice", "context", "event"]
+    assert b.summary.startswith("Clashes between Peruvian soldiers and narcotraffickers")
+
+
+@pytest.mark.django_db
+def test_seed_bulletin_yields_its_three_incidents():
+    preview = preview_bulletin((Path(settings.ALERTS_DIR) / SEED).read_text(encoding="utf-8"))
+    alert = preview.as_json()["alert"]
+    assert (alert["severity"], alert["update_number"]) == SEED_EXPECTED[0]
+    assert [as_tuple(i) for i in preview.as_json()["incidents"]] == SEED_EXPECTED[1]
+    assert [i["location_name"] for i in preview.as_json()["incidents"]] == [
+        "Vizcatán del Ene district, Satipo, Junín", "Huancavelica department",
+        "Valle Hermosa de Mazangaro, Vizcatán del Ene, Satipo, Junín"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_own_bulletins(name):
+    result = preview_bulletin((BULLETINS / name).read_text(encoding="utf-8")).as_json()
+    assert (result["alert"]["severity"], result["alert"]["update_number"]) == EXPECTED[name][0]
+    assert [as_tuple(i) for i in result["incidents"]] == EXPECTED[name][1]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("on Sunday, June 24", date(2018, 6, 24)),
+    ("on Feb. 18", date(2018, 2, 18)),
+    ("el jueves 7 de junio", date(2018, 6, 7)),
+    ("el 30 de diciembre", date(2017, 12, 30)),  # after the bulletin date: last year
+    ("24 June 2016", date(2016, 6, 24)),
+    ("ayer", date(2018, 6, 25)),
+    ("el domingo", date(2018, 6, 24)),
+])
+def test_dates_resolve_against_the_bulletin_date(text, expected):
+    assert find_date(text, date(2018, 6, 26)) == (expected, 1)
+
+
+def test_no_date_and_vague_month():
+    assert find_date("since the beginning of June", date(2018, 6, 26)) is None
+
+
+@pytest.mark.parametrize("text, fatalities, injuries", [
+    ("Four police officers were killed during an ambush", 4, None),
+    ("Several militants were injured but no soldiers were wounded.", None, None),
+    ("There were no casualties.", 0, 0),
+    ("tres policías murieron y dos resultaron heridos", 3, 2),
+    ("el ataque dejó un muerto y cuatro heridos", 1, 4),
+    ("some 15 narcoterrorists believed to belong to the Shining Path", None, None),
+])
+def test_casualties(text, fatalities, injuries):
+    assert find_casualties(normalise(text)).as_numbers() == (fatalities, injuries)
+
+
+def test_a_text_without_headline_or_timestamp_is_refused_with_the_reason():
+    with pytest.raises(BulletinFormatError, match=r"^bulletin has no headline and no timestamp"):
+        parse_bulletin("\n\n")
+    with pytest.raises(BulletinFormatError, match=r"^bulletin has no timestamp \(e.g. "):
+        parse_bulletin("just some words\n\nmore words")
+
+
+@pytest.mark.parametrize("stamp, expected", [
+    ("26 Jun 2018 | 11:35 AM UTC", datetime(2018, 6, 26, 11, 35, tzinfo=timezone.utc)),
+    ("26 de junio de 2018 | 23:05 UTC", datetime(2018, 6, 26, 23, 5, tzinfo=timezone.utc)),
+    ("June 26, 2018 1:05 PM UTC", datetime(2018, 6, 26, 13, 5, tzinfo=timezone.utc)),
+    ("2018-06-26T11:35Z", datetime(2018, 6, 26, 11, 35, tzinfo=timezone.utc)),
+    ("26 June 2018", datetime(2018, 6, 26, tzinfo=timezone.utc)),
+])
+def test_timestamp_layouts(stamp, expected):
+    b = parse_bulletin(f"Clashes reported in the VRAEM\n{stamp}\nAdvertencia\nEvento\nNada.")
+    assert (b.headline, b.published_at, b.severity, b.sections) == (
+        "Clashes reported in the VRAEM", expected, "warning", {"event": "Nada."})

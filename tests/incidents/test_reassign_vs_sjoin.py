@@ -1,0 +1,99 @@
+"""The set-based assignment statement agrees with geopandas' sjoin on over 10,000 points in Peru.
+
+Points: 23,000 drawn uniformly (seeded) over Peru's bounding box (10,386 fall inside Peru), plus
+100 vertices shared by two districts. For a point on a shared border both sides "intersect";
+the statement takes the lowest ubigeo, and so does the comparison. Where no district polygon
+covers a point (slivers between the published districts) the statement falls back to the
+province, then the department polygon; the comparison does the same.
+"""
+from time import perf_counter
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from django.db import connection, transaction
+
+from incidents.services.areas import deferred_area_assignment, reassign_areas
+
+pytestmark = pytest.mark.django_db
+RANDOM_POINTS, BORDER_POINTS = 23_000, 100
+
+INSERT = """
+INSERT INTO incidents_incident (title, description, occurred_on, date_precision, event_type,
+    sub_event_type, location, location_name, geo_precision, area_level, status, created_at,
+    updated_at, external_source, external_id)
+SELECT 'p' || n, '', DATE '2020-01-01', 1, 'Battles', 'Armed clash',
+       ST_SetSRID(ST_MakePoint(x, y), 4326), '', 1, 'district', 'draft', now(), now(), 'test', n::text
+  FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS t(x, y, n)
+"""
+SHARED_VERTICES = """
+SELECT DISTINCT ST_X(v.p), ST_Y(v.p) FROM (
+    SELECT (ST_DumpPoints(geom)).geom AS p FROM regions_adminarea
+     WHERE level = 'district' AND ubigeo LIKE '05%%') v
+  JOIN regions_adminarea o ON o.level = 'district' AND ST_Intersects(o.geom, v.p)
+ GROUP BY v.p HAVING count(*) = 2 ORDER BY 1, 2 LIMIT %s
+"""
+
+
+def _points() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(20180626)
+    xs = rng.uniform(-81.4, -68.6, RANDOM_POINTS)
+    ys = rng.uniform(-18.4, -0.0, RANDOM_POINTS)
+    with connection.cursor() as cursor:
+        cursor.execute(SHARED_VERTICES, [BORDER_POINTS])
+        border = np.array(cursor.fetchall())
+    return np.concatenate([xs, border[:, 0]]), np.concatenate([ys, border[:, 1]])
+
+
+def _areas(level: str) -> gpd.GeoDataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ubigeo, ST_AsBinary(geom) FROM regions_adminarea WHERE level = %s", [level])
+        rows = cursor.fetchall()
+    return gpd.GeoDataFrame({"ubigeo": [r[0] for r in rows]},
+                            geometry=shapely.from_wkb([bytes(r[1]) for r in rows]), crs=4326)
+
+
+def _lowest(points: gpd.GeoDataFrame, level: str):
+    joined = gpd.sjoin(points, _areas(level), predicate="intersects", how="left")
+    return joined.groupby(level=0)["ubigeo"].min(), joined.groupby(level=0)["ubigeo"].count()
+
+
+def test_statement_matches_sjoin_on_over_10000_points_in_peru():
+    xs, ys = _points()
+    assert len(xs) == RANDOM_POINTS + BORDER_POINTS
+    with transaction.atomic(), deferred_area_assignment():
+        with connection.cursor() as cursor:
+            cursor.execute(INSERT, [list(xs), list(ys)])
+        started = perf_counter()
+        changed = reassign_areas()
+        elapsed = perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT i.external_id::int, dep.ubigeo, prov.ubigeo, dist.ubigeo
+              FROM incidents_incident i
+              LEFT JOIN regions_adminarea dep ON dep.id = i.department_id
+              LEFT JOIN regions_adminarea prov ON prov.id = i.province_id
+              LEFT JOIN regions_adminarea dist ON dist.id = i.district_id
+             WHERE i.external_source = 'test' ORDER BY 1""")
+        database = [(d, p, s) for _, d, p, s in cursor.fetchall()]
+
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xs, ys), crs=4326)
+    district, district_hits = _lowest(points, "district")
+    province, _ = _lowest(points, "province")
+    department, _ = _lowest(points, "department")
+    expected = []
+    for i in range(len(points)):
+        dist = district[i] if isinstance(district[i], str) else None
+        prov = dist[:4] if dist else (province[i] if isinstance(province[i], str) else None)
+        dep = prov[:2] if prov else (department[i] if isinstance(department[i], str) else None)
+        expected.append((dep, prov, dist))
+
+    differences = [(i, database[i], expected[i]) for i in range(len(points)) if database[i] != expected[i]]
+    assert differences == []
+    inside = sum(1 for dep, _, _ in expected if dep)
+    assert changed == inside  # every point inside Peru was assigned, by one statement
+    assert int((district_hits >= 2).sum()) >= BORDER_POINTS  # the border cases were exercised
+    assert 10_000 <= inside < len(points)
+    assert reassign_areas() == 0  # a second run changes nothing
+    print(f"{len(points)} points, {inside} in Peru, assigned in {elapsed:.2f} s")
