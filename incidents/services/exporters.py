@@ -14,7 +14,23 @@ COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "event_type"
            "admin3_ubigeo", "external_source"]
 
 
-def _row(incident) -> dict:
+# HXL hashtags (https://hxlstandard.org) for each column, for humanitarian data tools.
+HXL_TAGS = {
+    "event_id_cnty": "#event+code", "event_date": "#date+occurred", "year": "#date+year",
+    "time_precision": "#date+precision", "event_type": "#event+type",
+    "sub_event_type": "#event+type+sub", "actor1": "#group+name+first",
+    "actor2": "#group+name+second", "country": "#country+name", "admin1": "#adm1+name",
+    "admin2": "#adm2+name", "admin3": "#adm3+name", "location": "#loc+name",
+    "latitude": "#geo+lat", "longitude": "#geo+lon", "geo_precision": "#geo+precision",
+    "source": "#meta+source", "notes": "#description", "fatalities": "#affected+killed",
+    "injuries": "#affected+injured", "title": "#event+title", "status": "#status",
+    "area_level": "#geo+level", "admin1_ubigeo": "#adm1+code", "admin2_ubigeo": "#adm2+code",
+    "admin3_ubigeo": "#adm3+code", "external_source": "#meta+dataset",
+}
+
+
+def acled_row(incident) -> dict:
+    """One incident as ACLED-named columns (COLUMNS); needs actors and sources prefetched."""
     actors = [a.name for a in incident.actors.all()]
     areas = (incident.department, incident.province, incident.district)
     return {
@@ -45,7 +61,7 @@ def _row(incident) -> dict:
 
 
 def incidents_frame(*, status: str | None = None) -> pd.DataFrame:
-    frame = pd.DataFrame([_row(i) for i in incidents_for_export(status=status)], columns=COLUMNS)
+    frame = pd.DataFrame([acled_row(i) for i in incidents_for_export(status=status)], columns=COLUMNS)
     return frame.astype({"fatalities": "Int64", "injuries": "Int64"})
 
 

@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from incidents.api.exports import CSV_COLUMNS
+from incidents.services.exporters import COLUMNS
+from tests.conftest import PICHARI
 
 URL = "/api/v1/incidents/"
 pytestmark = pytest.mark.django_db
@@ -22,19 +23,18 @@ def test_csv_has_acled_columns_and_the_filtered_rows(api, incidents):
     response = api.get(URL, {"format": "csv", "region": "08", "ordering": "occurred_on"})
     assert response["Content-Disposition"] == 'attachment; filename="incidents.csv"'
     rows = list(csv.DictReader(io.StringIO(body(response))))
-    assert list(rows[0]) == [name for name, _ in CSV_COLUMNS]
-    assert [r["event_id_cnty"] for r in rows] == [f"PER{incidents['pichari']}", f"PER{incidents['border']}"]
+    assert list(rows[0]) == COLUMNS
+    assert [r["event_id_cnty"] for r in rows] == [f"VRAEM{incidents['pichari']}", f"VRAEM{incidents['border']}"]
     first = rows[0]
     assert (first["event_date"], first["year"], first["event_type"], first["sub_event_type"]) == (
         "2018-06-01", "2018", "Battles", "Armed clash",
     )
-    assert (first["actor1"], first["inter1"], first["actor2"], first["inter2"]) == (
-        "Military Forces of Peru", "1", "Shining Path", "2",
-    )
+    assert (first["actor1"], first["actor2"]) == ("Military Forces of Peru", "Shining Path")
     assert (first["admin1"], first["admin2"], first["admin3"], first["admin3_ubigeo"]) == (
         "Cusco", "La Convención", "Pichari", "080910",
     )
-    assert (first["latitude"], first["longitude"], first["fatalities"]) == ("-12.519574", "-73.829029", "2")
+    assert (float(first["latitude"]), float(first["longitude"])) == (PICHARI.y, PICHARI.x)
+    assert (first["fatalities"], first["status"], first["area_level"]) == ("2", "published", "district")
 
 
 def test_csv_hxl_row_and_unknown_casualties_stay_empty(api, incidents):
