@@ -74,6 +74,7 @@ data: migrate
 	@$(MANAGE) load_boundaries --if-empty
 	@$(MANAGE) load_advisory_zones
 	@$(MANAGE) load_places
+	@$(MANAGE) load_indicators --if-empty
 	@$(MANAGE) load_demo_incidents
 
 run: data

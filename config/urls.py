@@ -26,6 +26,7 @@ api_v1 = [
 urlpatterns = [
     path("", incident_views.explorer, name="map"),
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),
+    path("regions/", region_views.region_search, name="region-search"),
     path("regions/<str:ubigeo>/", region_views.region_detail, name="region"),
     path("advisories/", region_views.advisories, name="advisories"),
     path("admin/", admin.site.urls),

@@ -45,7 +45,10 @@ class IncidentAdmin(LeafletGeoAdmin):
         (
             "Where",
             {
-                "fields": ["location", "location_name", "geo_precision", "area_level", *AREA_FIELDS],
+                "fields": [
+                    "location", "location_name", "geo_precision", "location_uncertainty_km",
+                    "area_level", *AREA_FIELDS,
+                ],
                 "description": "Department, province and district are assigned from the point.",
             },
         ),

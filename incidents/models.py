@@ -3,6 +3,7 @@ from datetime import date
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 
 from regions.models import AdminArea
 
@@ -113,6 +114,11 @@ class Incident(models.Model):
     location_name = models.CharField(max_length=300, blank=True)
     geo_precision = models.PositiveSmallIntegerField(
         choices=GeoPrecision.choices, default=GeoPrecision.EXACT
+    )
+    location_uncertainty_km = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Radius of the location's uncertainty in km, when the source states one "
+        "(maps draw it around precision-2 points; empty: a default is drawn).",
     )
     area_level = models.CharField(
         max_length=10,

@@ -135,3 +135,28 @@ class Place(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()}, {self.ubigeo})"
+
+
+class DistrictIndicators(models.Model):
+    """Context for a district from INEI/RENIEC (ubigeo-peru-aumentado's district table).
+
+    Empty values stay NULL (a few districts lack some indicators)."""
+
+    district = models.OneToOneField(
+        AdminArea, on_delete=models.CASCADE, primary_key=True, related_name="indicators",
+        limit_choices_to={"level": "district"},
+    )
+    capital = models.CharField(max_length=200, blank=True)
+    altitude_m = models.FloatField(null=True, help_text="Altitude of the capital, metres.")
+    surface_km2 = models.FloatField(null=True, help_text="Official surface, km².")
+    density_2020 = models.FloatField(null=True, help_text="Inhabitants per km², 2020.")
+    poverty_pct = models.FloatField(null=True, help_text="Share of people in poverty, %.")
+    extreme_poverty_pct = models.FloatField(null=True, help_text="Share in extreme poverty, %.")
+    hdi_2019 = models.FloatField(null=True, help_text="Human development index, 2019 (0–1).")
+    food_vulnerability = models.FloatField(null=True, help_text="Food vulnerability index (0–1).")
+
+    class Meta:
+        verbose_name_plural = "district indicators"
+
+    def __str__(self):
+        return f"Indicators of {self.district}"

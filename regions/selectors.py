@@ -4,11 +4,12 @@ from datetime import date
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, F, FloatField, Max, Min, OuterRef, Q, When
 from django.db.models.expressions import RawSQL
 
 from .functions import SimplifyPreserveTopology
-from .models import AdminArea, AdvisoryZone, Place
+from .functions import Percentile
+from .models import AdminArea, AdvisoryZone, DistrictIndicators, Place
 
 # The four departments that share the VRAEM.
 VRAEM_DEPARTMENTS = ("05", "08", "09", "12")  # Ayacucho, Cusco, Huancavelica, Junín
@@ -137,3 +138,28 @@ def places_like(name_norm: str, *, kinds=None, within=(), limit: int = 60) -> li
         .annotate(similarity=TrigramWordSimilarity(name_norm, "name_norm"))
         .order_by("-similarity", "name_norm", "kind", "code")[:limit]
     )
+
+
+INDICATOR_FIELDS = ["poverty_pct", "extreme_poverty_pct", "hdi_2019", "altitude_m", "density_2020"]
+
+
+def indicator_summary(area: AdminArea) -> dict:
+    """A district's own indicators; for a province or department, the median, lowest and
+    highest over its districts (one aggregate query)."""
+    if area.level == AdminArea.Level.DISTRICT:
+        own = DistrictIndicators.objects.filter(district=area).values(*INDICATOR_FIELDS, "capital").first()
+        return {"district": own}
+    districts = DistrictIndicators.objects.filter(district__ubigeo__startswith=area.ubigeo)
+    aggregates = {}
+    for field in INDICATOR_FIELDS:
+        aggregates[f"{field}__median"] = Percentile(field, 0.5)
+        aggregates[f"{field}__min"] = Min(field)
+        aggregates[f"{field}__max"] = Max(field)
+    values = districts.aggregate(count=Count("pk"), **aggregates)
+    return {
+        "count": values.pop("count"),
+        "rows": {
+            field: {k: values[f"{field}__{k}"] for k in ("median", "min", "max")}
+            for field in INDICATOR_FIELDS
+        },
+    }

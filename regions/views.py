@@ -1,21 +1,31 @@
 from datetime import date
 
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from incidents import maps
 from incidents.selectors import region_summary, visible_incidents
 from incidents.views import incident_layer_config, render_map
 
-from .models import AdminArea
+from .models import AdminArea, Place
 from .selectors import (
     advisory_zones_geojson,
     advisory_zones_in_force,
     area_outline_geojson,
     departments_geojson,
+    indicator_summary,
+    places_like,
     zones_covering,
 )
+from .text import normalise
 
 CHART_WIDTH, CHART_HEIGHT = 600, 120
+INDICATOR_LABELS = [  # field, label, decimals
+    ("poverty_pct", "Poverty (%)", 1),
+    ("extreme_poverty_pct", "Extreme poverty (%)", 1),
+    ("hdi_2019", "Human development index (2019)", 3),
+    ("altitude_m", "Altitude of the capital (m)", 0),
+    ("density_2020", "Population density (per km², 2020)", 1),
+]
 
 
 def month_bars(by_month: list[dict]) -> list[dict]:
@@ -39,6 +49,11 @@ def region_detail(request, ubigeo: str):
     area = get_object_or_404(AdminArea.objects.select_related("parent__parent"), ubigeo=ubigeo)
     summary = region_summary(area, visible_incidents(request.user))
     lineage = [a for a in (area.parent and area.parent.parent, area.parent) if a]
+    indicators = indicator_summary(area)
+    indicator_rows = [
+        {"label": label, "digits": digits, **indicators["rows"][field]}
+        for field, label, digits in INDICATOR_LABELS
+    ] if indicators.get("rows") else []
     zones = list(zones_covering(area))
     for zone in zones:
         zone.covered_percent = round(100 * (zone.covered_share or 0))
@@ -60,6 +75,8 @@ def region_detail(request, ubigeo: str):
             "bars": month_bars(summary["by_month"]),
             "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT},
             "zones": zones,
+            "indicators": indicators,
+            "indicator_rows": indicator_rows,
         },
     )
 
@@ -68,3 +85,15 @@ def advisories(request):
     zones = advisory_zones_in_force().order_by("-level", "name")
     m = maps.advisories_map(departments=departments_geojson(), advisory_zones=advisory_zones_geojson())
     return render_map(request, "regions/advisories.html", m, {"zones": zones, "today": date.today()})
+
+
+def region_search(request):
+    """Find a department, province or district by name, ignoring case, accents and typos."""
+    query = request.GET.get("q", "").strip()[:100]
+    results = []
+    if normalise(query):
+        places = places_like(normalise(query), kinds=Place.AREA_KINDS, limit=30)
+        areas = {a.pk: a for a in AdminArea.objects.filter(pk__in=[p.area_id for p in places])
+                 .select_related("parent__parent")}
+        results = [areas[p.area_id] for p in places if p.area_id in areas]
+    return render(request, "regions/search.html", {"query": query, "results": results})

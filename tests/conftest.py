@@ -12,6 +12,7 @@ from django.contrib.gis.geos import Point
 from regions.services.advisories import load_advisory_zones
 from regions.services.boundaries import load_boundaries
 from regions.services.gazetteer import load_places
+from regions.services.indicators import load_indicators
 
 
 @pytest.hookimpl(trylast=True)
@@ -34,6 +35,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_boundaries()
         load_advisory_zones()
         load_places()  # the gazetteer, for the geocoder and the bulletin parser
+        load_indicators()
 
 
 @pytest.fixture(autouse=True)

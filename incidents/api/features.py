@@ -31,6 +31,7 @@ def incident_feature():
             "actors": _actor_names(),
             "location_name": F("location_name"),
             "geo_precision": F("geo_precision"),
+            "uncertainty_km": F("location_uncertainty_km"),
             "area_level": F("area_level"),
             "department": F("department__ubigeo"),
             "department_name": F("department__name"),

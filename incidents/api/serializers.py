@@ -22,7 +22,7 @@ class IncidentSerializer(GeoFeatureModelSerializer):
         fields = [
             "id", "title", "description", "occurred_on", "date_precision", "event_type",
             "sub_event_type", "fatalities", "injuries", "actors", "location_name",
-            "geo_precision", "area_level", "department", "province", "district", "status",
+            "geo_precision", "location_uncertainty_km", "area_level", "department", "province", "district", "status",
             "updated_at",
         ]
         read_only_fields = ["updated_at"]

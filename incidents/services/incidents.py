@@ -21,6 +21,7 @@ def incident_create(
     date_precision: int = Incident.DatePrecision.DAY,
     location_name: str = "",
     geo_precision: int = Incident.GeoPrecision.EXACT,
+    location_uncertainty_km: float | None = None,
     area_level: str = "district",
     fatalities: int | None = None,
     injuries: int | None = None,
@@ -42,6 +43,7 @@ def incident_create(
         location=location,
         location_name=location_name,
         geo_precision=geo_precision,
+        location_uncertainty_km=location_uncertainty_km,
         area_level=area_level,
         fatalities=fatalities,
         injuries=injuries,
@@ -69,8 +71,8 @@ def incident_create(
 
 UPDATABLE_FIELDS = {
     "title", "description", "occurred_on", "date_precision", "event_type", "sub_event_type",
-    "location", "location_name", "geo_precision", "area_level", "fatalities", "injuries",
-    "status", "alert",
+    "location", "location_name", "geo_precision", "location_uncertainty_km", "area_level",
+    "fatalities", "injuries", "status", "alert",
 }
 
 

@@ -101,3 +101,11 @@ def test_staff_needs_permissions_too_and_a_superuser_has_them(incidents):
     client.force_authenticate(root)
     assert client.post(URL, feature(), format="json").status_code == 201
     assert client.get(f"{URL}{incidents['draft']}/").status_code == 200
+
+
+def test_a_stated_location_uncertainty_is_kept_and_published(editor_api, incidents):
+    response = editor_api.post(URL, feature(geo_precision=2, location_uncertainty_km=3.5), format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["properties"]["uncertainty_km"] == 3.5
+    bad = editor_api.post(URL, feature(location_uncertainty_km=-1), format="json")
+    assert bad.status_code == 400 and "location_uncertainty_km" in bad.json()
