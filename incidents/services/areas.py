@@ -1,7 +1,7 @@
 """Assign department, province and district to many incidents in one set-based statement."""
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connection
 
 # One UPDATE: each incident joined laterally to incidents_areas_at (the function the per-row
 # trigger uses: the district covering the point through the spatial index, lowest ubigeo on a

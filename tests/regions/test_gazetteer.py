@@ -1,6 +1,4 @@
 """The gazetteer: counts, idempotent load, and names resolved by the text around them."""
-from pathlib import Path
-
 import pytest
 
 from regions.geocoding import geocode, split_kind
@@ -24,11 +22,23 @@ def test_load_counts_and_second_load_skips():
     assert Place.objects.get(kind="populated_place", code="1206090004").district.ubigeo == "120609"
 
 
-def test_a_bad_row_stops_the_load_naming_its_line_and_changes_nothing():
+BAD_PLACES = """\
+"inei_ccpp","inei_distrito","departamento","provincia","distrito","ccpp","tipo","latitude","longitude"
+"0809100901","080910","CUSCO","LA CONVENCION","PICHARI","PUEBLO DE PRUEBA","Rural",-12.25,-73.95
+"0809100902","080910","CUSCO","LA CONVENCION","PICHARI","SIN COORDENADAS","Rural",,-73.95
+"""
+CAPITALS = """\
+inei,reniec,departamento,provincia,distrito,region,macroregion_inei,macroregion_minsa,iso_3166_2,fips,capital,superficie,pob_densidad_2020,altitude,latitude,longitude,indice_vulnerabilidad_alimentaria,idh_2019,pct_pobreza_total,pct_pobreza_extrema
+080910,080910,CUSCO,LA CONVENCION,PICHARI,CUSCO,SUR,MACROREGION SUR,PE-CUS,05,Pichari,,,,-12.5195,-73.8290,,,,
+"""
+
+
+def test_a_bad_row_stops_the_load_naming_its_line_and_changes_nothing(tmp_path):
     before = Place.objects.count()
-    source = Path(__file__).resolve().parent.parent / "fixtures" / "places_bad"
+    (tmp_path / "populated_places.csv").write_text(BAD_PLACES)
+    (tmp_path / "district_indicators.csv").write_text(CAPITALS)
     with pytest.raises(GazetteerDataError) as error:
-        load_places(source=str(source), force=True)
+        load_places(source=str(tmp_path), force=True)
     assert str(error.value) == (
         "populated_places.csv line 3: bad coordinates latitude='' longitude='-73.95'")
     assert Place.objects.count() == before == 98908
