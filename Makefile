@@ -24,11 +24,12 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test bench createsuperuser stopdb
+.PHONY: help setup system-packages db migrate data run test serve bench createsuperuser stopdb
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
 	@echo "make test  set up everything and run the test suite"
+	@echo "make serve  production-style server (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:$(PORT)"
 	@echo "make createsuperuser  create an admin login"
 	@echo "make db / make stopdb  start / stop the local PostgreSQL server"
 
@@ -87,6 +88,14 @@ run: data
 
 test: data
 	$(PY) -m pytest
+
+# Production-style: gunicorn, static files collected and served by whitenoise, DEBUG off.
+# DJANGO_HTTPS=0 because this serves plain HTTP on 127.0.0.1; behind TLS leave it on.
+serve: data
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  $(MANAGE) collectstatic --noinput -v 0
+	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0} DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-3} --access-logfile -
 
 bench: data
 	$(MANAGE) bench_api

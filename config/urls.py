@@ -1,15 +1,21 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from config.health import healthz
 from incidents import views as incident_views
 from incidents.api.views import IncidentViewSet, StatsView
 from regions import views as region_views
 from regions.api.views import AdvisoryListView, RegionDetailView, RegionListView
+
+def favicon(request):
+    # static() at request time: in production the hashed name comes from the manifest.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
 
 router = SimpleRouter()
 router.register("incidents", IncidentViewSet, basename="incident")
@@ -24,6 +30,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", incident_views.explorer, name="map"),
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),
     path("regions/", region_views.region_search, name="region-search"),
@@ -34,5 +41,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
 ]

@@ -75,7 +75,7 @@ class IncidentFilterParams(serializers.Serializer):
         required=False, min_value=0, max_value=2000, help_text="Geodesic radius in km around `near`."
     )
     q = serializers.CharField(required=False, max_length=200, help_text="Text in title, description or location.")
-    min_fatalities = serializers.IntegerField(required=False, min_value=0)
+    min_fatalities = serializers.IntegerField(required=False, min_value=0, max_value=10**9)
 
     def validate_region(self, ubigeo):
         area = AdminArea.objects.filter(ubigeo=ubigeo).only("id", "level").first()
@@ -110,7 +110,7 @@ class IncidentListParams(IncidentFilterParams):
         required=False, default=False, help_text="With format=csv: add an HXL hashtag row."
     )
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="-occurred_on")
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=10**6, default=1)
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=settings.API_MAX_PAGE_SIZE, default=500,
         help_text=f"Features per page, at most {settings.API_MAX_PAGE_SIZE}.",

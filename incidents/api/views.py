@@ -32,7 +32,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     queryset = Incident.objects.all()  # for DjangoModelPermissions; reads use visible_incidents
     serializer_class = IncidentSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"\d{1,18}"  # longer cannot be an id (bigint); the router gives 404
 
     def get_queryset(self):
         return visible_incidents(self.request.user)

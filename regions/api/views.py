@@ -45,7 +45,8 @@ class RegionListView(APIView):
 
     queryset = AdminArea.objects.none()
 
-    @extend_schema(parameters=[RegionListParams], responses={200: FEATURE_COLLECTION})
+    @extend_schema(operation_id="regions_list", parameters=[RegionListParams],
+                   responses={200: FEATURE_COLLECTION})
     def get(self, request):
         params = validated(RegionListParams, request.query_params)
         areas = AdminArea.objects.order_by("ubigeo")
@@ -64,7 +65,7 @@ class RegionDetailView(APIView):
 
     queryset = AdminArea.objects.none()
 
-    @extend_schema(parameters=[RegionDetailParams],
+    @extend_schema(operation_id="regions_retrieve", parameters=[RegionDetailParams],
                    responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON Feature")})
     def get(self, request, ubigeo):
         params = validated(RegionDetailParams, request.query_params)
@@ -101,7 +102,8 @@ class AdvisoryListView(APIView):
 
     queryset = AdvisoryZone.objects.none()
 
-    @extend_schema(parameters=[AdvisoryParams], responses={200: FEATURE_COLLECTION})
+    @extend_schema(operation_id="advisories_list", parameters=[AdvisoryParams],
+                   responses={200: FEATURE_COLLECTION})
     def get(self, request):
         params = validated(AdvisoryParams, request.query_params)
         zones = advisory_zones_in_force(on=params["on"]).order_by("-level", "name")

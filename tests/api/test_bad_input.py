@@ -25,6 +25,8 @@ BAD_QUERIES = [
     ("/api/v1/incidents/", {"event_type": "War"}, "event_type", "not a valid choice"),
     ("/api/v1/incidents/", {"event_type": "Protests", "sub_event_type": "Armed clash"}, "sub_event_type", "not a sub-event type"),
     ("/api/v1/incidents/", {"min_fatalities": "-2"}, "min_fatalities", "greater than or equal to 0"),
+    ("/api/v1/incidents/", {"min_fatalities": "193620660349"}, "min_fatalities", "less than or equal to"),
+    ("/api/v1/incidents/", {"page": "10000000000000"}, "page", "less than or equal to 1000000"),
     ("/api/v1/stats/", {"level": "country"}, "level", "not a valid choice"),
     ("/api/v1/stats/", {"bbox": "x"}, "bbox", "minlon,minlat,maxlon,maxlat"),
     ("/api/v1/regions/", {"level": "canton"}, "level", "not a valid choice"),
@@ -46,6 +48,9 @@ def test_bad_parameter_is_a_400_naming_it(api, url, query, parameter, expected):
     assert expected in " ".join(body[parameter]), body
 
 
-@pytest.mark.parametrize("url", ["/api/v1/incidents/999999/", "/api/v1/incidents/abc/", "/api/v1/regions/999999/"])
+@pytest.mark.parametrize("url", [
+    "/api/v1/incidents/999999/", "/api/v1/incidents/abc/", "/api/v1/regions/999999/",
+    "/api/v1/incidents/801351598315939491167757483794399050/",  # found by the fuzz run
+])
 def test_unknown_objects_are_404(api, url):
     assert api.get(url).status_code == 404

@@ -1,0 +1,83 @@
+"""Production settings, security headers, health check and failure pages."""
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import RequestFactory
+
+from config.middleware import DatabaseUnavailableMiddleware
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True)
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "conflict.example.org",
+}
+
+
+def test_check_deploy_reports_nothing_in_production():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing, message", [
+    ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY is not set"),
+    ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS is not set"),
+])
+def test_production_refuses_to_start_without_its_settings(missing, message):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_and_api_carry_a_csp_without_third_party_scripts(client):
+    for url in ["/", "/api/v1/advisories/", "/api/docs/"]:
+        response = client.get(url)
+        policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+        assert policy["script-src"] == "'self' 'unsafe-inline'", url
+        assert policy["default-src"] == "'self'"
+        assert policy["frame-ancestors"] == "'none'"
+        assert policy["img-src"] == "'self' data: blob: https://tile.openstreetmap.org"
+        assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_healthz_checks_the_database(client):
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("server closed")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
+def test_an_unreachable_database_gives_a_503_page_not_a_traceback():
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    request = RequestFactory().get("/")
+    response = middleware.process_exception(request, OperationalError("connection refused"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Temporarily unavailable" in response.content.decode()
+    assert middleware.process_exception(request, ValueError("other")) is None
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_the_custom_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "There is no page at this address" in response.content.decode()
