@@ -4,6 +4,8 @@ The server runs in a thread (Django's LiveServerThread, serving static files thr
 finders) with its own database connection, so the data it shows is committed: `site_data`
 writes it once and deletes it at the end. Browser tests carry the `browser` marker, which
 tests/conftest.py uses to run them after every other test, so that data never leaks.
+Wait with `expect(...)`, not `page.wait_for_function("...")`: string predicates need eval,
+which the site's Content-Security-Policy refuses.
 """
 from datetime import date
 from urllib.parse import urlsplit

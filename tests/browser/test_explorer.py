@@ -1,8 +1,10 @@
 """The explorer in a real browser: filters in the URL, list and popups, precision, escaping."""
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import XSS_TITLE
 
@@ -27,7 +29,7 @@ def query_of(page):
 
 def popup_from_list(page, title):
     page.locator("#incident-list .incident-link", has_text=title).click()
-    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+    expect(page.locator(".leaflet-popup")).to_have_count(1)  # the previous one has faded out
     return page.locator(".leaflet-popup-content")
 
 
@@ -73,7 +75,7 @@ def test_changing_filters_changes_the_list_and_the_url(page, live_url, site_data
     assert listed_titles(page) == []
     page.select_option("#f-type", "")
     page.select_option("#f-department", "09")
-    page.wait_for_function("document.querySelectorAll('#incident-list li').length === 1")
+    expect(page.locator("#incident-list li")).to_have_count(1)
     assert query_of(page) == {"region": "09"}
     assert listed_titles(page) == ["Four police officers killed in ambush in Huancavelica"]
 
@@ -82,7 +84,7 @@ def test_a_shared_url_restores_the_filters(page, live_url, site_data):
     open_explorer(page, live_url, "?region=120609&event_type=Battles&period=custom&date_from=2018-06-10")
     assert page.locator("#f-type").input_value() == "Battles"
     assert page.locator("#f-department").input_value() == "12"
-    page.wait_for_function("document.querySelector('#f-district').value === '120609'")
+    expect(page.locator("#f-district")).to_have_value("120609")
     assert page.locator("#f-province").input_value() == "1206"
     assert page.locator("#f-from").is_visible() and page.locator("#f-from").input_value() == "2018-06-10"
     assert listed_titles(page) == [MAZANGARO, "Soldiers clash with Shining Path militants in Vizcatán del Ene"]
@@ -93,7 +95,7 @@ def test_the_timeline_steps_to_a_month(page, live_url, site_data):
     page.wait_for_selector("#month-chart rect")
     assert page.locator("#month-chart rect").count() == 1  # every incident is in June 2018
     page.locator("#month-slider").fill("1")
-    page.wait_for_function("new URLSearchParams(location.search).get('month') === '2018-06'")
+    expect(page).to_have_url(re.compile(r"[?&]month=2018-06(&|$)"))
     assert page.locator("#month-label").inner_text() == "2018-06"
     assert len(listed_titles(page)) == 4
 
