@@ -24,7 +24,7 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test serve bench createsuperuser stopdb
+.PHONY: help setup system-packages db migrate data run test serve backup restore bench createsuperuser stopdb
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
@@ -96,6 +96,16 @@ serve: data
 	  $(MANAGE) collectstatic --noinput -v 0
 	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0} DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-3} --access-logfile -
+
+# Backups: `make backup` writes backups/vraem-<UTC time>.dump; `make restore FILE=... DB=name`
+# restores it into a new database (an existing one is never overwritten).
+backup: migrate
+	@mkdir -p backups
+	$(MANAGE) backup_database --output backups/vraem-$$(date -u +%Y%m%dT%H%M%SZ).dump
+
+restore: migrate
+	@test -n "$(FILE)" -a -n "$(DB)" || { echo "usage: make restore FILE=backups/<file>.dump DB=<new database>"; exit 2; }
+	$(MANAGE) restore_database "$(FILE)" --database "$(DB)"
 
 bench: data
 	$(MANAGE) bench_api
