@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # Reference data (boundaries, gazetteer, bulletins): a directory or URL; never copied in.
 PERU_DATA_SOURCE ?= $(abspath ../shared/data/peru)
-APT_PACKAGES := postgresql postgresql-postgis gdal-bin chromium python3-venv
+APT_PACKAGES := postgresql postgresql-postgis gdal-bin chromium python3-venv wrk
 
 ifeq ($(shell id -u),0)
   SUDO :=
@@ -24,7 +24,7 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test serve backup restore bench createsuperuser stopdb
+.PHONY: help setup system-packages db migrate data run test serve backup restore loadtest bench createsuperuser stopdb
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
@@ -106,6 +106,11 @@ backup: migrate
 restore: migrate
 	@test -n "$(FILE)" -a -n "$(DB)" || { echo "usage: make restore FILE=backups/<file>.dump DB=<new database>"; exit 2; }
 	$(MANAGE) restore_database "$(FILE)" --database "$(DB)"
+
+# Load test (wrk, 127.0.0.1 only): 50 connections for 60 s against `make serve`.
+# FAULT=1 restarts PostgreSQL during the run. Figures: docs/operations.md.
+loadtest: data
+	@bash config/setup/loadtest.sh
 
 bench: data
 	$(MANAGE) bench_api
