@@ -99,46 +99,26 @@ class DataAttribution(MacroElement):
         self.text = escape(text)
 
 
-class Explorer(MacroElement):
-    """Starts static/js/explorer.js on this map with its (folium) overlay groups."""
+class StartWithLayers(MacroElement):
+    """Calls one of our scripts' entry points with the map, its (folium) overlay groups by key,
+    and JSON arguments: `VraemExplorer.start(map, groups, config)` (static/js/explorer.js) or
+    `VraemIncidents.show(map, groups, config, url)` (static/js/incident-layer.js)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        VraemExplorer.start({{ this._parent.get_name() }}, {
+        {{ this.function }}({{ this._parent.get_name() }}, {
             {%- for key, group in this.groups.items() %}
             {{ key|tojson }}: {{ group.get_name() }},
             {%- endfor %}
-        }, {{ this.config|tojson }});
+        }{% for argument in this.arguments %}, {{ argument|tojson }}{% endfor %});
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, groups: dict[str, folium.FeatureGroup], config: dict):
+    def __init__(self, function: str, groups: dict[str, folium.FeatureGroup], *arguments):
         super().__init__()
-        self._name = "Explorer"
+        self._name = "StartWithLayers"
+        self.function = function
         self.groups = groups
-        self.config = config
-
-
-class ApiIncidents(MacroElement):
-    """Shows the incidents of one API query (static/js/incident-layer.js) in the given groups."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        VraemIncidents.show({{ this._parent.get_name() }}, {
-            {%- for key, group in this.groups.items() %}
-            {{ key|tojson }}: {{ group.get_name() }},
-            {%- endfor %}
-        }, {{ this.config|tojson }}, {{ this.url|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, *, groups: dict[str, folium.FeatureGroup], config: dict, url: str):
-        super().__init__()
-        self._name = "ApiIncidents"
-        self.groups = groups
-        self.config = config
-        self.url = url
+        self.arguments = arguments

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from regions.models import AdvisoryZone
 
-from .map_elements import ApiIncidents, DataAttribution, Explorer, Legend, escape, local_assets
+from .map_elements import DataAttribution, Legend, StartWithLayers, escape, local_assets
 from .models import Incident
 
 VRAEM_CENTRE = (-74.0, -12.3)  # (lon, lat)
@@ -138,7 +138,7 @@ def explorer_map(*, departments: dict, advisory_zones: dict, config: dict) -> fo
     }
     folium.LayerControl(collapsed=True).add_to(m)
     legend().add_to(m)
-    Explorer(groups=groups, config=config).add_to(m)
+    StartWithLayers("VraemExplorer.start", groups, config).add_to(m)
     return m
 
 
@@ -155,7 +155,7 @@ def incident_page_map(*, incident: Incident, advisory_zones: dict, config: dict,
     """One incident and its neighbours (from the API), with the advisory zones of that day."""
     m = base_map(centre=(incident.location.x, incident.location.y), zoom=9, incidents=True)
     add_advisory_zones(m, advisory_zones)
-    ApiIncidents(groups=_incident_groups(m), config=config, url=incidents_url).add_to(m)
+    StartWithLayers("VraemIncidents.show", _incident_groups(m), config, incidents_url).add_to(m)
     legend(open=False).add_to(m)
     return m
 
@@ -173,7 +173,7 @@ def region_page_map(*, area, outline: dict, advisory_zones: dict, config: dict, 
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(m)
     m.fit_bounds([latlng(xmin, ymin), latlng(xmax, ymax)])
-    ApiIncidents(groups=_incident_groups(m), config=config, url=incidents_url).add_to(m)
+    StartWithLayers("VraemIncidents.show", _incident_groups(m), config, incidents_url).add_to(m)
     legend(open=False).add_to(m)
     return m
 

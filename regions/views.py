@@ -57,12 +57,13 @@ def region_detail(request, ubigeo: str):
     zones = list(zones_covering(area))
     for zone in zones:
         zone.covered_percent = round(100 * (zone.covered_share or 0))
+    config = incident_layer_config()
     m = maps.region_page_map(
         area=area,
         outline=area_outline_geojson(area),
         advisory_zones=advisory_zones_geojson(),
-        config=incident_layer_config(),
-        incidents_url=f"{incident_layer_config()['api']['incidents']}?region={area.ubigeo}&page_size=5000",
+        config=config,
+        incidents_url=f"{config['api']['incidents']}?region={area.ubigeo}&page_size=5000",
     )
     return render_map(
         request,
