@@ -142,15 +142,3 @@ def test_screenshots_at_phone_and_desktop_width(page, live_url, site_data, width
         assert list_box["x"] >= map_box["x"] + map_box["width"] - 1
     else:
         assert list_box["y"] >= map_box["y"] + map_box["height"] - 1
-
-
-def test_filters_and_the_list_work_from_the_keyboard(page, live_url, site_data):
-    open_explorer(page, live_url)
-    page.focus("#f-type")
-    page.keyboard.press("ArrowDown")  # "All types" -> "Battles"
-    expect(page).to_have_url(re.compile(r"[?&]event_type=Battles(&|$)"))
-    expect(page.locator("#incident-list li")).to_have_count(4)
-    page.locator("#incident-list .incident-link").first.focus()
-    page.keyboard.press("Enter")
-    expect(page.locator(".leaflet-popup")).to_have_count(1)
-    assert page.watch.console_errors == []
