@@ -118,11 +118,26 @@ def alert_story(alert) -> list:
     return list(Alert.objects.filter(story=alert.story).order_by("published_at"))
 
 
+def casualty_totals() -> dict:
+    """The aggregates of every count: incidents, fatalities, injuries (unknown stays NULL)."""
+    return {"incidents": Count("id"), "fatalities": Sum("fatalities"), "injuries": Sum("injuries")}
+
+
+def counts_by_month(queryset):
+    return (
+        queryset.annotate(month=TruncMonth("occurred_on")).values("month")
+        .annotate(**casualty_totals()).order_by("month")
+    )
+
+
+def counts_by_event_type(queryset):
+    return queryset.values("event_type").annotate(**casualty_totals()).order_by("-incidents", "event_type")
+
+
 def region_summary(area, queryset) -> dict:
     """Counts and casualties of the incidents assigned to an area: totals, by month, type, actor
     and child area. Each is one grouped query."""
-    incidents = queryset.filter(**{f"{AREA_FIELD[area.level]}_id": area.pk})
-    totals = {"incidents": Count("id"), "fatalities": Sum("fatalities"), "injuries": Sum("injuries")}
+    incidents = filter_incidents(queryset, {"region": area})
     through = Incident.actors.through
     by_actor = (
         through.objects.filter(incident__in=incidents)
@@ -140,11 +155,9 @@ def region_summary(area, queryset) -> dict:
             for child in area.children.order_by("ubigeo")
         ]
     return {
-        "totals": incidents.aggregate(**totals),
-        "by_month": list(
-            incidents.annotate(month=TruncMonth("occurred_on")).values("month").annotate(**totals).order_by("month")
-        ),
-        "by_type": list(incidents.values("event_type").annotate(**totals).order_by("-incidents", "event_type")),
+        "totals": incidents.aggregate(**casualty_totals()),
+        "by_month": list(counts_by_month(incidents)),
+        "by_type": list(counts_by_event_type(incidents)),
         "by_actor": list(by_actor),
         "children": children,
         "unassigned_below": incidents.filter(**{f"{child_field}__isnull": True}).count() if children else 0,

@@ -1,7 +1,5 @@
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -12,7 +10,13 @@ from regions import geojson
 from regions.models import AdminArea
 
 from ..models import Incident
-from ..selectors import filter_incidents, visible_incidents
+from ..selectors import (
+    casualty_totals,
+    counts_by_event_type,
+    counts_by_month,
+    filter_incidents,
+    visible_incidents,
+)
 from . import exports
 from .features import incident_feature
 from .params import IncidentFilterParams, IncidentListParams, validated
@@ -105,18 +109,15 @@ class StatsView(APIView):
     def get(self, request):
         params = validated(StatsParams, request.query_params)
         incidents = filter_incidents(visible_incidents(request.user), params)
-        totals = {"incidents": Count("id"), "fatalities": Sum("fatalities"), "injuries": Sum("injuries")}
+        totals = casualty_totals()
         level = params["level"]
-        by_month = (
-            incidents.annotate(month=TruncMonth("occurred_on")).values("month").annotate(**totals).order_by("month")
-        )
         return Response(
             {
                 "total": incidents.aggregate(**totals),
-                "by_month": [{**row, "month": row["month"].strftime("%Y-%m")} for row in by_month],
-                "by_event_type": list(
-                    incidents.values("event_type").annotate(**totals).order_by("-incidents", "event_type")
-                ),
+                "by_month": [
+                    {**row, "month": row["month"].strftime("%Y-%m")} for row in counts_by_month(incidents)
+                ],
+                "by_event_type": list(counts_by_event_type(incidents)),
                 "by_region": [
                     {"ubigeo": row[f"{level}__ubigeo"], "name": row[f"{level}__name"], **{
                         k: row[k] for k in totals}}

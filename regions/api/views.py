@@ -1,12 +1,17 @@
 import json
 
-from django.db.models import Count, F, JSONField, Q, Sum, Value
+from django.db.models import F, JSONField, Value
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework.views import APIView
 
 from incidents.api.params import validated
-from incidents.selectors import AREA_FIELD, visible_incidents
+from incidents.selectors import (
+    casualty_totals,
+    counts_by_event_type,
+    filter_incidents,
+    visible_incidents,
+)
 
 from .. import geojson
 from ..functions import SimplifyPreserveTopology
@@ -72,14 +77,10 @@ class RegionDetailView(APIView):
         area = AdminArea.objects.filter(ubigeo=ubigeo).first()
         if area is None:
             raise Http404(f"No area with ubigeo {ubigeo!r}.")
-        period = Q()
-        if "date_from" in params:
-            period &= Q(occurred_on__gte=params["date_from"])
-        if "date_to" in params:
-            period &= Q(occurred_on__lte=params["date_to"])
-        counted = visible_incidents(request.user).filter(period, **{AREA_FIELD[area.level]: area})
-        totals = counted.aggregate(incidents=Count("id"), fatalities=Sum("fatalities"), injuries=Sum("injuries"))
-        by_type = dict(counted.values_list("event_type").annotate(n=Count("id")).order_by("event_type"))
+        filters = {"region": area, **{k: params[k] for k in ("date_from", "date_to") if k in params}}
+        counted = filter_incidents(visible_incidents(request.user), filters)
+        totals = counted.aggregate(**casualty_totals())
+        by_type = {row["event_type"]: row["incidents"] for row in counts_by_event_type(counted)}
         text = geojson.feature_json(
             AdminArea.objects.filter(pk=area.pk), _area_feature(params["tolerance"])
         )
