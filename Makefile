@@ -77,6 +77,7 @@ data: migrate
 	@$(MANAGE) load_places
 	@$(MANAGE) load_indicators --if-empty
 	@$(MANAGE) load_demo_incidents
+	@$(MANAGE) populate_history --auto > /dev/null  # a first history row for rows loaded before it
 
 run: data
 	@echo

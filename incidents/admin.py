@@ -1,12 +1,27 @@
-from django.contrib import admin
-from django.db import models
+from django import forms
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from leaflet.admin import LeafletGeoAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from regions.models import AdminArea
+from regions.selectors import advisories_at
 
+from . import admin_views
 from .admin_ingest import ingest_bulletin_view
-from .models import Actor, Alert, Incident, Source
-from .services.incidents import AREA_FIELDS
+from .models import Actor, Alert, Incident, ReviewItem, Source
+from .selectors import possible_duplicates, with_duplicate_ids
+from .services.duplicates import merge_incidents
+from .services.incidents import AREA_FIELDS, EditConflict, check_version, save_new_version
+from .services.workflow import (
+    REASONS, WorkflowError, allowed_statuses, may_delete, may_edit, transition,
+)
+
+S = Incident.Status
 
 
 class DepartmentFilter(admin.SimpleListFilter):
@@ -22,8 +37,139 @@ class DepartmentFilter(admin.SimpleListFilter):
         return queryset
 
 
+class IncidentAdminForm(forms.ModelForm):
+    """Offers only the statuses the user may move to, and refuses a save based on an old version."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = None  # set by IncidentAdmin.get_form
+
+    class Meta:
+        model = Incident
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = None
+        if self.instance.pk:
+            # From the database: when reverting, the instance is an earlier version.
+            version, current = Incident.objects.values_list("version", "status").get(
+                pk=self.instance.pk)
+            self.fields["expected_version"].initial = version
+        if "status" in self.fields and self.user is not None:
+            allowed = allowed_statuses(self.user, current)
+            self.fields["status"].choices = [c for c in S.choices if c[0] in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            # Locks the row until the admin's transaction (which includes the save) ends.
+            try:
+                check_version(self.instance.pk, expected)
+            except EditConflict as conflict:
+                raise forms.ValidationError(str(conflict), code="edit_conflict") from conflict
+        return cleaned
+
+
+def _incident_link(incident_id, label=None):
+    url = reverse("admin:incidents_incident_change", args=[incident_id])
+    return format_html('<a href="{}">{}</a>', url, label or f"#{incident_id}")
+
+
+def _alternatives(incident) -> str:
+    return format_html_join(
+        "", "<div>{} ({}, {}) – {}</div>",
+        ((c.get("name"), c.get("kind"), c.get("ubigeo"), c.get("reason"))
+         for c in incident.geocoder_alternatives),
+    ) or "—"
+
+
+class WorkflowActions:
+    """Bulk status changes, each allowed per incident by incidents.services.workflow."""
+
+    def _bulk_transition(self, request, queryset, target):
+        moved, refused = 0, []
+        for incident in queryset.order_by("pk"):
+            try:
+                transition(incident=incident, to=target, user=request.user)
+                moved += 1
+            except WorkflowError:
+                refused.append(f"#{incident.pk} ({incident.get_status_display().lower()})")
+        if moved:
+            self.message_user(request, f"{REASONS[target]}: {moved} incident(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request, f"Not changed (not allowed from their status): {', '.join(refused)}.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Submit selected for review", permissions=["submit"])
+    def submit_for_review(self, request, queryset):
+        self._bulk_transition(request, queryset, S.IN_REVIEW)
+
+    @admin.action(description="Publish selected", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._bulk_transition(request, queryset, S.PUBLISHED)
+
+    @admin.action(description="Send selected back to draft", permissions=["publish"])
+    def send_back_to_draft(self, request, queryset):
+        self._bulk_transition(request, queryset, S.DRAFT)
+
+    @admin.action(description="Archive selected (hidden, kept with history)", permissions=["archive"])
+    def archive(self, request, queryset):
+        self._bulk_transition(request, queryset, S.ARCHIVED)
+
+    @admin.action(description="Merge two selected duplicates…", permissions=["merge"])
+    def merge_duplicates(self, request, queryset):
+        incidents = list(queryset.order_by("pk"))
+        if len(incidents) != 2:
+            self.message_user(request, "Select exactly two incidents to merge.", messages.ERROR)
+            return None
+        survivor_id = request.POST.get("survivor")
+        if request.POST.get("confirm") == "yes" and survivor_id:
+            survivor = next((i for i in incidents if str(i.pk) == survivor_id), None)
+            if survivor is None:
+                self.message_user(request, "Choose one of the two incidents.", messages.ERROR)
+                return None
+            duplicate = next(i for i in incidents if i is not survivor)
+            try:
+                merge_incidents(survivor=survivor, duplicate=duplicate, user=request.user)
+            except (ValueError, WorkflowError) as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                format_html("Merged #{} into {}; #{} is archived and points to it.",
+                            duplicate.pk, _incident_link(survivor.pk), duplicate.pk),
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge duplicates",
+            "incidents": incidents,
+            "opts": self.model._meta,
+            "action": "merge_duplicates",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/incidents/merge_duplicates.html", context)
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("incidents.submit_incident")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("incidents.publish_incident")
+
+    def has_archive_permission(self, request):
+        return request.user.has_perm("incidents.archive_incident")
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm("incidents.merge_incident")
+
+
 @admin.register(Incident)
-class IncidentAdmin(LeafletGeoAdmin):
+class IncidentAdmin(WorkflowActions, SimpleHistoryAdmin, LeafletGeoAdmin):
+    form = IncidentAdminForm
     list_display = [
         "title", "occurred_on", "event_type", "sub_event_type", "department", "district",
         "fatalities", "injuries", "status",
@@ -35,52 +181,209 @@ class IncidentAdmin(LeafletGeoAdmin):
     search_fields = ["title", "description", "location_name"]
     date_hierarchy = "occurred_on"
     list_select_related = ["department", "district"]
-    readonly_fields = [*AREA_FIELDS, "external_source", "external_id", "created_at", "updated_at"]
+    readonly_fields = [
+        "place_search", *AREA_FIELDS, "advisory_in_force", "possible_duplicates",
+        "geocoder_alternatives_shown", "duplicate_of", "external_source", "external_id",
+        "version", "created_at", "updated_at",
+    ]
     autocomplete_fields = ["actors", "sources"]
     raw_id_fields = ["alert"]
+    actions = ["submit_for_review", "publish", "send_back_to_draft", "archive", "merge_duplicates"]
+    history_list_display = ["status", "version"]
     fieldsets = [
-        (None, {"fields": ["title", "description", "status"]}),
+        (None, {"fields": ["title", "description", "status", "expected_version"]}),
         ("When", {"fields": ["occurred_on", "date_precision"]}),
         ("What", {"fields": ["event_type", "sub_event_type", "fatalities", "injuries", "actors"]}),
         (
             "Where",
             {
                 "fields": [
-                    "location", "location_name", "geo_precision", "location_uncertainty_km",
-                    "area_level", *AREA_FIELDS,
+                    "place_search", "location", "location_name", "geo_precision",
+                    "location_uncertainty_km", "area_level", *AREA_FIELDS, "advisory_in_force",
+                    "geocoder_alternatives_shown",
                 ],
-                "description": "Department, province and district are assigned from the point.",
+                "description": "Search the gazetteer or click the map to place the incident. "
+                "Department, province and district are assigned from the point when saved.",
             },
         ),
+        ("Review", {"fields": ["possible_duplicates", "duplicate_of", "version"]}),
         ("Provenance", {"fields": ["sources", "alert", "external_source", "external_id",
                                    "created_at", "updated_at"]}),
     ]
 
     change_list_template = "admin/incidents/incident_change_list.html"
 
-    def get_urls(self):
-        from django.urls import path
+    class Media:
+        js = ["js/admin-placement.js"]
+        css = {"all": ["css/admin-placement.css"]}
 
+    def get_urls(self):
         return [
             path("ingest-bulletin/", self.admin_site.admin_view(ingest_bulletin_view),
                  name="incidents_incident_ingest_bulletin"),
+            path("import/", self.admin_site.admin_view(admin_views.import_file_view),
+                 name="incidents_incident_import"),
+            path("places/", self.admin_site.admin_view(admin_views.place_search_view),
+                 name="incidents_incident_places"),
             *super().get_urls(),
         ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # published incidents are archived, never deleted
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_delete(request.user, obj) if obj is not None else False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting saves through the same form, whose version check locks the row.
+        request.reverting_to = Incident.history.filter(pk=version_id).first()
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        obj._history_user = request.user
+        if change:
+            reason = REASONS[obj.status] if "status" in form.changed_data else ""
+            record = getattr(request, "reverting_to", None)
+            if record is not None:
+                reason = (f"Reverted to version {record.version} "
+                          f"of {record.history_date:%Y-%m-%d %H:%M}")
+            save_new_version(obj, change_reason=reason)
+        else:
+            obj.save()
         obj.refresh_from_db(fields=AREA_FIELDS)
+
+    def response_change(self, request, obj):
+        self._warn_duplicates(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._warn_duplicates(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _warn_duplicates(self, request, obj):
+        duplicates = list(possible_duplicates(obj))
+        if duplicates:
+            self.message_user(request, format_html(
+                "Possible duplicate(s) of this incident: {}. Merge them from the review queue "
+                "or the incident list (action “Merge two selected duplicates”).",
+                format_html_join(", ", "{}", ((_incident_link(d.pk, f"#{d.pk} {d.title}"),)
+                                              for d in duplicates)),
+            ), messages.WARNING)
+
+    @admin.display(description="Find a place")
+    def place_search(self, obj):
+        return format_html(
+            '<div class="place-search" data-url="{}">'
+            '<input type="search" class="place-search-input vTextField" autocomplete="off" '
+            'placeholder="e.g. Natividad, Pichari" aria-label="Place name, then its district or '
+            'province after a comma">'
+            '<button type="button" class="button place-search-button">Search</button>'
+            '<ul class="place-search-results" aria-live="polite"></ul>'
+            '<p class="place-search-chosen" aria-live="polite"></p></div>',
+            reverse("admin:incidents_incident_places"),
+        )
+
+    @admin.display(description="Advisory in force")
+    def advisory_in_force(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown after placing the incident."
+        zones = advisories_at(obj.location, on=obj.occurred_on or timezone.localdate())
+        return format_html_join(
+            ", ", "{} (level {}, {})", ((z.name, z.level, z.issuer) for z in zones)
+        ) or "None at this point on this date."
+
+    @admin.display(description="Possible duplicates")
+    def possible_duplicates(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html_join(
+            "", "<div>{} – {} ({})</div>",
+            ((_incident_link(d.pk), d.title, d.occurred_on) for d in possible_duplicates(obj)),
+        ) or "None found."
+
+    @admin.display(description="Geocoder's other candidates")
+    def geocoder_alternatives_shown(self, obj):
+        return _alternatives(obj) if obj is not None else "—"
+
+
+@admin.register(ReviewItem)
+class ReviewQueueAdmin(WorkflowActions, admin.ModelAdmin):
+    """Drafts and incidents in review, with their bulletin, geocoder alternatives and duplicates."""
+
+    list_display = ["incident", "status", "occurred_on", "event_type", "place", "bulletin",
+                    "alternatives", "duplicates"]
+    list_display_links = None
+    list_filter = ["status", "event_type", DepartmentFilter]
+    search_fields = ["title", "location_name"]
+    list_select_related = ["alert", "district", "province", "department"]
+    actions = ["submit_for_review", "publish", "send_back_to_draft", "archive", "merge_duplicates"]
+    ordering = ["status", "-occurred_on", "-id"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).filter(status__in=[S.DRAFT, S.IN_REVIEW])
+        return with_duplicate_ids(queryset)
+
+    # The queue is a view of incidents: the incident permissions apply.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("incidents.view_incident")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Incident", ordering="title")
+    def incident(self, obj):
+        return _incident_link(obj.pk, obj.title)
+
+    @admin.display(description="Place")
+    def place(self, obj):
+        areas = " / ".join(a.name for a in (obj.district, obj.province, obj.department) if a)
+        return format_html("{}<br><small>{}</small>", obj.location_name or "—", areas)
+
+    @admin.display(description="Bulletin")
+    def bulletin(self, obj):
+        if obj.alert is None:
+            return "—"
+        url = reverse("admin:incidents_alert_change", args=[obj.alert_id])
+        return format_html('<a href="{}">{}</a>', url, obj.alert.headline)
+
+    @admin.display(description="Geocoder's other candidates")
+    def alternatives(self, obj):
+        return _alternatives(obj)
+
+    @admin.display(description="Possible duplicates")
+    def duplicates(self, obj):
+        return format_html_join(" ", "{}", ((_incident_link(i),) for i in obj.duplicate_ids)) or "—"
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases"]
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["name", "url", "published_on"]
     search_fields = ["name", "url"]
 

@@ -26,6 +26,9 @@ def _report(request, result) -> None:
         f"({result.duplicates} already reported by an earlier update, "
         f"{result.without_location} without a place).",
     )
+    for created, existing in result.possible_duplicates.items():
+        messages.warning(request, f"Incident #{created} may duplicate "
+                         f"{', '.join(f'#{i}' for i in existing)}: compare them in the review queue.")
 
 
 def ingest_bulletin_view(request):

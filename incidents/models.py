@@ -4,6 +4,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from simple_history.models import HistoricalRecords
 
 from regions.models import AdminArea
 
@@ -26,6 +27,7 @@ class Actor(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.PositiveSmallIntegerField(choices=Kind.choices)
     aliases = ArrayField(models.CharField(max_length=200), blank=True, default=list)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -40,6 +42,7 @@ class Source(models.Model):
     name = models.CharField(max_length=300)
     url = models.URLField(blank=True, max_length=500)
     published_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -156,11 +159,34 @@ class Incident(models.Model):
     external_id = models.CharField(
         max_length=100, blank=True, help_text="The record's id in that dataset."
     )
+    geocoder_alternatives = models.JSONField(
+        default=list, db_default=[], blank=True, editable=False,
+        help_text="Other gazetteer candidates the bulletin geocoder considered for the place.",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.PROTECT,
+        related_name="merged_duplicates",
+        help_text="Set when this incident was merged into another (it is then archived).",
+    )
+    # Optimistic locking: every save increments it; a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Areas are derived from the point by the database, so they are not history of their own.
+    history = HistoricalRecords(
+        excluded_fields=["department", "province", "district", "updated_at"],
+        m2m_fields=[actors, sources],
+    )
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
+        permissions = [
+            ("submit_incident", "Can submit a draft incident for review"),
+            ("publish_incident", "Can publish an incident or send it back to draft"),
+            ("archive_incident", "Can archive or restore an incident"),
+            ("change_reviewed_incident", "Can edit incidents in review, published or archived"),
+            ("merge_incident", "Can merge duplicate incidents"),
+        ]
         indexes = [models.Index(fields=["occurred_on"])]
         constraints = [
             models.CheckConstraint(
@@ -198,3 +224,12 @@ class Incident(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class ReviewItem(Incident):
+    """The admin's review queue: drafts and incidents in review (a view of Incident)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "review queue item"
+        verbose_name_plural = "review queue"

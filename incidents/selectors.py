@@ -1,7 +1,11 @@
 """Read queries over incidents. Spatial predicates run in PostGIS on indexed columns."""
 from datetime import timedelta
 
-from django.db.models import BooleanField, Count, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BigIntegerField, BooleanField, Count, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
@@ -196,3 +200,31 @@ def incidents_for_export(*, status: str | None = None):
         "actors", "sources"
     ).order_by("occurred_on", "id")
     return query.filter(status=status) if status else query
+
+
+# Same event type, not archived, within INCIDENT_DUPLICATE_DAYS and INCIDENT_DUPLICATE_RADIUS_KM
+# (geodesic, through the geography index) of the row the expression is evaluated for.
+_DUPLICATE_IDS = """ARRAY(
+    SELECT d.id FROM incidents_incident d
+     WHERE d.id <> incidents_incident.id
+       AND d.event_type = incidents_incident.event_type
+       AND d.status <> 'archived'
+       AND d.occurred_on BETWEEN incidents_incident.occurred_on - %s
+                             AND incidents_incident.occurred_on + %s
+       AND ST_DWithin(d.location::geography, incidents_incident.location::geography, %s)
+     ORDER BY d.id)"""
+
+
+def with_duplicate_ids(queryset):
+    """Annotate each incident with `duplicate_ids`: the ids of its likely duplicates."""
+    days, km = settings.INCIDENT_DUPLICATE_DAYS, settings.INCIDENT_DUPLICATE_RADIUS_KM
+    return queryset.annotate(duplicate_ids=RawSQL(
+        _DUPLICATE_IDS, (days, days, km * 1000.0), output_field=ArrayField(BigIntegerField())
+    ))
+
+
+def possible_duplicates(incident: Incident):
+    """Likely duplicates of one saved incident, oldest first."""
+    ids = with_duplicate_ids(Incident.objects.filter(pk=incident.pk)).values_list(
+        "duplicate_ids", flat=True).first()
+    return Incident.objects.filter(pk__in=ids or []).order_by("id")

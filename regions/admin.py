@@ -1,7 +1,15 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpResponse, JsonResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AdminArea, AdvisoryZone
+from .services.advisories import zone_geometry, zone_preview
 
 
 @admin.register(AdminArea)
@@ -13,9 +21,89 @@ class AdminAreaAdmin(LeafletGeoAdmin):
     raw_id_fields = ["parent"]
 
 
+class AdvisoryZoneForm(forms.ModelForm):
+    """A zone is the union of the chosen areas (optionally buffered), or else the drawn shape."""
+
+    class Meta:
+        model = AdvisoryZone
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["geom"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        areas, buffer_km = cleaned.get("areas"), cleaned.get("buffer_km") or 0
+        if areas:
+            cleaned["geom"] = zone_geometry([a.pk for a in areas], buffer_km=buffer_km)
+        elif not cleaned.get("geom"):
+            self.add_error("geom", "Choose departments, provinces or districts, or draw the zone.")
+        elif buffer_km:
+            self.add_error("buffer_km", "The buffer widens chosen areas; for a drawn zone, "
+                                        "draw the wider outline instead.")
+        return cleaned
+
+
 @admin.register(AdvisoryZone)
-class AdvisoryZoneAdmin(LeafletGeoAdmin):
+class AdvisoryZoneAdmin(SimpleHistoryAdmin, LeafletGeoAdmin):
+    form = AdvisoryZoneForm
     list_display = ["name", "level", "issuer", "valid_from", "valid_until"]
     list_filter = ["level", "issuer"]
     search_fields = ["name", "summary"]
-    filter_horizontal = ["areas"]
+    autocomplete_fields = ["areas"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = ["preview"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "level", "issuer", "summary", "source_url",
+                           "valid_from", "valid_until"]}),
+        ("Where", {
+            "fields": ["areas", "buffer_km", "preview", "geom"],
+            "description": "Choose departments, provinces or districts (their union is computed "
+            "in PostGIS when you save, widened by the buffer) or leave them empty and draw the "
+            "zone on the map.",
+        }),
+    ]
+
+    class Media:
+        js = ["js/admin-zone-builder.js"]
+
+    def get_urls(self):
+        return [
+            path("preview/", self.admin_site.admin_view(self.preview_view),
+                 name="regions_advisoryzone_preview"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return format_html(
+            '<div class="zone-preview" data-url="{}"><button type="button" class="button '
+            'zone-preview-button">Preview the zone on the map</button> '
+            '<span class="zone-preview-result" aria-live="polite"></span></div>',
+            reverse("admin:regions_advisoryzone_preview"),
+        )
+
+    def preview_view(self, request):
+        """GET ?areas=<id>,<id>&buffer_km=5 → the zone as a GeoJSON Feature, not saved."""
+        if not (request.user.has_perm("regions.add_advisoryzone")
+                or request.user.has_perm("regions.change_advisoryzone")):
+            raise PermissionDenied
+        try:
+            ids = [int(i) for i in request.GET.get("areas", "").split(",") if i.strip()]
+            buffer_km = float(request.GET.get("buffer_km") or 0)
+        except ValueError:
+            return JsonResponse({"error": "areas: comma-separated area ids; buffer_km: a number."},
+                                status=400)
+        if not ids:
+            return JsonResponse({"error": "areas: choose at least one area."}, status=400)
+        if not 0 <= buffer_km <= 200:
+            return JsonResponse({"error": "buffer_km: between 0 and 200."}, status=400)
+        known = AdminArea.objects.filter(pk__in=ids).count()
+        if known != len(set(ids)):
+            return JsonResponse({"error": "areas: unknown area id(s)."}, status=400)
+        area_km2, geometry = zone_preview(ids, buffer_km=buffer_km)
+        body = (f'{{"type":"Feature","properties":{{"area_km2":{area_km2:.1f},"areas":{known}}},'
+                f'"geometry":{geometry}}}')
+        return HttpResponse(body, content_type="application/geo+json")

@@ -1,6 +1,7 @@
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from simple_history.models import HistoricalRecords
 
 
 class AdminAreaQuerySet(models.QuerySet):
@@ -73,7 +74,15 @@ class AdvisoryZone(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
     geom = models.MultiPolygonField(srid=4326)
-    areas = models.ManyToManyField(AdminArea, blank=True, related_name="advisory_zones")
+    areas = models.ManyToManyField(
+        AdminArea, blank=True, related_name="advisory_zones",
+        help_text="When given, the zone is the union of these areas (computed in PostGIS).",
+    )
+    buffer_km = models.FloatField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(200)],
+        help_text="Widen the union of the areas by this many km (0: the areas exactly).",
+    )
+    history = HistoricalRecords(m2m_fields=[areas])
 
     class Meta:
         ordering = ["-level", "name"]

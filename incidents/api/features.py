@@ -40,6 +40,7 @@ def incident_feature():
             "district": F("district__ubigeo"),
             "district_name": F("district__name"),
             "status": F("status"),
+            "version": F("version"),
             "updated_at": F("updated_at"),
         },
     )

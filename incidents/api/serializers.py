@@ -1,9 +1,11 @@
 """Input of incident writes (GeoJSON Features). Reads are built in the database (features.py)."""
+from django.core.exceptions import PermissionDenied
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from ..models import Actor, Incident
 from ..services.incidents import incident_create, incident_update
+from ..services.workflow import check_transition, may_edit
 
 
 class IncidentSerializer(GeoFeatureModelSerializer):
@@ -15,6 +17,11 @@ class IncidentSerializer(GeoFeatureModelSerializer):
     department = serializers.SlugRelatedField(slug_field="ubigeo", read_only=True)
     province = serializers.SlugRelatedField(slug_field="ubigeo", read_only=True)
     district = serializers.SlugRelatedField(slug_field="ubigeo", read_only=True)
+    version = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text="On update: the version you edited (from a read). If someone saved the "
+        "incident since, the update is refused with 409 and what changed.",
+    )
 
     class Meta:
         model = Incident
@@ -23,12 +30,24 @@ class IncidentSerializer(GeoFeatureModelSerializer):
             "id", "title", "description", "occurred_on", "date_precision", "event_type",
             "sub_event_type", "fatalities", "injuries", "actors", "location_name",
             "geo_precision", "location_uncertainty_km", "area_level", "department", "province", "district", "status",
-            "updated_at",
+            "version", "updated_at",
         ]
         read_only_fields = ["updated_at"]
 
     def create(self, validated_data):
+        validated_data.pop("version", None)
+        check_transition(self.context["request"].user, None,
+                         validated_data.get("status", Incident.Status.DRAFT))
         return incident_create(**validated_data)
 
     def update(self, instance, validated_data):
-        return incident_update(incident=instance, **validated_data)
+        user = self.context["request"].user
+        if not may_edit(user, instance):
+            raise PermissionDenied(
+                f"This incident is {instance.get_status_display().lower()}; only reviewers "
+                "may change incidents that are in review, published or archived."
+            )
+        if "status" in validated_data:
+            check_transition(user, instance, validated_data["status"])
+        expected = validated_data.pop("version", None)
+        return incident_update(incident=instance, expected_version=expected, **validated_data)

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,6 +18,8 @@ from ..selectors import (
     filter_incidents,
     visible_incidents,
 )
+from ..services.incidents import EditConflict
+from ..services.workflow import may_delete
 from . import exports
 from .features import incident_feature
 from .params import IncidentFilterParams, IncidentListParams, validated
@@ -89,8 +92,22 @@ class IncidentViewSet(viewsets.ModelViewSet):
             self.get_object(), data=request.data, partial=kwargs.pop("partial", False)
         )
         serializer.is_valid(raise_exception=True)
-        incident = serializer.save()
+        try:
+            incident = serializer.save()
+        except EditConflict as conflict:
+            return Response({"detail": str(conflict), "current_version": conflict.incident.version,
+                             "changes": conflict.changes}, status=status.HTTP_409_CONFLICT)
         return self._feature_response(Incident.objects.all(), incident.pk)
+
+    def destroy(self, request, *args, **kwargs):
+        incident = self.get_object()
+        if not may_delete(request.user, incident):
+            raise PermissionDenied(
+                "Published and archived incidents are never deleted; archive it instead."
+                if incident.status in (Incident.Status.PUBLISHED, Incident.Status.ARCHIVED)
+                else "You may not delete incidents."
+            )
+        return super().destroy(request, *args, **kwargs)
 
 
 class StatsParams(IncidentFilterParams):

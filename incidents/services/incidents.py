@@ -31,6 +31,7 @@ def incident_create(
     status: str = Incident.Status.DRAFT,
     external_source: str = "",
     external_id: str = "",
+    geocoder_alternatives: list[dict] = (),
 ) -> Incident:
     """Validate and save an incident; the database assigns its areas from `location`."""
     incident = Incident(
@@ -51,20 +52,18 @@ def incident_create(
         status=status,
         external_source=external_source,
         external_id=external_id,
+        geocoder_alternatives=list(geocoder_alternatives),
     )
     # Field choices already cover the check constraints; the database enforces them and the
     # (source, external id) uniqueness (importers upsert). Skipping Django's per-constraint
     # SELECTs halves the cost of a bulk import.
     incident.full_clean(validate_constraints=False)
     incident.save()
-    # A new incident has no links yet: one INSERT per relation instead of set()'s reads.
-    for relation, objects in ((Incident.actors, actors), (Incident.sources, sources)):
-        through = relation.through
-        own, other = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
-        through.objects.bulk_create(
-            [through(**{f"{own}_id": incident.pk, f"{other}_id": obj.pk})
-             for obj in dict.fromkeys(objects)]
-        )
+    # add() sends m2m_changed, so the history also records the incident's actors and sources.
+    if actors:
+        incident.actors.add(*dict.fromkeys(actors))
+    if sources:
+        incident.sources.add(*dict.fromkeys(sources))
     incident.refresh_from_db(fields=AREA_FIELDS)
     return incident
 
@@ -72,23 +71,52 @@ def incident_create(
 UPDATABLE_FIELDS = {
     "title", "description", "occurred_on", "date_precision", "event_type", "sub_event_type",
     "location", "location_name", "geo_precision", "location_uncertainty_km", "area_level",
-    "fatalities", "injuries", "status", "alert",
+    "fatalities", "injuries", "status", "alert", "duplicate_of",
 }
+
+
+class EditConflict(Exception):
+    """The incident was saved by someone else after the caller loaded version `expected`."""
+
+    def __init__(self, incident: Incident, expected: int, changes: list[str], by: str):
+        self.incident, self.expected, self.changes, self.by = incident, expected, changes, by
+        listed = "; ".join(changes) if changes else "no field-level changes recorded"
+        super().__init__(
+            f"{by} saved this incident (now version {incident.version}) after you opened "
+            f"version {expected}. Their changes: {listed}. Your edits were not saved: "
+            "reload the page and apply them again."
+        )
+
+
+def check_version(incident_id: int, expected: int) -> None:
+    """Lock the incident's row until the transaction ends; raise EditConflict if it moved on."""
+    from .history import changes_between  # history needs the models' registry; import late
+
+    current = Incident.objects.select_for_update().get(pk=incident_id)
+    if current.version == expected:
+        return
+    changes, by = changes_between(current, expected)
+    raise EditConflict(current, expected, changes, by)
 
 
 @transaction.atomic
 def incident_update(
     *, incident: Incident, actors: list[Actor] | None = None, sources: list[Source] | None = None,
-    **fields,
+    expected_version: int | None = None, change_reason: str = "", **fields,
 ) -> Incident:
-    """Validate and save changed fields (and actors/sources when given); areas follow the point."""
+    """Validate and save changed fields (and actors/sources when given); areas follow the point.
+
+    With `expected_version`, a save based on an out-of-date copy raises EditConflict.
+    """
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"incident_update() cannot set {', '.join(sorted(unknown))}")
+    if expected_version is not None:
+        check_version(incident.pk, expected_version)
     for name, value in fields.items():
         setattr(incident, name, value)
     incident.full_clean(validate_constraints=False)
-    incident.save()
+    save_new_version(incident, change_reason=change_reason)
     if actors is not None:
         incident.actors.set(actors)
     if sources is not None:
@@ -96,3 +124,10 @@ def incident_update(
     incident.refresh_from_db(fields=AREA_FIELDS)
     return incident
 
+
+def save_new_version(incident: Incident, *, change_reason: str = "") -> None:
+    """Save as the next version (the history row records it, with the reason when given)."""
+    incident.version = Incident.objects.select_for_update().filter(pk=incident.pk).values_list("version", flat=True)[0] + 1
+    if change_reason:
+        incident._change_reason = change_reason
+    incident.save()

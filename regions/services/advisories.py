@@ -20,26 +20,48 @@ class AdvisoryDataError(Exception):
 # that is not part of the zone) are kept.
 SLIVER_MAX_M2 = 1_000_000
 
-UNION_WITHOUT_SLIVERS = """
+_ZONE = """
 WITH parts AS (
-    SELECT (ST_Dump(ST_Union(geom))).geom AS part FROM regions_adminarea WHERE id = ANY(%s)
+    SELECT (ST_Dump(ST_Union(geom))).geom AS part FROM regions_adminarea WHERE id = ANY(%(ids)s)
+), zone AS (
+    SELECT ST_Multi(ST_Collect(ST_MakePolygon(
+        ST_ExteriorRing(part),
+        ARRAY(SELECT ST_InteriorRingN(part, n)
+              FROM generate_series(1, ST_NumInteriorRings(part)) AS n
+              WHERE ST_Area(ST_MakePolygon(ST_InteriorRingN(part, n))::geography) >= %(sliver)s)
+    ))) AS geom
+    FROM parts
+), built AS (
+    SELECT CASE WHEN %(buffer_m)s > 0
+                THEN ST_Multi(ST_CollectionExtract(
+                         ST_Buffer(geom::geography, %(buffer_m)s)::geometry, 3))
+                ELSE geom END AS geom
+    FROM zone
 )
-SELECT ST_AsEWKB(ST_Multi(ST_Collect(ST_MakePolygon(
-    ST_ExteriorRing(part),
-    ARRAY(SELECT ST_InteriorRingN(part, n)
-          FROM generate_series(1, ST_NumInteriorRings(part)) AS n
-          WHERE ST_Area(ST_MakePolygon(ST_InteriorRingN(part, n))::geography) >= %s)
-))))
-FROM parts
 """
+ZONE_GEOMETRY = _ZONE + "SELECT ST_AsEWKB(geom) FROM built"
+ZONE_PREVIEW = _ZONE + (
+    "SELECT ST_Area(geom::geography) / 1e6, "
+    "ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.002), 5) FROM built"
+)
 
 
-def _union_of(areas) -> MultiPolygon:
-    """The areas' union without sliver holes, computed in PostGIS, as a MultiPolygon."""
+def _run(sql: str, area_ids: list[int], buffer_km: float):
     with connection.cursor() as cursor:
-        cursor.execute(UNION_WITHOUT_SLIVERS, [[a.pk for a in areas], SLIVER_MAX_M2])
-        (ewkb,) = cursor.fetchone()
+        cursor.execute(sql, {"ids": list(area_ids), "sliver": SLIVER_MAX_M2,
+                             "buffer_m": buffer_km * 1000.0})
+        return cursor.fetchone()
+
+
+def zone_geometry(area_ids: list[int], *, buffer_km: float = 0) -> MultiPolygon:
+    """The areas' union without sliver holes, widened by `buffer_km` (geodesic), in PostGIS."""
+    (ewkb,) = _run(ZONE_GEOMETRY, area_ids, buffer_km)
     return GEOSGeometry(memoryview(ewkb))
+
+
+def zone_preview(area_ids: list[int], *, buffer_km: float = 0) -> tuple[float, str]:
+    """The zone's area in km² and its outline as GeoJSON text, simplified for a map."""
+    return _run(ZONE_PREVIEW, area_ids, buffer_km)
 
 
 @transaction.atomic
@@ -73,7 +95,7 @@ def load_advisory_zones(*, path: Path = ZONES_FILE) -> list[AdvisoryZone]:
         zone = zone or AdvisoryZone(slug=entry["slug"])
         for key, value in fields.items():
             setattr(zone, key, value)
-        zone.geom = _union_of(areas)
+        zone.geom = zone_geometry([a.pk for a in areas])
         zone.full_clean()
         zone.save()
         zone.areas.set(areas)

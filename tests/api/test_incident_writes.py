@@ -55,8 +55,8 @@ def test_editor_creates_with_token_auth_and_areas_are_assigned(incidents):
     assert Incident.objects.get(pk=created["id"]).fatalities == 1
 
 
-def test_editor_moves_and_deletes(editor_api, incidents):
-    url = f"{URL}{incidents['lima']}/"
+def test_editor_moves_and_deletes_a_draft(editor_api, incidents):
+    url = f"{URL}{incidents['draft']}/"
     moved = editor_api.patch(
         url, {"type": "Feature", "geometry": {"type": "Point", "coordinates": [SAN_MIGUEL_DEL_ENE.x, SAN_MIGUEL_DEL_ENE.y]},
               "properties": {}}, format="json",
@@ -64,7 +64,7 @@ def test_editor_moves_and_deletes(editor_api, incidents):
     assert moved.status_code == 200, moved.content
     assert moved.json()["properties"]["district"] == "120609"
     assert editor_api.delete(url).status_code == 204
-    assert not Incident.objects.filter(pk=incidents["lima"]).exists()
+    assert not Incident.objects.filter(pk=incidents["draft"]).exists()
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ class Command(BaseCommand):
                 "created": [i.pk for i in result.created],
                 "duplicates_of_earlier_updates": result.duplicates,
                 "without_location": result.without_location,
+                "possible_duplicates": {str(k): v for k, v in result.possible_duplicates.items()},
             })
         if format == "json":
             self.stdout.write(json.dumps(outputs[0] if len(outputs) == 1 else outputs,
@@ -59,3 +60,6 @@ class Command(BaseCommand):
                     f"{out['file']}: alert {out['alert_id']}, {len(out['created'])} draft(s) "
                     f"created, {out['duplicates_of_earlier_updates']} already reported by an "
                     f"earlier update, {out['without_location']} without a place")
+                for created, existing in out["possible_duplicates"].items():
+                    self.stdout.write(f"  incident {created} may duplicate "
+                                      f"{', '.join(map(str, existing))} (see the review queue)")

@@ -8,7 +8,7 @@ from regions.models import AdminArea
 from regions.text import normalise
 
 from ...models import Actor, Alert, Incident, Source
-from ...selectors import areas_at, earlier_alert_of_story
+from ...selectors import areas_at, earlier_alert_of_story, with_duplicate_ids
 from ..incidents import incident_create
 from .extract import Draft, extract_drafts
 from .parse import ParsedBulletin, parse_bulletin
@@ -67,6 +67,8 @@ class IngestResult:
     already_ingested: bool = False
     duplicates: int = 0
     without_location: int = 0
+    # Created incident id → ids of existing incidents it may duplicate (review before publishing).
+    possible_duplicates: dict[int, list[int]] = field(default_factory=dict)
 
 
 AREA_SUFFIX = {"district": "district", "province": "province", "department": "department"}
@@ -172,5 +174,18 @@ def ingest_bulletin(*, text: str, source_url: str = "") -> IngestResult:
             geo_precision=draft.location.geo_precision, area_level=c.area_level,
             fatalities=fatalities, injuries=injuries,
             actors=[_actor(name) for name in draft.actors], sources=[source], alert=alert,
+            geocoder_alternatives=[_candidate_json(a) for a in draft.location.alternatives],
         ))
+    created = {i.pk for i in result.created}
+    for incident in with_duplicate_ids(Incident.objects.filter(pk__in=created)):
+        if incident.duplicate_ids:
+            result.possible_duplicates[incident.pk] = incident.duplicate_ids
     return result
+
+
+def _candidate_json(candidate) -> dict:
+    return {
+        "name": candidate.name, "kind": candidate.kind, "ubigeo": candidate.ubigeo,
+        "longitude": round(candidate.longitude, 6), "latitude": round(candidate.latitude, 6),
+        "reason": candidate.reason,
+    }

@@ -1,0 +1,135 @@
+"""Admin pages beside the incident list: gazetteer place search and file import."""
+import secrets
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from regions.geocoding import geocode
+from regions.models import AdminArea
+from regions.selectors import advisories_at
+
+from .services.importers.common import ImportFailed
+from .services.importers.files import FORMATS, import_file
+
+
+def _areas_by_ubigeo(ubigeos: set[str]) -> dict[str, AdminArea]:
+    prefixes = {u[:n] for u in ubigeos for n in (2, 4, 6) if len(u) >= n}
+    return {a.ubigeo: a for a in AdminArea.objects.filter(ubigeo__in=prefixes).only("ubigeo", "name")}
+
+
+def place_search_view(request):
+    """GET ?q=Natividad, Pichari[&on=YYYY-MM-DD] → gazetteer candidates as JSON."""
+    if not request.user.has_perm("incidents.view_incident"):
+        raise PermissionDenied
+    text = request.GET.get("q", "").strip()
+    name, *qualifiers = [part.strip() for part in text.split(",") if part.strip()] or [""]
+    if len(name) < 3:
+        return JsonResponse({"error": "q: type at least 3 letters of a place name, optionally "
+                                      "followed by its district or province after a comma."},
+                            status=400)
+    try:
+        on = date.fromisoformat(request.GET["on"]) if request.GET.get("on") else date.today()
+    except ValueError:
+        return JsonResponse({"error": "on: expected a date as YYYY-MM-DD."}, status=400)
+    candidates = geocode(name, qualifiers=qualifiers, limit=8)
+    areas = _areas_by_ubigeo({c.ubigeo for c in candidates})
+    results = []
+    for c in candidates:
+        names = [areas[c.ubigeo[:n]].name for n in (6, 4, 2)
+                 if len(c.ubigeo) >= n and c.ubigeo[:n] in areas]
+        zones = advisories_at(Point(c.longitude, c.latitude, srid=4326), on=on)
+        results.append({
+            "name": c.name, "kind": c.kind, "ubigeo": c.ubigeo, "areas": names,
+            "longitude": c.longitude, "latitude": c.latitude,
+            "geo_precision": c.geo_precision, "area_level": c.area_level, "reason": c.reason,
+            "advisories": [{"name": z.name, "level": z.level, "issuer": z.issuer} for z in zones],
+        })
+    return JsonResponse({"query": text, "candidates": results})
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="ACLED or UCDP GED CSV (UTF-8), or GeoJSON.")
+    format = forms.ChoiceField(choices=[(f, f.upper() if f != "geojson" else "GeoJSON")
+                                        for f in FORMATS])
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1048576:.1f} MB; the limit is "
+                f"{settings.IMPORT_MAX_UPLOAD_MB} MB (IMPORT_MAX_UPLOAD_MB). Use the "
+                "import_incidents command for larger files."
+            )
+        return upload
+
+
+def _upload_dir() -> Path:
+    directory = Path(tempfile.gettempdir()) / "vraem-imports"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory
+
+
+def _dry_run(path: str, format: str):
+    """What importing would do, every bad row reported; the transaction is rolled back."""
+    with transaction.atomic():
+        summary = import_file(path=path, format=format, skip_invalid=True)
+        transaction.set_rollback(True)
+    return summary
+
+
+def import_file_view(request):
+    """Upload → preview (counts and row errors, nothing written) → import through import_file."""
+    if not request.user.has_perm("incidents.add_incident"):
+        raise PermissionDenied("Importing incidents needs the 'add incident' permission.")
+    uploads = request.session.setdefault("incident_imports", {})
+    context = {**admin.site.each_context(request), "title": "Import incidents from a file"}
+    token = request.POST.get("token", "")
+    if request.method == "POST" and token:
+        pending = uploads.get(token)
+        if pending is None or not Path(pending["path"]).exists():
+            messages.error(request, "That upload has expired; upload the file again.")
+            return redirect("admin:incidents_incident_import")
+        skip = request.POST.get("skip_invalid") == "on"
+        try:
+            summary = import_file(path=pending["path"], format=pending["format"], skip_invalid=skip)
+        except ImportFailed as error:
+            context.update(form=ImportForm(), error=str(error))
+            return TemplateResponse(request, "admin/incidents/import_file.html", context)
+        Path(pending["path"]).unlink(missing_ok=True)
+        del uploads[token]
+        request.session.modified = True
+        messages.success(request, f"{pending['name']}: {summary.created} created, {summary.updated} "
+                         f"updated, {summary.unchanged} unchanged, {len(summary.skipped)} skipped "
+                         "(new incidents are drafts).")
+        return redirect(reverse("admin:incidents_reviewitem_changelist"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload, format = form.cleaned_data["file"], form.cleaned_data["format"]
+        token = secrets.token_urlsafe(16)
+        path = _upload_dir() / f"{token}{Path(upload.name).suffix[:10]}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            summary = _dry_run(str(path), format)
+        except ImportFailed as error:
+            path.unlink(missing_ok=True)
+            context.update(form=form, error=str(error))
+            return TemplateResponse(request, "admin/incidents/import_file.html", context)
+        uploads[token] = {"path": str(path), "format": format, "name": upload.name}
+        request.session.modified = True
+        context.update(preview=summary, token=token, name=upload.name)
+    context.setdefault("form", form)
+    return TemplateResponse(request, "admin/incidents/import_file.html", context)

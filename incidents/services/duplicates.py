@@ -1,0 +1,52 @@
+"""Merge a duplicate report into the incident that survives it."""
+from django.db import transaction
+
+from ..models import Incident
+from .incidents import incident_update
+from .workflow import WorkflowError, may_edit
+
+S = Incident.Status
+# Taken from the duplicate when the survivor has nothing there.
+FILL_IF_EMPTY = ["location_name", "fatalities", "injuries", "location_uncertainty_km", "alert"]
+# Taken together from the duplicate when its location is more precise (a lower number).
+PLACE_FIELDS = ["location", "location_name", "geo_precision", "location_uncertainty_km",
+                "area_level"]
+
+
+def merged_fields(survivor: Incident, duplicate: Incident) -> dict:
+    """The survivor's fields after the merge: the richer value of each pair."""
+    fields = {}
+    for name in FILL_IF_EMPTY:
+        if getattr(survivor, name) in (None, "") and getattr(duplicate, name) not in (None, ""):
+            fields[name] = getattr(duplicate, name)
+    if len(duplicate.description) > len(survivor.description):
+        fields["description"] = duplicate.description
+    if duplicate.geo_precision < survivor.geo_precision:
+        fields.update({name: getattr(duplicate, name) for name in PLACE_FIELDS})
+    if duplicate.date_precision < survivor.date_precision:
+        fields.update(occurred_on=duplicate.occurred_on, date_precision=duplicate.date_precision)
+    return fields
+
+
+@transaction.atomic
+def merge_incidents(*, survivor: Incident, duplicate: Incident, user) -> Incident:
+    """Keep the richer fields and every source and actor on `survivor`; archive `duplicate`
+    with a pointer to it. Both changes are in the incidents' history."""
+    if survivor.pk == duplicate.pk:
+        raise ValueError("An incident cannot be merged into itself.")
+    if not user.has_perm("incidents.merge_incident") or not may_edit(user, survivor):
+        raise WorkflowError("You may not merge incidents.")
+    for incident in (survivor, duplicate):
+        if incident.status == S.ARCHIVED:
+            raise ValueError(f"Incident #{incident.pk} is archived; restore it before merging.")
+    actors = {*survivor.actors.all(), *duplicate.actors.all()}
+    sources = {*survivor.sources.all(), *duplicate.sources.all()}
+    incident_update(
+        incident=survivor, actors=sorted(actors, key=lambda a: a.pk),
+        sources=sorted(sources, key=lambda s: s.pk),
+        change_reason=f"Merged duplicate #{duplicate.pk} into this incident",
+        **merged_fields(survivor, duplicate),
+    )
+    incident_update(incident=duplicate, status=S.ARCHIVED, duplicate_of=survivor,
+                    change_reason=f"Merged into #{survivor.pk} as a duplicate")
+    return survivor

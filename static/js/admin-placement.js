@@ -1,0 +1,84 @@
+/* Incident form: search the gazetteer ("Natividad, Pichari"), click a candidate to place the
+   point on the form's map and fill precision, area level and place name. Loaded in the page
+   head, so it hears django-leaflet's map:init before the location field is attached. */
+(function () {
+  "use strict";
+
+  var field = null;
+  window.addEventListener("map:init", function (event) {
+    event.detail.map.on("map:loadfield", function (e) {
+      if (e.fieldid === "id_location") field = e.field;
+    });
+  });
+
+  function setValue(id, value) {
+    var input = document.getElementById(id);
+    if (input && value !== null && value !== undefined) input.value = value;
+  }
+
+  function describe(c) {
+    var text = c.name + " (" + c.kind + ") – " + c.areas.join(", ");
+    if (c.advisories.length) {
+      text += " – advisory: " + c.advisories.map(function (z) {
+        return z.name + " (level " + z.level + ")";
+      }).join(", ");
+    }
+    return text;
+  }
+
+  function place(c, box) {
+    if (!field) return;
+    var marker = L.marker([c.latitude, c.longitude]);
+    field.onCreated({ layer: marker });
+    field._map.setView([c.latitude, c.longitude], 11);
+    setValue("id_geo_precision", c.geo_precision);
+    setValue("id_area_level", c.area_level);
+    var name = document.getElementById("id_location_name");
+    if (name && !name.value) name.value = c.name;
+    box.querySelector(".place-search-chosen").textContent = "Placed at " + describe(c) +
+      ". Department, province and district are assigned when you save.";
+  }
+
+  function show(box, data) {
+    var list = box.querySelector(".place-search-results");
+    list.textContent = "";
+    if (data.error || !data.candidates.length) {
+      var empty = document.createElement("li");
+      empty.textContent = data.error || "No place of that name in the gazetteer.";
+      list.appendChild(empty);
+      return;
+    }
+    data.candidates.forEach(function (c) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "place-search-candidate";
+      button.textContent = describe(c);
+      button.title = c.reason;
+      button.addEventListener("click", function () { place(c, box); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+  }
+
+  function search(box) {
+    var query = box.querySelector(".place-search-input").value.trim();
+    var url = box.dataset.url + "?q=" + encodeURIComponent(query);
+    var day = document.getElementById("id_occurred_on");
+    if (day && /^\d{4}-\d{2}-\d{2}$/.test(day.value)) url += "&on=" + day.value;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) { show(box, data); })
+      .catch(function () { show(box, { error: "The search failed; try again." }); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".place-search").forEach(function (box) {
+      var input = box.querySelector(".place-search-input");
+      box.querySelector(".place-search-button").addEventListener("click", function () { search(box); });
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); search(box); }
+      });
+    });
+  });
+})();
