@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -23,6 +22,8 @@ class AdminAreaAdmin(LeafletGeoAdmin):
 
 class AdvisoryZoneForm(forms.ModelForm):
     """A zone is the union of the chosen areas (optionally buffered), or else the drawn shape."""
+
+    source_url = forms.URLField(required=False, assume_scheme="https", label="Source URL")
 
     class Meta:
         model = AdvisoryZone
@@ -53,7 +54,6 @@ class AdvisoryZoneAdmin(SimpleHistoryAdmin, LeafletGeoAdmin):
     search_fields = ["name", "summary"]
     autocomplete_fields = ["areas"]
     prepopulated_fields = {"slug": ["name"]}
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["preview"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "level", "issuer", "summary", "source_url",

@@ -42,7 +42,7 @@ WITH parts AS (
 ZONE_GEOMETRY = _ZONE + "SELECT ST_AsEWKB(geom) FROM built"
 ZONE_PREVIEW = _ZONE + (
     "SELECT ST_Area(geom::geography) / 1e6, "
-    "ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.002), 5) FROM built"
+    "ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(geom, 0.002)), 5) FROM built"
 )
 
 
