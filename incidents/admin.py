@@ -87,9 +87,14 @@ def _alternatives(incident) -> str:
 class WorkflowActions:
     """Bulk status changes, each allowed per incident by incidents.services.workflow."""
 
+    @staticmethod
+    def _incidents(queryset):
+        # The review queue lists ReviewItem proxies; history is recorded for Incident saves.
+        return Incident.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
+
     def _bulk_transition(self, request, queryset, target):
         moved, refused = 0, []
-        for incident in queryset.order_by("pk"):
+        for incident in self._incidents(queryset):
             try:
                 transition(incident=incident, to=target, user=request.user)
                 moved += 1
@@ -121,7 +126,7 @@ class WorkflowActions:
 
     @admin.action(description="Merge two selected duplicates…", permissions=["merge"])
     def merge_duplicates(self, request, queryset):
-        incidents = list(queryset.order_by("pk"))
+        incidents = list(self._incidents(queryset))
         if len(incidents) != 2:
             self.message_user(request, "Select exactly two incidents to merge.", messages.ERROR)
             return None
@@ -297,7 +302,7 @@ class IncidentAdmin(WorkflowActions, SimpleHistoryAdmin, LeafletGeoAdmin):
     @admin.display(description="Advisory in force")
     def advisory_in_force(self, obj):
         if obj is None or obj.pk is None:
-            return "Shown after placing the incident."
+            return "Shown once saved (the place search shows it at once)."
         zones = advisories_at(obj.location, on=obj.occurred_on or timezone.localdate())
         return format_html_join(
             ", ", "{} (level {}, {})", ((z.name, z.level, z.issuer) for z in zones)
@@ -317,6 +322,17 @@ class IncidentAdmin(WorkflowActions, SimpleHistoryAdmin, LeafletGeoAdmin):
         return _alternatives(obj) if obj is not None else "—"
 
 
+class QueueStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(S.DRAFT, S.DRAFT.label), (S.IN_REVIEW, S.IN_REVIEW.label)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 @admin.register(ReviewItem)
 class ReviewQueueAdmin(WorkflowActions, admin.ModelAdmin):
     """Drafts and incidents in review, with their bulletin, geocoder alternatives and duplicates."""
@@ -324,7 +340,7 @@ class ReviewQueueAdmin(WorkflowActions, admin.ModelAdmin):
     list_display = ["incident", "status", "occurred_on", "event_type", "place", "bulletin",
                     "alternatives", "duplicates"]
     list_display_links = None
-    list_filter = ["status", "event_type", DepartmentFilter]
+    list_filter = [QueueStatusFilter, "event_type", DepartmentFilter]
     search_fields = ["title", "location_name"]
     list_select_related = ["alert", "district", "province", "department"]
     actions = ["submit_for_review", "publish", "send_back_to_draft", "archive", "merge_duplicates"]
@@ -333,6 +349,11 @@ class ReviewQueueAdmin(WorkflowActions, admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).filter(status__in=[S.DRAFT, S.IN_REVIEW])
         return with_duplicate_ids(queryset)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Review queue: drafts and incidents in review",
+                         **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     # The queue is a view of incidents: the incident permissions apply.
     def has_view_permission(self, request, obj=None):

@@ -19,13 +19,9 @@ from regions.geocoding import geocode
 from regions.models import AdminArea
 from regions.selectors import advisories_at
 
+from .selectors import areas_at
 from .services.importers.common import ImportFailed
 from .services.importers.files import FORMATS, import_file
-
-
-def _areas_by_ubigeo(ubigeos: set[str]) -> dict[str, AdminArea]:
-    prefixes = {u[:n] for u in ubigeos for n in (2, 4, 6) if len(u) >= n}
-    return {a.ubigeo: a for a in AdminArea.objects.filter(ubigeo__in=prefixes).only("ubigeo", "name")}
 
 
 def place_search_view(request):
@@ -43,19 +39,30 @@ def place_search_view(request):
     except ValueError:
         return JsonResponse({"error": "on: expected a date as YYYY-MM-DD."}, status=400)
     candidates = geocode(name, qualifiers=qualifiers, limit=8)
-    areas = _areas_by_ubigeo({c.ubigeo for c in candidates})
     results = []
     for c in candidates:
-        names = [areas[c.ubigeo[:n]].name for n in (6, 4, 2)
-                 if len(c.ubigeo) >= n and c.ubigeo[:n] in areas]
-        zones = advisories_at(Point(c.longitude, c.latitude, srid=4326), on=on)
-        results.append({
-            "name": c.name, "kind": c.kind, "ubigeo": c.ubigeo, "areas": names,
+        point = Point(c.longitude, c.latitude, srid=4326)
+        # The areas the database will assign from the point: a gazetteer entry's own ubigeo
+        # can differ when the place lies just outside its district's polygon.
+        assigned = [u for u in areas_at(point, finest=c.area_level).values() if u]
+        results.append({"candidate": c, "point": point, "assigned": assigned})
+    names = dict(AdminArea.objects.filter(
+        ubigeo__in={u for r in results for u in r["assigned"]} | {r["candidate"].ubigeo
+                                                                 for r in results},
+    ).values_list("ubigeo", "name"))
+    payload = []
+    for r in results:
+        c = r["candidate"]
+        zones = advisories_at(r["point"], on=on)
+        payload.append({
+            "name": c.name, "kind": c.kind, "ubigeo": c.ubigeo,
+            "listed_under": names.get(c.ubigeo, ""),
+            "areas": [names[u] for u in reversed(r["assigned"]) if u in names],
             "longitude": c.longitude, "latitude": c.latitude,
             "geo_precision": c.geo_precision, "area_level": c.area_level, "reason": c.reason,
             "advisories": [{"name": z.name, "level": z.level, "issuer": z.issuer} for z in zones],
         })
-    return JsonResponse({"query": text, "candidates": results})
+    return JsonResponse({"query": text, "candidates": payload})
 
 
 class ImportForm(forms.Form):

@@ -17,7 +17,10 @@
   }
 
   function describe(c) {
-    var text = c.name + " (" + c.kind + ") – " + c.areas.join(", ");
+    var text = c.name + " (" + c.kind.replace("_", " ") + ") – " + c.areas.join(", ");
+    if (c.listed_under && c.areas.indexOf(c.listed_under) === -1) {
+      text += " (the gazetteer lists it under " + c.listed_under + ")";
+    }
     if (c.advisories.length) {
       text += " – advisory: " + c.advisories.map(function (z) {
         return z.name + " (level " + z.level + ")";

@@ -15,9 +15,10 @@ from rest_framework.test import APIClient
 from incidents.models import Actor, Incident, Source
 from incidents.services.bulletins.ingest import ingest_bulletin, preview_bulletin
 from incidents.services.duplicates import merge_incidents
-from incidents.selectors import possible_duplicates
+from incidents.selectors import areas_at, possible_duplicates
 from incidents.services.incidents import EditConflict, incident_update
 from incidents.services.workflow import WorkflowError, transition
+from regions.models import AdminArea
 from tests.conftest import PICHARI, SAN_MIGUEL_DEL_ENE
 from tests.factories import make_actor, make_incident
 
@@ -213,6 +214,8 @@ def test_merge_from_the_admin_asks_which_survives():
     client.post(url, {"action": "merge_duplicates", "_selected_action": [a.pk, b.pk],
                       "survivor": b.pk, "confirm": "yes"})
     assert Incident.objects.get(pk=a.pk).duplicate_of_id == b.pk
+    assert a.history.order_by("-history_id").first().history_change_reason == (
+        f"Merged into #{b.pk} as a duplicate")
 
 
 def test_saving_in_the_admin_warns_about_possible_duplicates():
@@ -254,6 +257,10 @@ def test_bulk_publish_from_the_queue_skips_what_may_not_move():
     assert "Published: 2 incident(s)." in response.content.decode()
     assert set(Incident.objects.filter(pk__in=[draft.pk, queued.pk]).values_list(
         "status", flat=True)) == {S.PUBLISHED}
+    for incident in (draft, queued):
+        latest = incident.history.order_by("-history_id").first()
+        assert (latest.status, latest.history_change_reason) == (S.PUBLISHED, "Published")
+        assert latest.history_user.username == "reviewer"
 
 
 # Placement -----------------------------------------------------------------------------------
@@ -266,7 +273,13 @@ def test_place_search_returns_candidates_with_areas_and_the_advisory_in_force():
     first = response.json()["candidates"][0]
     assert first["name"].lower().startswith("natividad")
     assert first["ubigeo"].startswith("080910")
-    assert first["areas"][-1].upper() == "CUSCO"
+    assert first["listed_under"] == "Pichari"
+    # The point lies just outside Pichari's polygon: the areas are those it will be given.
+    point = Point(first["longitude"], first["latitude"], srid=4326)
+    assigned = areas_at(point, finest="district")
+    assert [a.upper() for a in first["areas"]] == [
+        AdminArea.objects.get(ubigeo=assigned[level]).name.upper()
+        for level in ("district", "province", "department")]
     assert any(z["level"] == 4 for z in first["advisories"])  # the VRAEM zone
     bad = client.get(reverse("admin:incidents_incident_places"), {"q": "x"})
     assert bad.status_code == 400 and bad.json()["error"].startswith("q:")
