@@ -32,6 +32,7 @@ class AdvisoryZoneForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["geom"].required = False
+        self.fields["geom"].label = "Outline (computed from the areas when saved, or drawn)"
 
     def clean(self):
         cleaned = super().clean()

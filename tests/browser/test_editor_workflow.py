@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from incidents.models import Incident
+from regions.models import AdvisoryZone
 from regions.selectors import advisories_at
 from tests.incidents.roles import PASSWORD, member
 
@@ -24,6 +25,7 @@ def editorial_users(django_db_setup, django_db_blocker, site_data):
     yield [u.username for u in users]
     with django_db_blocker.unblock():
         Incident.objects.filter(title=TITLE).delete()
+        AdvisoryZone.objects.filter(name="Browser-built zone").delete()
         get_user_model().objects.filter(pk__in=[u.pk for u in users]).delete()
 
 
@@ -113,4 +115,36 @@ def test_history_page_shows_the_change_diff(browser, live_url, editorial_users):
     expect(table).to_contain_text("Published")
     expect(table).to_contain_text(re.compile(r"[Ss]tatus"))
     shot(page, "5-history")
+    page.context.close()
+
+
+def test_reviewer_previews_and_saves_a_zone_built_from_districts(browser, live_url,
+                                                                  editorial_users):
+    editor, reviewer = editorial_users
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, live_url, reviewer, "/admin/regions/advisoryzone/add/")
+    page.fill("#id_name", "Browser-built zone")
+    page.select_option("#id_level", "3")
+    page.fill("#id_issuer", "Test ministry")
+    page.fill("#id_valid_from", "2024-01-01")
+    for name in ("Vizcatán del Ene", "Pichari"):
+        page.click("#id_areas + .select2 .select2-selection")
+        page.keyboard.type(name[:7])
+        option = page.locator(".select2-results__option", has_text=name).first
+        expect(option).to_be_visible()
+        option.click()
+    page.fill("#id_buffer_km", "3")
+    page.click(".zone-preview-button")
+    expect(page.locator(".zone-preview-result")).to_contain_text("Preview (not saved): 2 area(s)")
+    expect(page.locator("#id_geom-map path.leaflet-interactive, #id_geom_map path.leaflet-interactive")
+           ).not_to_have_count(0)
+    assert not AdvisoryZone.objects.filter(name="Browser-built zone").exists()
+    shot(page, "6-zone-preview", full_page=True)
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    zone = AdvisoryZone.objects.get(name="Browser-built zone")
+    assert zone.buffer_km == 3 and zone.areas.count() == 2
+    assert errors == []
     page.context.close()
