@@ -1,10 +1,57 @@
-"""Site-wide response headers and failure pages."""
+"""Site-wide response headers, request ids and access logs, and failure pages."""
+import logging
+from time import perf_counter
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.template.loader import render_to_string
 from django.http import HttpResponse
+
+from config.logs import request_id_from, request_id_var
+
+access_log = logging.getLogger("vraem.access")
+
+
+class RequestIdMiddleware:
+    """Outermost: gives the request an id (the client's sane X-Request-ID, else a new one),
+    tags every log record of the request with it, returns it as X-Request-ID and writes one
+    access line per request (method, path, status, duration, user id)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.id = request_id_from(request.headers.get("X-Request-ID"))
+        # Stays set until request_finished (config.logs): Django logs 4xx/5xx after the
+        # middleware has returned, and those records belong to the request too.
+        request_id_var.set(request.id)
+        started = perf_counter()
+        response = self.get_response(request)
+        duration_ms = (perf_counter() - started) * 1000
+        response["X-Request-ID"] = request.id
+        access_log.info(
+            "%s %s %s %.1f ms", request.method, request.path, response.status_code, duration_ms,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(duration_ms, 1),
+                "user_id": _user_id(request),
+            },
+        )
+        return response
+
+
+def _user_id(request):
+    """The authenticated user's id, or None. Loading the user costs a query only for requests
+    with a session cookie that nothing else loaded it for; a database outage is not an error
+    here (the 503 page was already answered)."""
+    user = getattr(request, "user", None)
+    try:
+        return user.pk if user is not None and user.is_authenticated else None
+    except DatabaseError:
+        return None
 
 
 def content_security_policy() -> str:

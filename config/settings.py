@@ -9,6 +9,8 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,7 +93,7 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
 ]
 if not DEBUG:  # production serves collected static files itself (`make serve`)
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(3, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 
@@ -236,14 +239,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # Django's own logger would also print through its default handler: once is enough.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
-}
+# Logs: one JSON object per line (DJANGO_LOG_FORMAT=json, the default when DEBUG is off) or
+# plain text; every record of a request carries its id (config/logs.py), and every request
+# writes one access line (logger vraem.access).
+LOGGING = logging_config(
+    log_format=os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
+    level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+)
 
 # GeoDjango warns that GDAL < 3.9 cannot block file/network access from spatial references
 # (Debian 12 ships 3.6). Spatial files here come from operators, not anonymous users.
