@@ -3,6 +3,7 @@
 Every value that differs between machines comes from an environment variable; nothing
 secret is committed. `make run` / `make test` export what a local machine needs.
 """
+from datetime import timedelta
 from pathlib import Path
 import os
 
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
+    "security",
     "regions",
     "incidents",
 ]
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "security.middleware.LoginLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
@@ -138,6 +141,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (security/lockout.py): LOGIN_LOCKOUT_FAILURES failed logins for one username
+# from one address within LOGIN_LOCKOUT_WINDOW_MINUTES lock that pair for
+# LOGIN_LOCKOUT_MINUTES after the last one (admin login and API token login).
+AUTHENTICATION_BACKENDS = ["security.lockout.LockoutModelBackend"]
+LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
+LOGIN_LOCKOUT_WINDOW = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_WINDOW_MINUTES", "15")))
+LOGIN_LOCKOUT_DURATION = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+if LOGIN_LOCKOUT_FAILURES < 1:
+    raise ImproperlyConfigured(f"LOGIN_LOCKOUT_FAILURES must be at least 1, got {LOGIN_LOCKOUT_FAILURES}")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
