@@ -1,5 +1,6 @@
 """Site-wide response headers, request ids and access logs, and failure pages."""
 import logging
+from functools import wraps
 from time import perf_counter
 from urllib.parse import urlsplit
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.template.loader import render_to_string
 from django.http import HttpResponse
+from django.views.decorators.clickjacking import xframe_options_exempt
 
 from config.logs import request_id_from, request_id_var
 
@@ -54,7 +56,20 @@ def _user_id(request):
         return None
 
 
-def content_security_policy() -> str:
+def embeddable(view):
+    """Lets other sites show this view in a frame: no X-Frame-Options, and CSP frame-ancestors
+    from EMBED_FRAME_ANCESTORS instead of 'none'. Every other response keeps DENY/'none'."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.embeddable = True
+        return response
+
+    return xframe_options_exempt(wrapped)
+
+
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
     """Every script and stylesheet comes from this site; only basemap tiles (images) may come
     from the tile server. folium writes each map as an inline script, hence 'unsafe-inline'."""
     tiles = urlsplit(settings.MAP_TILES_URL)
@@ -70,7 +85,7 @@ def content_security_policy() -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        f"frame-ancestors {frame_ancestors}",
     ])
 
 
@@ -78,10 +93,12 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.policy = content_security_policy()
+        self.embed_policy = content_security_policy(settings.EMBED_FRAME_ANCESTORS)
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", self.policy)
+        embeddable = getattr(response, "embeddable", False)
+        response.setdefault("Content-Security-Policy", self.embed_policy if embeddable else self.policy)
         return response
 
 

@@ -59,6 +59,13 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only /embed/ (the explorer's map alone) may be framed, by these origins (CSP frame-ancestors
+# syntax, space-separated; "*" any site). Every other page: X-Frame-Options DENY.
+EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "*").strip() or "'none'"
+if any(c in EMBED_FRAME_ANCESTORS for c in ";,\r\n"):
+    raise ImproperlyConfigured(
+        f"EMBED_FRAME_ANCESTORS lists origins separated by spaces, got {EMBED_FRAME_ANCESTORS!r}"
+    )
 SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [

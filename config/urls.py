@@ -32,6 +32,7 @@ api_v1 = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", incident_views.explorer, name="map"),
+    path("embed/", incident_views.explorer_embed, name="embed"),
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),
     path("regions/", region_views.region_search, name="region-search"),
     path("regions/<str:ubigeo>/", region_views.region_detail, name="region"),
