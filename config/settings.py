@@ -192,6 +192,11 @@ PERU_DATA_SOURCE = os.environ.get(
 )
 ALERTS_DIR = Path(os.environ.get("ALERTS_DIR", BASE_DIR.parent / "shared" / "data" / "alerts"))
 
+# Upper limits of what an operator may feed in: an import file (import_incidents) and a
+# bulletin (ingest_alert, the admin's "Ingest bulletin" page). Larger input is refused, named.
+IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "100")) * 1024 * 1024)
+BULLETIN_MAX_CHARS = int(os.environ.get("BULLETIN_MAX_CHARS", "100000"))
+
 # Basemap tiles are decoration: the map works when they cannot load. Empty disables them.
 MAP_TILES_URL = os.environ.get(
     "MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
