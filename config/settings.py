@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "security.middleware.LoginLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.unsaved_changes.UnsavedChangesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -158,6 +159,10 @@ LOGIN_LOCKOUT_WINDOW = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_WIN
 LOGIN_LOCKOUT_DURATION = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
 if LOGIN_LOCKOUT_FAILURES < 1:
     raise ImproperlyConfigured(f"LOGIN_LOCKOUT_FAILURES must be at least 1, got {LOGIN_LOCKOUT_FAILURES}")
+
+# An admin form posted after the session expired is kept for after the login (at most this
+# many bytes of form data; config/unsaved_changes.py).
+UNSAVED_CHANGES_MAX_BYTES = int(os.environ.get("UNSAVED_CHANGES_MAX_BYTES", str(256 * 1024)))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
