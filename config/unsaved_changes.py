@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -35,15 +36,18 @@ class UnsavedChangesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (request.method == "POST" and request.path.startswith(_admin_root())
-                and not request.user.is_authenticated and _is_login_redirect(response)):
+                and _is_login_redirect(response) and not request.user.is_authenticated):
             self._keep(request)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         """After the CSRF check (an earlier middleware's process_view), before the view."""
-        if not request.path.startswith(_admin_root()) or not request.user.is_authenticated:
+        try:
+            if not request.path.startswith(_admin_root()) or not request.user.is_authenticated:
+                return None
+            stash = request.session.get(STASH)
+        except DatabaseError:  # the view then answers the 503 page
             return None
-        stash = request.session.get(STASH)
         if not stash or stash["path"] != request.path:
             return None
         if request.method == "GET":

@@ -1,5 +1,6 @@
 """Answers a locked login with 429 and says why, on the admin login and the API token login."""
 from django.contrib import admin
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,7 +21,10 @@ class LoginLockoutMiddleware:
         if kind is None:
             return self.get_response(request)
         username, address = request.POST.get("username", ""), client_address(request)
-        until = locked_until(username, address) if username else None
+        try:
+            until = locked_until(username, address) if username else None
+        except DatabaseError:  # the login view then answers the 503 page
+            return self.get_response(request)
         if until is None:
             response = self.get_response(request)
             if response.status_code in (200, 400) and username:  # the login failed

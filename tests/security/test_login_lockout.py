@@ -129,3 +129,14 @@ def test_force_login_and_client_login_still_work(client, editor):
     client.logout()
     client.force_login(editor)
     assert client.get("/admin/").status_code == 200
+
+
+def test_with_the_database_down_the_login_is_the_503_page(client, editor):
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("server closed")):
+        response = admin_login(client, "editor", PASSWORD)
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.content.decode()
