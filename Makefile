@@ -96,7 +96,7 @@ serve: data
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  $(MANAGE) collectstatic --noinput -v 0
 	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0} DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	  $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-3} --access-logfile -
+	  $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-3}
 
 # Backups: `make backup` writes backups/vraem-<UTC time>.dump; `make restore FILE=... DB=name`
 # restores it into a new database (an existing one is never overwritten).

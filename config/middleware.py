@@ -1,13 +1,75 @@
-"""Site-wide response headers and failure pages."""
+"""Site-wide response headers, request ids and access logs, and failure pages."""
+import logging
+from functools import wraps
+from time import perf_counter
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.template.loader import render_to_string
 from django.http import HttpResponse
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from config.logs import request_id_from, request_id_var
+
+access_log = logging.getLogger("vraem.access")
 
 
-def content_security_policy() -> str:
+class RequestIdMiddleware:
+    """Outermost: gives the request an id (the client's sane X-Request-ID, else a new one),
+    tags every log record of the request with it, returns it as X-Request-ID and writes one
+    access line per request (method, path, status, duration, user id)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.id = request_id_from(request.headers.get("X-Request-ID"))
+        # Stays set until request_finished (config.logs): Django logs 4xx/5xx after the
+        # middleware has returned, and those records belong to the request too.
+        request_id_var.set(request.id)
+        started = perf_counter()
+        response = self.get_response(request)
+        duration_ms = (perf_counter() - started) * 1000
+        response["X-Request-ID"] = request.id
+        access_log.info(
+            "%s %s %s %.1f ms", request.method, request.path, response.status_code, duration_ms,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(duration_ms, 1),
+                "user_id": _user_id(request),
+            },
+        )
+        return response
+
+
+def _user_id(request):
+    """The authenticated user's id, or None. Loading the user costs a query only for requests
+    with a session cookie that nothing else loaded it for; a database outage is not an error
+    here (the 503 page was already answered)."""
+    user = getattr(request, "user", None)
+    try:
+        return user.pk if user is not None and user.is_authenticated else None
+    except DatabaseError:
+        return None
+
+
+def embeddable(view):
+    """Lets other sites show this view in a frame: no X-Frame-Options, and CSP frame-ancestors
+    from EMBED_FRAME_ANCESTORS instead of 'none'. Every other response keeps DENY/'none'."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.embeddable = True
+        return response
+
+    return xframe_options_exempt(wrapped)
+
+
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
     """Every script and stylesheet comes from this site; only basemap tiles (images) may come
     from the tile server. folium writes each map as an inline script, hence 'unsafe-inline'."""
     tiles = urlsplit(settings.MAP_TILES_URL)
@@ -23,7 +85,7 @@ def content_security_policy() -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        f"frame-ancestors {frame_ancestors}",
     ])
 
 
@@ -31,10 +93,12 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.policy = content_security_policy()
+        self.embed_policy = content_security_policy(settings.EMBED_FRAME_ANCESTORS)
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", self.policy)
+        embeddable = getattr(response, "embeddable", False)
+        response.setdefault("Content-Security-Policy", self.embed_policy if embeddable else self.policy)
         return response
 
 

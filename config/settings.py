@@ -3,11 +3,14 @@
 Every value that differs between machines comes from an environment variable; nothing
 secret is committed. `make run` / `make test` export what a local machine needs.
 """
+from datetime import timedelta
 from pathlib import Path
 import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +59,13 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only /embed/ (the explorer's map alone) may be framed, by these origins (CSP frame-ancestors
+# syntax, space-separated; "*" any site). Every other page: X-Frame-Options DENY.
+EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "*").strip() or "'none'"
+if any(c in EMBED_FRAME_ANCESTORS for c in ";,\r\n"):
+    raise ImproperlyConfigured(
+        f"EMBED_FRAME_ANCESTORS lists origins separated by spaces, got {EMBED_FRAME_ANCESTORS!r}"
+    )
 SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
@@ -75,24 +85,28 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "leaflet",
     "simple_history",
+    "security",
     "regions",
     "incidents",
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "security.middleware.LoginLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
+    "config.unsaved_changes.UnsavedChangesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
 ]
 if not DEBUG:  # production serves collected static files itself (`make serve`)
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(3, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 
@@ -138,6 +152,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login lockout (security/lockout.py): LOGIN_LOCKOUT_FAILURES failed logins for one username
+# from one address within LOGIN_LOCKOUT_WINDOW_MINUTES lock that pair for
+# LOGIN_LOCKOUT_MINUTES after the last one (admin login and API token login).
+AUTHENTICATION_BACKENDS = ["security.lockout.LockoutModelBackend"]
+LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
+LOGIN_LOCKOUT_WINDOW = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_WINDOW_MINUTES", "15")))
+LOGIN_LOCKOUT_DURATION = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+if LOGIN_LOCKOUT_FAILURES < 1:
+    raise ImproperlyConfigured(f"LOGIN_LOCKOUT_FAILURES must be at least 1, got {LOGIN_LOCKOUT_FAILURES}")
+
+# An admin form posted after the session expired is kept for after the login (at most this
+# many bytes of form data; config/unsaved_changes.py).
+UNSAVED_CHANGES_MAX_BYTES = int(os.environ.get("UNSAVED_CHANGES_MAX_BYTES", str(256 * 1024)))
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -170,6 +198,11 @@ PERU_DATA_SOURCE = os.environ.get(
     "PERU_DATA_SOURCE", str(BASE_DIR.parent / "shared" / "data" / "peru")
 )
 ALERTS_DIR = Path(os.environ.get("ALERTS_DIR", BASE_DIR.parent / "shared" / "data" / "alerts"))
+
+# Upper limits of what an operator may feed in: an import file (import_incidents) and a
+# bulletin (ingest_alert, the admin's "Ingest bulletin" page). Larger input is refused, named.
+IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "100")) * 1024 * 1024)
+BULLETIN_MAX_CHARS = int(os.environ.get("BULLETIN_MAX_CHARS", "100000"))
 
 # Basemap tiles are decoration: the map works when they cannot load. Empty disables them.
 MAP_TILES_URL = os.environ.get(
@@ -243,18 +276,13 @@ SPECTACULAR_SETTINGS = {
 INCIDENT_DUPLICATE_RADIUS_KM = float(os.environ.get("INCIDENT_DUPLICATE_RADIUS_KM", "10"))
 INCIDENT_DUPLICATE_DAYS = int(os.environ.get("INCIDENT_DUPLICATE_DAYS", "2"))
 
-# Largest file the admin's "Import incidents" page accepts (the command has no limit).
-IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "50"))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # Django's own logger would also print through its default handler: once is enough.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
-}
+# Logs: one JSON object per line (DJANGO_LOG_FORMAT=json, the default when DEBUG is off) or
+# plain text; every record of a request carries its id (config/logs.py), and every request
+# writes one access line (logger vraem.access).
+LOGGING = logging_config(
+    log_format=os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
+    level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+)
 
 # GeoDjango warns that GDAL < 3.9 cannot block file/network access from spatial references
 # (Debian 12 ships 3.6). Spatial files here come from operators, not anonymous users.

@@ -32,6 +32,7 @@ api_v1 = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", incident_views.explorer, name="map"),
+    path("embed/", incident_views.explorer_embed, name="embed"),
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),
     path("regions/", region_views.region_search, name="region-search"),
     path("regions/<str:ubigeo>/", region_views.region_detail, name="region"),
@@ -40,6 +41,6 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"), name="api-redoc"),
     path("favicon.ico", favicon),
 ]

@@ -1,7 +1,7 @@
 """Admin page 'Ingest bulletin': paste a bulletin, preview its incidents, create drafts."""
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,7 +13,7 @@ from .services.bulletins.parse import BulletinFormatError
 class BulletinForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
                            label="Bulletin text")
-    source_url = forms.URLField(required=False, label="Source URL", assume_scheme="https")
+    source_url = forms.URLField(required=False, label="Source URL", assume_scheme="https", max_length=500)
 
 
 def _report(request, result) -> None:
@@ -48,6 +48,8 @@ def ingest_bulletin_view(request):
             preview = preview_bulletin(text)
         except BulletinFormatError as exc:
             error = str(exc)
+        except ValidationError as exc:  # a value the parser let through but the model refuses
+            error = "; ".join(exc.messages)
     context = {
         **admin.site.each_context(request),
         "title": "Ingest bulletin",

@@ -72,12 +72,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
-        if upload.size > limit:
+        if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1048576:.1f} MB; the limit is "
-                f"{settings.IMPORT_MAX_UPLOAD_MB} MB (IMPORT_MAX_UPLOAD_MB). Use the "
-                "import_incidents command for larger files."
+                f"The file is {upload.size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} "
+                "bytes (IMPORT_MAX_MB). Split it."
             )
         return upload
 

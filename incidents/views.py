@@ -5,6 +5,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from config.middleware import embeddable
 from regions.models import AdminArea
 from regions.selectors import advisories_at, advisory_zones_geojson, departments_geojson
 
@@ -48,8 +49,11 @@ def incident_layer_config() -> dict:
     )
 
 
-def explorer(request):
-    """The incident explorer; the filters live in the URL and are read by explorer.js."""
+def explorer(request, embed: bool = False):
+    """The incident explorer; the filters live in the URL and are read by explorer.js.
+
+    `embed`: the same map without the site's header, filters, list and footer, for other
+    sites' frames (`explorer_embed`); it takes the same query string."""
     config = incident_layer_config()
     m = maps.explorer_map(
         departments=departments_geojson(), advisory_zones=advisory_zones_geojson(), config=config
@@ -63,8 +67,15 @@ def explorer(request):
             "event_types": list(EVENT_TYPES),
             "actors": Actor.objects.values_list("name", flat=True),
             "departments": AdminArea.objects.filter(level=AdminArea.Level.DEPARTMENT).values_list("ubigeo", "name"),
+            "embed": embed,
         },
     )
+
+
+@embeddable
+def explorer_embed(request):
+    """/embed/: the only page other sites may show in a frame (read-only, public data)."""
+    return explorer(request, embed=True)
 
 
 def incident_detail(request, pk: int):

@@ -34,6 +34,24 @@ class IncidentSerializer(GeoFeatureModelSerializer):
         ]
         read_only_fields = ["updated_at"]
 
+    def to_internal_value(self, data):
+        kind = data.get("type") if isinstance(data, dict) else type(data).__name__
+        if kind != "Feature" and not (self.partial and kind is None):
+            raise serializers.ValidationError(
+                {"type": [f"Expected one GeoJSON Feature (one incident), got {kind!r}."]}
+            )
+        return super().to_internal_value(data)
+
+    def validate_location(self, value):
+        if value.geom_type != "Point":
+            raise serializers.ValidationError(f"Expected a GeoJSON Point geometry, got a {value.geom_type}.")
+        if value.srid not in (None, 4326):
+            raise serializers.ValidationError(
+                f"Coordinates must be WGS 84 longitude, latitude (RFC 7946, no 'crs' member); "
+                f"got SRID {value.srid}."
+            )
+        return value
+
     def create(self, validated_data):
         validated_data.pop("version", None)
         check_transition(self.context["request"].user, None,

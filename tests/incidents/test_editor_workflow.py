@@ -315,10 +315,10 @@ def test_admin_import_previews_row_errors_then_imports():
 def test_admin_import_refuses_an_oversized_or_unreadable_file(tmp_path):
     client = logged_in("editor")
     url = reverse("admin:incidents_incident_import")
-    with override_settings(IMPORT_MAX_UPLOAD_MB=0):
+    with override_settings(IMPORT_MAX_BYTES=100):
         with open(FIXTURES / "acled_small.csv", "rb") as upload:
             response = client.post(url, {"file": upload, "format": "acled"})
-    assert "the limit is 0 MB" in response.content.decode()
+    assert "the limit is 100 bytes (IMPORT_MAX_MB)" in response.content.decode()
     latin = tmp_path / "latin1.csv"
     latin.write_bytes("event_id_cnty,location\nPER1,Ayacucho – Huamanga é\n".encode("latin-1", "replace"))
     with open(latin, "rb") as upload:

@@ -11,8 +11,9 @@ from incidents.services.importers.files import FORMATS, import_file
 class Progress:
     """A one-line progress bar on a terminal; silent when output is redirected."""
 
-    def __init__(self, stream=sys.stderr, width=30):
-        self.stream, self.width, self.last = stream, width, -1
+    def __init__(self, stream=None, width=30):
+        # sys.stderr when called, not when this module was imported (it may have been replaced).
+        self.stream, self.width, self.last = stream or sys.stderr, width, -1
 
     def __call__(self, done: int, total: int) -> None:
         if not self.stream.isatty() or not total:

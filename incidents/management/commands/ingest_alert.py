@@ -1,10 +1,12 @@
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents.services.bulletins.ingest import ingest_bulletin, preview_bulletin
 from incidents.services.bulletins.parse import BulletinFormatError
+from incidents.services.importers.common import RowError, decode_text
 
 
 class Command(BaseCommand):
@@ -18,9 +20,15 @@ class Command(BaseCommand):
 
     def _read(self, name: str) -> str:
         try:
-            return Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"{name}: cannot read ({error})") from error
+            data = Path(name).read_bytes()
+        except OSError as error:
+            raise CommandError(f"{name}: cannot read ({error.strerror})") from error
+        if not data.strip():
+            raise CommandError(f"{name} is empty: a bulletin needs a headline and a timestamp")
+        try:
+            return decode_text(data, filename=name)
+        except RowError as error:
+            raise CommandError(str(error)) from error
 
     def handle(self, *args, files, dry_run=False, format="text", source_url="", **options):
         outputs = []
@@ -33,6 +41,8 @@ class Command(BaseCommand):
                 result = ingest_bulletin(text=text, source_url=source_url)
             except BulletinFormatError as error:
                 raise CommandError(f"{name}: {error}") from error
+            except ValidationError as error:
+                raise CommandError(f"{name}: {'; '.join(error.messages)}") from error
             outputs.append({
                 "file": name, "alert_id": result.alert.pk,
                 "already_ingested": result.already_ingested,

@@ -153,7 +153,7 @@ def ingest_bulletin(*, text: str, source_url: str = "") -> IngestResult:
         earlier.append(previous)
         previous = previous.previous
     source = Source.objects.get_or_create(
-        name=f"Security bulletin: {b.headline}", url=source_url,
+        name=f"Security bulletin: {b.headline}"[:300], url=source_url,
         defaults={"published_on": b.published_at.date()})[0]
     result = IngestResult(alert=alert)
     for view in preview.drafts:

@@ -3,6 +3,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from django.conf import settings
+
 from regions.text import normalise
 
 from .dates import MONTHS
@@ -36,6 +38,9 @@ _TIMESTAMPS = [
 def story_of(headline: str) -> str:
     """The headline without '/update N', normalised: the same for every update of a story."""
     return normalise(_UPDATE.sub("", headline))
+
+
+HEADLINE_MAX = 500  # Alert.headline
 
 
 class BulletinFormatError(ValueError):
@@ -99,6 +104,11 @@ def _section_header(line: str) -> tuple[str, str] | None:
 
 def parse_bulletin(text: str) -> ParsedBulletin:
     """Read the bulletin's parts; raises BulletinFormatError naming what is missing."""
+    if len(text) > settings.BULLETIN_MAX_CHARS:
+        raise BulletinFormatError(
+            f"bulletin is {len(text):,} characters, over the limit of "
+            f"{settings.BULLETIN_MAX_CHARS:,} (BULLETIN_MAX_CHARS)"
+        )
     lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
     headline = summary = severity = None
     published_at = None
@@ -139,6 +149,11 @@ def parse_bulletin(text: str) -> ParsedBulletin:
                if value is None]
     if missing:
         raise BulletinFormatError(f"bulletin has no {' and no '.join(missing)}")
+    if len(headline) > HEADLINE_MAX:
+        raise BulletinFormatError(
+            f"the headline (first line) is {len(headline)} characters, at most {HEADLINE_MAX}: "
+            f"{headline[:60]!r}…"
+        )
     if not sections and summary:
         sections["event"] = [summary]
     m = _UPDATE.search(headline)

@@ -35,6 +35,7 @@ def _area_level(row: dict, geo_precision: int) -> str:
 
 
 def map_row(row: dict, *, point=None, status: str = Incident.Status.DRAFT) -> RowData:
+    check_row_shape(row)
     external_id = (row.get("event_id_cnty") or "").strip()
     if not external_id:
         raise RowError("event_id_cnty is empty")
@@ -72,8 +73,36 @@ def map_row(row: dict, *, point=None, status: str = Incident.Status.DRAFT) -> Ro
 
 
 def read_csv(text: str, *, required: list[str], filename: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    """Rows as dicts, after checking the header; a row with more or fewer cells than the header
+    becomes a RowError raised when that row is mapped (so it is reported with its number)."""
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise RowError(f"{filename}: NUL byte on line {line}; this is not a CSV text file")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header or not any(cell.strip() for cell in header):
+        raise RowError(f"{filename}: no header line (expected the columns {', '.join(required)})")
+    header = [cell.strip() for cell in header]
+    duplicates = sorted({c for c in header if c and header.count(c) > 1})
+    if duplicates:
+        raise RowError(f"{filename}: duplicate column(s) {', '.join(duplicates)} in the header")
+    missing = [c for c in required if c not in header]
     if missing:
         raise RowError(f"{filename}: missing column(s) {', '.join(missing)}")
-    return list(reader)
+    rows = []
+    for cells in reader:
+        if not cells:
+            continue
+        row = dict(zip(header, cells))
+        if len(cells) != len(header):
+            row[_RAGGED] = f"has {len(cells)} cells, the header has {len(header)} columns"
+        rows.append(row)
+    return rows
+
+
+_RAGGED = "__ragged__"
+
+
+def check_row_shape(row: dict) -> None:
+    if _RAGGED in row:
+        raise RowError(row[_RAGGED])

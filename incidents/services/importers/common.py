@@ -43,6 +43,20 @@ class ImportSummary:
     skipped: list[str] = field(default_factory=list)  # 'row 12: reason'
 
 
+def decode_text(data: bytes, *, filename: str) -> str:
+    """UTF-8 text (a byte-order mark allowed); any other encoding is refused, naming the line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RowError(f"{filename} is UTF-16 text; save it as UTF-8 (CSV UTF-8) and import again")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise RowError(
+            f"{filename} is not UTF-8 text: byte 0x{data[error.start]:02x} on line {line} "
+            f"(Latin-1 or Windows-1252?); save it as UTF-8 and import again"
+        ) from None
+
+
 def parse_date(value: str, *, column: str) -> date:
     text = (value or "").strip()
     for fmt in ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f",

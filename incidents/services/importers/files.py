@@ -2,8 +2,10 @@
 from functools import partial
 from pathlib import Path
 
+from django.conf import settings
+
 from . import acled, geojson, ucdp
-from .common import ImportFailed, ImportSummary, RowError, run_import
+from .common import ImportFailed, ImportSummary, RowError, decode_text, run_import
 
 FORMATS = ("acled", "ucdp", "geojson")
 
@@ -14,17 +16,28 @@ def import_file(*, path: str, format: str, skip_invalid: bool = False, status: s
     if format not in FORMATS:
         raise ImportFailed(f"format {format!r} is not one of {', '.join(FORMATS)}")
     try:
+        size = Path(path).stat().st_size
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot read ({error.strerror})") from error
+    if size == 0:
+        raise ImportFailed(f"{path} is empty (0 bytes). Nothing was imported.")
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportFailed(
+            f"{path} is {size:,} bytes, over the limit of {settings.IMPORT_MAX_BYTES:,} bytes "
+            f"(IMPORT_MAX_BYTES); split it. Nothing was imported."
+        )
+    try:
         if format == "geojson":
             records = geojson.read_features(path)
             mapper = partial(geojson.map_feature, status=status)
             first_row = 1  # features are numbered from 1
         else:
-            text = Path(path).read_text(encoding="utf-8-sig")
+            text = decode_text(Path(path).read_bytes(), filename=path)
             module = acled if format == "acled" else ucdp
             records = acled.read_csv(text, required=module.REQUIRED, filename=path)
             mapper = partial(module.map_row, status=status)
             first_row = 2  # CSV line numbers: the header is line 1
-    except (OSError, UnicodeDecodeError, RowError) as error:
+    except (OSError, RowError) as error:
         raise ImportFailed(str(error)) from error
     except Exception as error:  # pyogrio/pandas read errors
         raise ImportFailed(f"{path}: cannot read as {format} ({error})") from error

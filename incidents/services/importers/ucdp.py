@@ -1,6 +1,6 @@
 """UCDP GED CSV rows to incidents."""
 from ...models import Incident
-from .acled import actor_kind
+from .acled import actor_kind, check_row_shape
 from .common import RowData, RowError, parse_date, parse_int, parse_point
 
 REQUIRED = ["id", "date_start", "date_end", "type_of_violence", "side_a", "side_b", "latitude",
@@ -14,6 +14,7 @@ VIOLENCE = {1: ("Battles", "Armed clash"), 2: ("Battles", "Armed clash"),
 
 
 def map_row(row: dict, *, status: str = Incident.Status.DRAFT) -> RowData:
+    check_row_shape(row)
     external_id = (row.get("id") or "").strip()
     if not external_id:
         raise RowError("id is empty")

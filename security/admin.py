@@ -1,0 +1,26 @@
+from django.contrib import admin, messages
+
+from .lockout import unlock
+from .models import LoginFailure
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    list_display = ["username", "ip_address", "attempted_at"]
+    list_filter = ["attempted_at"]
+    search_fields = ["username", "ip_address"]
+    actions = ["unlock_pairs"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Unlock: forget all failures of the selected username/address pairs",
+                  permissions=["delete"])
+    def unlock_pairs(self, request, queryset):
+        pairs = set(queryset.values_list("username", "ip_address"))
+        removed = sum(unlock(username, address) for username, address in pairs)
+        self.message_user(request, f"Unlocked {len(pairs)} username/address pair(s); "
+                                   f"{removed} failure(s) forgotten.", messages.SUCCESS)

@@ -1,0 +1,60 @@
+"""Answers a locked login with 429 and says why, on the admin login and the API token login."""
+from django.contrib import admin
+from django.db import DatabaseError
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from .lockout import client_address, locked_until, lockout_message
+
+
+class LoginLockoutMiddleware:
+    """Before a login POST: refuse a locked username/address pair. After a failed one that has
+    just locked the pair: say so at once, instead of the usual 'wrong password' form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        kind = self._login_kind(request)
+        if kind is None:
+            return self.get_response(request)
+        username, address = request.POST.get("username", ""), client_address(request)
+        try:
+            until = locked_until(username, address) if username else None
+        except DatabaseError:  # the login view then answers the 503 page
+            return self.get_response(request)
+        if until is None:
+            response = self.get_response(request)
+            if response.status_code in (200, 400) and username:  # the login failed
+                until = locked_until(username, address)
+            if until is None:
+                return response
+        return self._locked(request, kind, until)
+
+    @staticmethod
+    def _login_kind(request) -> str | None:
+        if request.method != "POST":
+            return None
+        if request.path == reverse("admin:login"):
+            return "admin"
+        if request.path == reverse("api:token"):
+            return "api"
+        return None
+
+    @staticmethod
+    def _locked(request, kind, until):
+        message = lockout_message(until)
+        retry_after = max(1, int((until - timezone.now()).total_seconds()))
+        if kind == "api":
+            response = JsonResponse({"detail": message}, status=429)
+        else:
+            response = TemplateResponse(
+                request, "security/locked_out.html",
+                {**admin.site.each_context(request), "title": "Login locked", "message": message},
+                status=429,
+            )
+            response.render()
+        response["Retry-After"] = str(retry_after)
+        return response
