@@ -405,6 +405,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "url", "published_on"]
     search_fields = ["name", "url"]
 
