@@ -156,6 +156,11 @@ class Incident(models.Model):
     external_id = models.CharField(
         max_length=100, blank=True, help_text="The record's id in that dataset."
     )
+    is_synthetic = models.BooleanField(
+        default=False, db_default=False, editable=False,
+        help_text="Made by `manage.py generate_synthetic` for load tests: never shown with real "
+        "data unless a reader asks for it (synthetic=include|only).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,7 @@ from regions.models import AdminArea
 
 from ..taxonomy import EVENT_TYPES
 
+SYNTHETIC_CHOICES = ["exclude", "include", "only"]
 ORDERINGS = ["occurred_on", "-occurred_on", "fatalities", "-fatalities", "id", "-id"]
 ALL_SUB_EVENT_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
 
@@ -76,6 +77,11 @@ class IncidentFilterParams(serializers.Serializer):
     )
     q = serializers.CharField(required=False, max_length=200, help_text="Text in title, description or location.")
     min_fatalities = serializers.IntegerField(required=False, min_value=0, max_value=10**9)
+    synthetic = serializers.ChoiceField(
+        choices=SYNTHETIC_CHOICES, required=False, default="exclude",
+        help_text="Synthetic load-test incidents (manage.py generate_synthetic): exclude (default), "
+        "include them with the real ones, or only them.",
+    )
 
     def validate_region(self, ubigeo):
         area = AdminArea.objects.filter(ubigeo=ubigeo).only("id", "level").first()
