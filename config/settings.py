@@ -121,6 +121,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# PostgreSQL's JIT compiler spends 0.1-2 s compiling the plans of spatial queries whose cost
+# estimate is high (tiles, set-based assignment) and wins nothing back on them
+# (docs/performance.md); DATABASE_JIT=1 turns it back on.
+if not env_bool("DATABASE_JIT", False):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured(
         "DATABASE_URL must point at PostgreSQL with PostGIS (scheme postgis://), "
@@ -211,6 +217,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
         "user": os.environ.get("API_USER_RATE", "1200/minute"),
+        # A map view asks for a dozen tiles at once, and again on every pan or zoom.
+        "tiles": os.environ.get("API_TILE_RATE", "3000/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
