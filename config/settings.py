@@ -167,6 +167,7 @@ STATICFILES_DIRS = [
     ("vendor/jquery", NODE_MODULES / "jquery" / "dist"),
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/leaflet.heat", NODE_MODULES / "leaflet.heat" / "dist"),
+    ("vendor/leaflet.vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
 ]
 
 # Reference data read at set-up (never copied into the repository).
@@ -199,6 +200,9 @@ LEAFLET_CONFIG = {
     "ATTRIBUTION_PREFIX": "Leaflet",
     "RESET_VIEW": False,
 }
+
+# The explorer draws the incidents in view as GeoJSON markers up to this many, as vector tiles above.
+EXPLORER_TILE_THRESHOLD = int(os.environ.get("EXPLORER_TILE_THRESHOLD", "5000"))
 
 # REST API. Anonymous clients may only read published data, within the documented rates.
 API_MAX_PAGE_SIZE = 5000
