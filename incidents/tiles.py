@@ -17,6 +17,9 @@ from django.db.models import Count
 MAX_ZOOM = 20
 CLUSTER_MAX_ZOOM = 12  # z <= 12: clusters with counts; z >= 13: one feature per incident
 CELLS = 8  # cluster grid per tile side: 32 px cells on a 256 px tile
+SUMMARY_MAX_ZOOM = 10  # up to here, clusters may come pre-counted (incidents_tile_cell)
+# Filters the pre-counted cells can answer (status too, from who asks); any other → live query.
+SUMMARY_FILTERS = {"synthetic", "event_type"}
 EXTENT = 4096
 BUFFER = 64
 MERCATOR_HALF = 20037508.342789244  # half the Web Mercator world width, in metres
@@ -87,6 +90,24 @@ SELECT ST_AsMVT(t, 'districts', {EXTENT}, 'geom') FROM (
 """
 
 
+SUMMARY_SQL = f"""
+WITH c AS (
+    SELECT sum(count) AS count, sum(sum_mx) AS sx, sum(sum_my) AS sy, min(min_id) AS id,
+           min(event_type) AS event_type
+      FROM incidents_tile_cell
+     WHERE zoom = %(z)s AND cx BETWEEN %(cx0)s AND %(cx1)s AND cy BETWEEN %(cy0)s AND %(cy1)s {{where}}
+     GROUP BY cx, cy
+)
+SELECT ST_AsMVT(t, 'incidents', {EXTENT}, 'geom') FROM (
+    SELECT count, CASE WHEN count = 1 THEN id END AS id,
+           CASE WHEN count = 1 THEN event_type END AS event_type,
+           ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(sx / count, sy / count), 3857),
+                        ST_TileEnvelope(%(z)s, %(x)s, %(y)s), {EXTENT}, {BUFFER}, true) AS geom
+      FROM c
+) AS t
+"""
+
+
 def _execute(sql: str, params) -> bytes:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -94,10 +115,40 @@ def _execute(sql: str, params) -> bytes:
     return bytes(row[0]) if row and row[0] is not None else b""
 
 
-def incidents_tile(queryset, z: int, x: int, y: int) -> bytes:
+def tile_cells_fresh() -> bool:
+    """The pre-counted cells were rebuilt after the last write to incidents."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version = tile_cells_version FROM incidents_data_version WHERE id = 1")
+        return bool(cursor.fetchone()[0])
+
+
+def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool) -> bytes:
+    """The clusters of tile z/x/y read from the pre-counted cells (same grid, same answer as
+    the live query for the filters in SUMMARY_FILTERS)."""
+    where, values = [], {"z": z, "x": x, "y": y, "cx0": CELLS * x, "cx1": CELLS * x + CELLS - 1,
+                         "cy0": CELLS * y, "cy1": CELLS * y + CELLS - 1}
+    if published_only:
+        where.append("AND status = 'published'")
+    synthetic = params.get("synthetic", "exclude")
+    if synthetic != "include":
+        where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
+    if "event_type" in params:
+        where.append("AND event_type = %(event_type)s")
+        values["event_type"] = params["event_type"]
+    return _execute(SUMMARY_SQL.replace("{where}", " ".join(where)), values)
+
+
+def incidents_tile(queryset, z: int, x: int, y: int, *, params: dict | None = None,
+                   published_only: bool = True) -> bytes:
     """The incidents of `queryset` (already filtered) in tile z/x/y: clusters up to
-    CLUSTER_MAX_ZOOM (`count`, plus `id` and `event_type` for a cell of one), then points."""
+    CLUSTER_MAX_ZOOM (`count`, plus `id` and `event_type` for a cell of one), then points.
+    Up to SUMMARY_MAX_ZOOM, when `params` holds only filters the pre-counted cells know and
+    those are fresh, the clusters are read from them instead of counted."""
     from django.contrib.gis.geos import Polygon
+
+    if (params is not None and z <= SUMMARY_MAX_ZOOM and set(params) <= SUMMARY_FILTERS
+            and tile_cells_fresh()):
+        return summary_tile(z, x, y, params=params, published_only=published_only)
 
     box = Polygon.from_bbox(tile_bounds_lonlat(z, x, y))
     box.srid = 4326

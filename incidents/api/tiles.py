@@ -95,7 +95,8 @@ class IncidentTileView(_TileView):
     kind = "incidents"
 
     def build(self, queryset, params, z, x, y) -> bytes:
-        return tiles.incidents_tile(queryset, z, x, y)
+        return tiles.incidents_tile(queryset, z, x, y, params=params,
+                                    published_only=not sees_unpublished(self.request.user))
 
 
 class DistrictTileView(_TileView):

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from ..models import Incident
 from ..taxonomy import EVENT_TYPES
 from .areas import deferred_area_assignment, reassign_areas
+from .tile_cells import refresh_tile_cells
 
 SOURCE = "synthetic"
 VRAEM_WEIGHT = 60
@@ -139,6 +140,7 @@ def generate_synthetic(*, count: int, seed: int) -> GenerateResult:
             created = cursor.rowcount
         inserted = perf_counter()
         assigned = reassign_areas(id_above=before, synthetic=True) if created else 0
+    refresh_tile_cells()  # the low-zoom tiles' pre-counted clusters
     return GenerateResult(created, assigned, inserted - started, perf_counter() - inserted)
 
 
@@ -151,4 +153,6 @@ def delete_synthetic() -> int:
             table = relation.through._meta.db_table
             cursor.execute(f"DELETE FROM {table} WHERE incident_id IN ({synthetic})")
         cursor.execute("DELETE FROM incidents_incident WHERE is_synthetic")
-        return cursor.rowcount
+        deleted = cursor.rowcount
+    refresh_tile_cells()
+    return deleted

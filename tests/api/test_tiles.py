@@ -116,3 +116,43 @@ def test_bad_tile_parameters_are_400_naming_the_parameter(api, path, query, name
         response = api.get(f"/tiles/{kind}/{path}.pbf{query}")
         assert response.status_code == 400
         assert list(response.json()) == [name]
+
+
+def decoded(body):
+    layer = mapbox_vector_tile.decode(body).get("incidents", {"features": []})
+    return sorted((f["properties"]["count"], f["properties"].get("id"), f["properties"].get("event_type"),
+                   tuple(f["geometry"]["coordinates"])) for f in layer["features"])
+
+
+def test_pre_counted_cells_give_the_live_tiles_and_are_dropped_after_a_write(api, incidents):
+    from incidents import tiles
+    from incidents.services.synthetic import generate_synthetic
+    from incidents.services.tile_cells import refresh_tile_cells
+
+    generate_synthetic(count=300, seed=11)  # refreshes the cells
+    assert tiles.tile_cells_fresh()
+    for query, params in (("?synthetic=include", {"synthetic": "include"}),
+                          ("?synthetic=only&event_type=Battles", {"synthetic": "only", "event_type": "Battles"}),
+                          ("", {})):
+        for z in (4, 6, 8, 10):
+            z, x, y = tile_of(PICHARI, z)
+            from_cells = get_tile(api, "incidents", z, x, y, query).content
+            queryset = Incident.objects.filter(status="published")
+            if params.get("synthetic") == "only":
+                queryset = queryset.filter(is_synthetic=True)
+            elif not params.get("synthetic"):
+                queryset = queryset.filter(is_synthetic=False)
+            if "event_type" in params:
+                queryset = queryset.filter(event_type=params["event_type"])
+            live = tiles.incidents_tile(queryset, z, x, y)  # no params: never the cells
+            cells, counted = decoded(from_cells), decoded(live)
+            assert [c[:3] for c in cells] == [c[:3] for c in counted]
+            assert all(abs(a - b) <= 1 for c1, c2 in zip(cells, counted) for a, b in zip(c1[3], c2[3]))
+            assert sum(c[0] for c in cells) > 0
+    make_incident(title="After the count", location=PICHARI)
+    assert not tiles.tile_cells_fresh()  # the next tiles count the incidents themselves
+    z, x, y = tile_of(PICHARI, 8)
+    total = sum(f["properties"]["count"] for f in features(get_tile(api, "incidents", z, x, y), "incidents"))
+    assert total == len(published_in_tile(z, x, y))
+    refresh_tile_cells()
+    assert tiles.tile_cells_fresh()
