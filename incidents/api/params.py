@@ -117,6 +117,11 @@ class IncidentListParams(IncidentFilterParams):
     )
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="-occurred_on")
     page = serializers.IntegerField(required=False, min_value=1, max_value=10**6, default=1)
+    count_max = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**7,
+        help_text="Stop counting at this many matches: `count` is then at most count_max and "
+        "`count_capped` says whether there were more (cheap on large sets).",
+    )
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=settings.API_MAX_PAGE_SIZE, default=500,
         help_text=f"Features per page, at most {settings.API_MAX_PAGE_SIZE}.",

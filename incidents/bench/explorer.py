@@ -68,10 +68,13 @@ def run(runs: int = 3) -> tuple[list[Row], dict]:
                            not in ("127.0.0.1", "localhost") else route.continue_())
                 transferred = {}
                 summary = {}
+                slowest = []
 
-                def finished(request, transferred=transferred):
+                def finished(request, transferred=transferred, slowest=slowest):
                     kind = _kind(request.url)
                     transferred[kind] = transferred.get(kind, 0) + request.sizes()["responseBodySize"]
+                    timing = request.timing
+                    slowest.append((timing["responseEnd"] - timing["requestStart"], urlsplit(request.url).path))
 
                 page.on("requestfinished", finished)
                 start = time.perf_counter()
@@ -82,6 +85,7 @@ def run(runs: int = 3) -> tuple[list[Row], dict]:
                 summary["mode"] = page.locator(".folium-map").get_attribute("data-incidents-mode")
                 summary["text"] = page.locator("#incident-summary").inner_text()
                 summary["shapes"] = page.locator("path.tile-cluster, path.tile-incident").count()
+                summary["slowest"] = ", ".join(f"{path} {t:.0f} ms" for t, path in sorted(slowest)[-4:])
                 if run_number:
                     results.append((drawn, dict(transferred), summary))
                 context.close()
@@ -104,5 +108,5 @@ def run(runs: int = 3) -> tuple[list[Row], dict]:
     size_row.notes.append(
         f"static files {bytes_by_kind.get('static', 0) / 1e3:.0f} kB uncompressed, page "
         f"{bytes_by_kind.get('page', 0) / 1e3:.0f} kB; mode {summary['mode']}, {summary['shapes']} shapes drawn; "
-        f"summary: {summary['text']!r}")
+        f"summary: {summary['text']!r}; slowest requests: {summary['slowest']}")
     return [row, size_row], {}

@@ -103,6 +103,9 @@
       self.refresh();
     });
     this.map.on("moveend", function () { self.loadIncidents(); });
+    this.map.on("overlayadd", function (event) {
+      if (event.layer === self.layers.districts && self.districtsStale) self.loadDistrictCounts();
+    });
     L.control.fullscreen().addTo(this.map);
     this.refresh();
     this.zoomToRegion();
@@ -180,10 +183,13 @@
     if (regionChanged) this.zoomToRegion();
   };
 
+  /* The incidents first: the timeline's counts over every month would compete with them. */
   Explorer.prototype.refresh = function () {
-    this.loadTimeline();
-    this.loadIncidents();
-    this.loadDistrictCounts();
+    var self = this;
+    this.loadIncidents().then(function () {
+      self.loadTimeline();
+      self.loadDistrictCounts();
+    });
   };
 
   Explorer.prototype.setStatus = function (text, isError) {
@@ -211,16 +217,18 @@
     var probe = new URLSearchParams(params);
     probe.set("bbox", this.bboxParam());
     probe.set("page_size", "1");
+    probe.set("count_max", String(Math.max(1, this.config.tileThreshold)));  // "more than" is enough
     delete this.map.getContainer().dataset.incidentsDrawn;
     this.setStatus("Loading incidents…");
-    getJSON(this.config.api.incidents + "?" + probe).then(function (page) {
+    return getJSON(this.config.api.incidents + "?" + probe).then(function (page) {
       if (request !== self.request) return null;  // a newer request took over
-      if (page.count > self.config.tileThreshold) {
-        self.showTiles(params, page.count);
+      if (page.count_capped || page.count > self.config.tileThreshold) {
+        self.showTiles(params);
         return null;
       }
       self.tileLayer.hide();
       probe.set("page_size", "5000");
+      probe.delete("count_max");
       return shared.fetchAll(self.config.api.incidents + "?" + probe, MAX_FEATURES).then(function (features) {
         if (request !== self.request) return;
         self.render(features);
@@ -231,11 +239,12 @@
     });
   };
 
-  Explorer.prototype.showTiles = function (params, count) {
+  Explorer.prototype.showTiles = function (params) {
     this.incidentLayer.render([]);
     this.tileLayer.show(params);
     this.map.getContainer().dataset.incidentsMode = "tiles";
-    this.summary.textContent = count + " incidents in view · drawn as vector tiles: zoom in or " +
+    this.summary.textContent = "More than " + this.config.tileThreshold + " incidents in view · " +
+      "drawn as vector tiles: zoom in or " +
       "narrow the filters to list them" + (this.state.month ? " · " + this.state.month : "");
     this.list.replaceChildren();
     this.setStatus("");
@@ -285,8 +294,12 @@
 
   /* ---- district counts for the filters (not limited to the view) ---- */
 
+  /* Only while the layer is shown (it starts hidden): the outlines of up to 500 districts
+   * weigh ~1 MB, more than the whole first view otherwise. */
   Explorer.prototype.loadDistrictCounts = function () {
     var self = this;
+    this.districtsStale = !this.map.hasLayer(this.layers.districts);
+    if (this.districtsStale) return;
     var params = apiQuery(this.state, true);
     params.set("level", "district");
     getJSON(this.config.api.stats + "?" + params).then(function (stats) {

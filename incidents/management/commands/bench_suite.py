@@ -36,13 +36,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=1_000_000, help="Synthetic incidents to have.")
         parser.add_argument("--only", default=FIGURES, help="Figures to run, e.g. 'ab'.")
-        parser.add_argument("--bulletins", nargs="*", type=Path,
+        parser.add_argument("--bulletins", dest="bulletin_dirs", nargs="*", type=Path,
                             default=[settings.ALERTS_DIR, settings.BASE_DIR / "tests" / "bulletins"])
         parser.add_argument("--output", type=Path, help="Also write the results (Markdown) here.")
         parser.add_argument("--any-database", action="store_true",
                             help="Run even if the database name does not contain 'bench'.")
 
-    def handle(self, *args, count, only, bulletins, output, any_database, **options):
+    def handle(self, *args, count, only, bulletin_dirs, output, any_database, **options):
         name = connection.settings_dict["NAME"]
         if "bench" not in name and not any_database:
             raise CommandError(f"Database {name!r} does not look like a benchmark database (its name has no "
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         self.fill(count)
         rows, extras = [], {}
         runners = {"a": api_page.run, "b": tiles.run, "c": assign.run,
-                   "d": explorer.run, "e": lambda: bulletins.run(bulletins)}
+                   "d": explorer.run, "e": lambda: bulletins.run(bulletin_dirs)}
         for figure in only:
             if figure not in runners:
                 raise CommandError(f"Unknown figure {figure!r}: choose from {FIGURES}.")
@@ -81,6 +81,8 @@ class Command(BaseCommand):
         have = Incident.objects.filter(is_synthetic=True).count()
         if have >= count:
             self.stdout.write(f"{have:,} synthetic incidents already there: reused.")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics for every table (gazetteer included)
             return
         seed = 1 + have // max(1, count)
         while have < count:
@@ -92,3 +94,4 @@ class Command(BaseCommand):
             seed += 1
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE incidents_incident")
+            cursor.execute("ANALYZE")
