@@ -17,7 +17,7 @@ from django.db.models import Count
 MAX_ZOOM = 20
 CLUSTER_MAX_ZOOM = 12  # z <= 12: clusters with counts; z >= 13: one feature per incident
 CELLS = 8  # cluster grid per tile side: 32 px cells on a 256 px tile
-SUMMARY_MAX_ZOOM = 10  # up to here, clusters may come pre-counted (incidents_tile_cell)
+SUMMARY_MAX_ZOOM = 11  # up to here, clusters may come pre-counted (incidents_tile_cell)
 # Filters the pre-counted cells can answer (status too, from who asks); any other → live query.
 SUMMARY_FILTERS = {"synthetic", "event_type"}
 EXTENT = 4096
@@ -118,7 +118,11 @@ def _execute(sql: str, params) -> bytes:
 def tile_cells_fresh() -> bool:
     """The pre-counted cells were rebuilt after the last write to incidents."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version = tile_cells_version FROM incidents_data_version WHERE id = 1")
+        # The finest zoom must be there too: a table counted with another SUMMARY_MAX_ZOOM is not.
+        cursor.execute(
+            "SELECT version = tile_cells_version AND EXISTS ("
+            "SELECT 1 FROM incidents_tile_cell WHERE zoom = %s) FROM incidents_data_version WHERE id = 1",
+            [SUMMARY_MAX_ZOOM])
         return bool(cursor.fetchone()[0])
 
 

@@ -1,7 +1,7 @@
 """Pre-counted clusters for low-zoom vector tiles.
 
-`incidents_tile_cell` holds, for every zoom up to 10, the incidents counted per cell of the
-tile grid (8 x 8 cells per tile, the grid incidents.tiles clusters on), split by status,
+`incidents_tile_cell` holds, for every zoom up to incidents.tiles.SUMMARY_MAX_ZOOM, the
+incidents counted per cell of the tile grid (8 x 8 cells per tile, the grid incidents.tiles clusters on), split by status,
 synthetic flag and event type, with the sums of their Web Mercator coordinates (for the mean
 position) and the lowest id (the incident itself when a cell holds one). A low-zoom tile then
 reads at most 64 cells x a few splits instead of every incident under it. The table is rebuilt

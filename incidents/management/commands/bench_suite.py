@@ -10,6 +10,8 @@ from django.db import connection
 from incidents.bench import api_page, assign, bulletins, explorer, markdown_table, tiles
 from incidents.models import Incident
 from incidents.services.synthetic import generate_synthetic
+from incidents.services.tile_cells import refresh_tile_cells
+from incidents.tiles import tile_cells_fresh
 from regions.models import AdminArea
 
 FIGURES = "abcde"
@@ -83,6 +85,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{have:,} synthetic incidents already there: reused.")
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics for every table (gazetteer included)
+            if not tile_cells_fresh():
+                self.stdout.write(f"Tile cells recounted: {refresh_tile_cells():,} rows.")
             return
         seed = 1 + have // max(1, count)
         while have < count:
