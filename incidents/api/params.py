@@ -123,8 +123,8 @@ class IncidentListParams(IncidentFilterParams):
         "`count_capped` says whether there were more (cheap on large sets).",
     )
     page_size = serializers.IntegerField(
-        required=False, min_value=1, max_value=settings.API_MAX_PAGE_SIZE, default=500,
-        help_text=f"Features per page, at most {settings.API_MAX_PAGE_SIZE}.",
+        required=False, min_value=0, max_value=settings.API_MAX_PAGE_SIZE, default=500,
+        help_text=f"Features per page, at most {settings.API_MAX_PAGE_SIZE}; 0: only the count.",
     )
 
 

@@ -69,13 +69,16 @@ class IncidentViewSet(viewsets.ModelViewSet):
             count = min(count, params["count_max"])
         else:
             count = queryset.count()
-        features = geojson.features_json(queryset[(page - 1) * size : page * size], incident_feature())
+        features = (
+            geojson.features_json(queryset[(page - 1) * size : page * size], incident_feature()) if size else "[]"
+        )
         body = geojson.feature_collection(
             features,
             count=count,
             page=page,
             page_size=size,
-            next=_page_link(request, page + 1) if page * size < count or extra.get("count_capped") else None,
+            next=_page_link(request, page + 1)
+            if size and (page * size < count or extra.get("count_capped")) else None,
             previous=_page_link(request, page - 1) if page > 1 else None,
             **extra,
         )

@@ -183,13 +183,21 @@
     if (regionChanged) this.zoomToRegion();
   };
 
-  /* The incidents first: the timeline's counts over every month would compete with them. */
+  /* The incidents first: the timeline's counts over every month would compete with them, so
+   * the timeline and district counts start once the incidents are drawn. */
   Explorer.prototype.refresh = function () {
     var self = this;
-    this.loadIncidents().then(function () {
+    this.afterDrawn = function () {
       self.loadTimeline();
       self.loadDistrictCounts();
-    });
+    };
+    this.loadIncidents();
+  };
+
+  Explorer.prototype.runAfterDrawn = function () {
+    var then = this.afterDrawn;
+    this.afterDrawn = null;
+    if (then) then();
   };
 
   Explorer.prototype.setStatus = function (text, isError) {
@@ -216,7 +224,7 @@
     var params = apiQuery(this.state, true);
     var probe = new URLSearchParams(params);
     probe.set("bbox", this.bboxParam());
-    probe.set("page_size", "1");
+    probe.set("page_size", "0");  // the count only
     probe.set("count_max", String(Math.max(1, this.config.tileThreshold)));  // "more than" is enough
     delete this.map.getContainer().dataset.incidentsDrawn;
     this.setStatus("Loading incidents…");
@@ -236,6 +244,7 @@
       });
     }).catch(function (error) {
       self.setStatus("Incidents could not be loaded: " + error.message, true);
+      self.runAfterDrawn();
     });
   };
 
@@ -253,6 +262,7 @@
   /* data-incidents-drawn on the map says the incidents of the view are drawn (tests, bench). */
   Explorer.prototype.markDrawn = function (mode) {
     this.map.getContainer().dataset.incidentsDrawn = mode;
+    this.runAfterDrawn();
   };
 
   Explorer.prototype.render = function (features) {

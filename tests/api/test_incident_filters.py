@@ -130,3 +130,9 @@ def test_count_max_stops_counting_and_says_so(api, incidents):
     assert (exact["count"], exact["count_capped"]) == (5, False)
     assert api.get("/api/v1/incidents/?count_max=0").json() == {
         "count_max": ["Ensure this value is greater than or equal to 1."]}
+
+
+def test_page_size_zero_gives_only_the_count(api, incidents):
+    body = api.get("/api/v1/incidents/?page_size=0&count_max=2").json()
+    assert (body["count"], body["count_capped"], body["features"], body["next"]) == (2, True, [], None)
+    assert api.get("/api/v1/incidents/?page_size=0").json()["count"] == 5
