@@ -113,8 +113,21 @@ restore: migrate
 loadtest: data
 	@bash config/setup/loadtest.sh
 
-bench: data
-	$(MANAGE) bench_api
+# Benchmark suite on its own database (BENCH_DB, default vraem_bench; created here, never the
+# development one): boundaries, advisory zones and gazetteer loaded, BENCH_COUNT synthetic
+# incidents generated once and reused. Prints each figure with its baseline; results also in
+# bench-results.md (git-ignored). Figures and the machine: docs/performance.md.
+BENCH_DB ?= vraem_bench
+BENCH_COUNT ?= 1000000
+BENCH_URL ?= postgis:///$(BENCH_DB)
+bench: setup
+	@DB_NAME=$(BENCH_DB) DATABASE_URL= bash config/setup/localdb.sh
+	@DATABASE_URL=$(BENCH_URL) $(MANAGE) migrate --noinput -v 0
+	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_boundaries --if-empty
+	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_advisory_zones
+	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_places
+	DATABASE_URL=$(BENCH_URL) $(MANAGE) bench_suite --count $(BENCH_COUNT) --output bench-results.md \
+	  --bulletins $${ALERTS_DIR:-../shared/data/alerts} tests/bulletins
 
 createsuperuser: migrate
 	$(MANAGE) createsuperuser

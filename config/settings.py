@@ -137,6 +137,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# PostgreSQL's JIT compiler spends 0.1-2 s compiling the plans of spatial queries whose cost
+# estimate is high (tiles, set-based assignment) and wins nothing back on them
+# (docs/performance.md); DATABASE_JIT=1 turns it back on.
+if not env_bool("DATABASE_JIT", False):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured(
         "DATABASE_URL must point at PostgreSQL with PostGIS (scheme postgis://), "
@@ -191,6 +197,7 @@ STATICFILES_DIRS = [
     ("vendor/jquery", NODE_MODULES / "jquery" / "dist"),
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/leaflet.heat", NODE_MODULES / "leaflet.heat" / "dist"),
+    ("vendor/leaflet.vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
 ]
 
 # Reference data read at set-up (never copied into the repository).
@@ -229,6 +236,9 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# The explorer draws the incidents in view as GeoJSON markers up to this many, as vector tiles above.
+EXPLORER_TILE_THRESHOLD = int(os.environ.get("EXPLORER_TILE_THRESHOLD", "5000"))
+
 # REST API. Anonymous clients may only read published data, within the documented rates.
 API_MAX_PAGE_SIZE = 5000
 REST_FRAMEWORK = {
@@ -246,6 +256,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
         "user": os.environ.get("API_USER_RATE", "1200/minute"),
+        # A map view asks for a dozen tiles at once, and again on every pan or zoom.
+        "tiles": os.environ.get("API_TILE_RATE", "3000/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from config.health import healthz
 from incidents import views as incident_views
+from incidents.api.tiles import DistrictTileView, IncidentTileView
 from incidents.api.views import IncidentViewSet, StatsView
 from regions import views as region_views
 from regions.api.views import AdvisoryListView, RegionDetailView, RegionListView
@@ -39,6 +40,8 @@ urlpatterns = [
     path("advisories/", region_views.advisories, name="advisories"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("tiles/incidents/<int:z>/<int:x>/<int:y>.pbf", IncidentTileView.as_view(), name="incident-tile"),
+    path("tiles/districts/<int:z>/<int:x>/<int:y>.pbf", DistrictTileView.as_view(), name="district-tile"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"), name="api-redoc"),

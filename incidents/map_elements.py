@@ -38,7 +38,11 @@ def local_assets(m: folium.Map, *, incidents: bool = False, explorer: bool = Fal
             ("incident_layer", static("js/incident-layer.js")),
         ]
         if explorer:
-            m.default_js.append(("explorer", static("js/explorer.js")))
+            m.default_js += [
+                ("vectorgrid", static("vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js")),
+                ("incident_tiles", static("js/incident-tiles.js")),
+                ("explorer", static("js/explorer.js")),
+            ]
         m.default_css += [
             ("markercluster_css", static("vendor/leaflet.markercluster/MarkerCluster.css")),
             ("markercluster_default_css", static("vendor/leaflet.markercluster/MarkerCluster.Default.css")),

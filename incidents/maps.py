@@ -114,9 +114,12 @@ def legend(*, event_types: bool = True, open: bool = True) -> Legend:
     return Legend(sections, open=open)
 
 
-def explorer_config(*, api: dict, incident_url: str) -> dict:
+def explorer_config(*, api: dict, incident_url: str, tiles: dict | None = None) -> dict:
     return {
         "api": api,
+        "tiles": tiles or {},
+        # Above this many incidents in view the explorer draws vector tiles instead of GeoJSON.
+        "tileThreshold": settings.EXPLORER_TILE_THRESHOLD,
         "incidentUrl": incident_url,
         "eventStyles": EVENT_STYLES,
         "geoPrecision": dict(Incident.GeoPrecision.choices),

@@ -170,6 +170,11 @@ class Incident(models.Model):
     )
     # Optimistic locking: every save increments it; a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    is_synthetic = models.BooleanField(
+        default=False, db_default=False, editable=False,
+        help_text="Made by `manage.py generate_synthetic` for load tests: never shown with real "
+        "data unless a reader asks for it (synthetic=include|only).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Areas are derived from the point by the database, so they are not history of their own.

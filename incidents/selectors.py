@@ -14,10 +14,14 @@ from regions.models import AdminArea
 from .models import Actor, Alert, Incident
 
 
+def sees_unpublished(user) -> bool:
+    return user.has_perm("incidents.view_incident") or user.has_perm("incidents.change_incident")
+
+
 def visible_incidents(user):
     """Everyone sees published incidents; users who may view or change incidents see all."""
     queryset = Incident.objects.all()
-    if not (user.has_perm("incidents.view_incident") or user.has_perm("incidents.change_incident")):
+    if not sees_unpublished(user):
         queryset = queryset.filter(status=Incident.Status.PUBLISHED)
     return queryset
 
@@ -55,8 +59,13 @@ AREA_FIELD = {
 
 
 def filter_incidents(queryset, params: dict):
-    """Apply validated filter parameters (incidents.api.params) to a queryset."""
+    """Apply validated filter parameters (incidents.api.params) to a queryset.
+
+    Synthetic incidents (load tests) stay out unless `synthetic` is "include" or "only"."""
     filters = Q()
+    synthetic = params.get("synthetic", "exclude")
+    if synthetic != "include":
+        filters &= Q(is_synthetic=(synthetic == "only"))
     if "bbox" in params:
         filters &= Q(location__intersects=params["bbox"])
     if "date_from" in params:
@@ -108,6 +117,7 @@ def nearby_incidents(incident, queryset, *, km: float = 25, days: int = 90):
     window = timedelta(days=days)
     return (
         queryset.exclude(pk=incident.pk)
+        .filter(is_synthetic=incident.is_synthetic)
         .filter(occurred_on__range=(incident.occurred_on - window, incident.occurred_on + window))
         .filter(within_km(incident.location, km))
         .annotate(distance_km=distance_km(incident.location))
@@ -195,8 +205,8 @@ def earlier_alert_of_story(*, story: str, before):
     return Alert.objects.filter(story=story, published_at__lt=before).order_by("-published_at").first()
 
 
-def incidents_for_export(*, status: str | None = None):
-    query = Incident.objects.select_related("department", "province", "district").prefetch_related(
+def incidents_for_export(*, status: str | None = None, synthetic: bool = False):
+    query = Incident.objects.filter(is_synthetic=synthetic).select_related("department", "province", "district").prefetch_related(
         "actors", "sources"
     ).order_by("occurred_on", "id")
     return query.filter(status=status) if status else query
@@ -209,6 +219,7 @@ _DUPLICATE_IDS = """ARRAY(
      WHERE d.id <> incidents_incident.id
        AND d.event_type = incidents_incident.event_type
        AND d.status <> 'archived'
+       AND d.is_synthetic = incidents_incident.is_synthetic
        AND d.occurred_on BETWEEN incidents_incident.occurred_on - %s
                              AND incidents_incident.occurred_on + %s
        AND ST_DWithin(d.location::geography, incidents_incident.location::geography, %s)

@@ -9,7 +9,7 @@ from config.middleware import embeddable
 from regions.models import AdminArea
 from regions.selectors import advisories_at, advisory_zones_geojson, departments_geojson
 
-from . import maps
+from . import maps, tiles
 from .models import Actor
 from .selectors import alert_story, nearby_incidents, visible_incidents
 from .taxonomy import EVENT_TYPES
@@ -46,6 +46,12 @@ def incident_layer_config() -> dict:
             "regions": reverse("api:region-list"),
         },
         incident_url="/incidents/",
+        tiles={
+            # Leaflet fills in {z}/{x}/{y}; reverse() cannot take placeholders, so they are swapped in.
+            "incidents": reverse("incident-tile", args=[0, 0, 0]).replace("0/0/0", "{z}/{x}/{y}"),
+            "districts": reverse("district-tile", args=[0, 0, 0]).replace("0/0/0", "{z}/{x}/{y}"),
+            "maxZoom": tiles.MAX_ZOOM,
+        },
     )
 
 

@@ -4,19 +4,45 @@ import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
-from django.db.models import JSONField, Value
+from django.db.models import Func, JSONField, TextField, Value
 from django.db.models.functions import Cast, JSONObject
 
 COORDINATE_DECIMALS = 6  # ~0.1 m
 
 
+class JSONBuildObject(JSONObject):
+    """json_build_object(): the object as json text, keys in the order given. Features are only
+    aggregated and sent, never queried, so json beats Django's jsonb_build_object (no binary
+    conversion and re-serialisation): a 5,000-feature page is ~1.4x faster
+    (docs/performance.md)."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        copy = self.copy()
+        copy.set_source_expressions([
+            Cast(expression, TextField()) if index % 2 == 0 else expression
+            for index, expression in enumerate(copy.get_source_expressions())
+        ])
+        return super(JSONObject, copy).as_sql(
+            compiler, connection, function="JSON_BUILD_OBJECT", **extra_context
+        )
+
+
+class AsJSON(Func):
+    """A JSON text expression typed as json (not jsonb)."""
+
+    template = "(%(expressions)s)::json"
+    output_field = JSONField()
+
+
 def geometry(expression, decimals: int = COORDINATE_DECIMALS):
-    """A geometry expression as a GeoJSON geometry object (jsonb)."""
-    return Cast(AsGeoJSON(expression, precision=decimals), JSONField())
+    """A geometry expression as a GeoJSON geometry object (json)."""
+    return AsJSON(AsGeoJSON(expression, precision=decimals))
 
 
 def feature(*, id, geometry, properties: dict):
-    return JSONObject(type=Value("Feature"), id=id, geometry=geometry, properties=JSONObject(**properties))
+    return JSONBuildObject(
+        type=Value("Feature"), id=id, geometry=geometry, properties=JSONBuildObject(**properties)
+    )
 
 
 def _sql(queryset, feature_expression):

@@ -7,6 +7,7 @@ from regions.models import AdminArea
 
 from ..taxonomy import EVENT_TYPES
 
+SYNTHETIC_CHOICES = ["exclude", "include", "only"]
 ORDERINGS = ["occurred_on", "-occurred_on", "fatalities", "-fatalities", "id", "-id"]
 ALL_SUB_EVENT_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
 
@@ -76,6 +77,11 @@ class IncidentFilterParams(serializers.Serializer):
     )
     q = serializers.CharField(required=False, max_length=200, help_text="Text in title, description or location.")
     min_fatalities = serializers.IntegerField(required=False, min_value=0, max_value=10**9)
+    synthetic = serializers.ChoiceField(
+        choices=SYNTHETIC_CHOICES, required=False, default="exclude",
+        help_text="Synthetic load-test incidents (manage.py generate_synthetic): exclude (default), "
+        "include them with the real ones, or only them.",
+    )
 
     def validate_region(self, ubigeo):
         area = AdminArea.objects.filter(ubigeo=ubigeo).only("id", "level").first()
@@ -111,9 +117,14 @@ class IncidentListParams(IncidentFilterParams):
     )
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="-occurred_on")
     page = serializers.IntegerField(required=False, min_value=1, max_value=10**6, default=1)
+    count_max = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**7,
+        help_text="Stop counting at this many matches: `count` is then at most count_max and "
+        "`count_capped` says whether there were more (cheap on large sets).",
+    )
     page_size = serializers.IntegerField(
-        required=False, min_value=1, max_value=settings.API_MAX_PAGE_SIZE, default=500,
-        help_text=f"Features per page, at most {settings.API_MAX_PAGE_SIZE}.",
+        required=False, min_value=0, max_value=settings.API_MAX_PAGE_SIZE, default=500,
+        help_text=f"Features per page, at most {settings.API_MAX_PAGE_SIZE}; 0: only the count.",
     )
 
 

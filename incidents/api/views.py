@@ -64,15 +64,26 @@ class IncidentViewSet(viewsets.ModelViewSet):
         if params["format"] == "geojson":
             return exports.geojson_response(queryset)
         page, size = params["page"], params["page_size"]
-        count = queryset.count()
-        features = geojson.features_json(queryset[(page - 1) * size : page * size], incident_feature())
+        extra = {}
+        if "count_max" in params:
+            # Counting stops after count_max + 1 rows: "more than N" costs N rows, not all.
+            count = queryset.order_by()[: params["count_max"] + 1].count()
+            extra["count_capped"] = count > params["count_max"]
+            count = min(count, params["count_max"])
+        else:
+            count = queryset.count()
+        features = (
+            geojson.features_json(queryset[(page - 1) * size : page * size], incident_feature()) if size else "[]"
+        )
         body = geojson.feature_collection(
             features,
             count=count,
             page=page,
             page_size=size,
-            next=_page_link(request, page + 1) if page * size < count else None,
+            next=_page_link(request, page + 1)
+            if size and (page * size < count or extra.get("count_capped")) else None,
             previous=_page_link(request, page - 1) if page > 1 else None,
+            **extra,
         )
         return HttpResponse(body, content_type=GEOJSON)
 

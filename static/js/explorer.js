@@ -6,7 +6,7 @@
   "use strict";
 
   var FILTERS = ["period", "date_from", "date_to", "event_type", "actor", "min_fatalities",
-                 "region", "q", "month"];
+                 "region", "q", "month", "synthetic"];
   var PRESET_DAYS = { "7": 7, "30": 30, "90": 90, "365": 365 };
   var MAX_FEATURES = 20000;
 
@@ -52,7 +52,8 @@
       if (state.date_from) params.set("date_from", state.date_from);
       if (state.date_to) params.set("date_to", state.date_to);
     }
-    ["event_type", "actor", "min_fatalities", "region", "q"].forEach(function (name) {
+    // `synthetic` (load-test data, include|only) has no form field: it comes from the URL only.
+    ["event_type", "actor", "min_fatalities", "region", "q", "synthetic"].forEach(function (name) {
       if (state[name]) params.set(name, state[name]);
     });
     if (withMonth && state.month) {
@@ -86,6 +87,8 @@
     var self = this;
     this.incidentLayer = new shared.IncidentLayer(this.layers, this.config);
     this.incidentLayer.onError = function (error) { self.setStatus(error, true); };
+    this.tileLayer = new shared.TileIncidentLayer(this.map, this.layers, this.config, this.incidentLayer);
+    this.tileLayer.onDrawn = function () { self.markDrawn("tiles"); };
     this.fillForm();
     this.form.addEventListener("change", function (event) { self.onFormChange(event); });
     this.form.addEventListener("submit", function (event) {
@@ -100,6 +103,9 @@
       self.refresh();
     });
     this.map.on("moveend", function () { self.loadIncidents(); });
+    this.map.on("overlayadd", function (event) {
+      if (event.layer === self.layers.districts && self.districtsStale) self.loadDistrictCounts();
+    });
     L.control.fullscreen().addTo(this.map);
     this.refresh();
     this.zoomToRegion();
@@ -159,7 +165,7 @@
       this.loadChildren("district", form.elements.province.value, "");
     }
     this.showCustomDates();
-    var state = {};
+    var state = this.state.synthetic ? { synthetic: this.state.synthetic } : {};
     ["period", "event_type", "actor", "min_fatalities", "q"].forEach(function (key) {
       var value = form.elements[key].value.trim();
       if (value && !(key === "period" && value === "all")) state[key] = value;
@@ -177,10 +183,21 @@
     if (regionChanged) this.zoomToRegion();
   };
 
+  /* The incidents first: the timeline's counts over every month would compete with them, so
+   * the timeline and district counts start once the incidents are drawn. */
   Explorer.prototype.refresh = function () {
-    this.loadTimeline();
+    var self = this;
+    this.afterDrawn = function () {
+      self.loadTimeline();
+      self.loadDistrictCounts();
+    };
     this.loadIncidents();
-    this.loadDistrictCounts();
+  };
+
+  Explorer.prototype.runAfterDrawn = function () {
+    var then = this.afterDrawn;
+    this.afterDrawn = null;
+    if (then) then();
   };
 
   Explorer.prototype.setStatus = function (text, isError) {
@@ -199,24 +216,62 @@
     }).join(",");
   };
 
+  /* Small sets come as GeoJSON (markers, precision circles and areas, the list); above
+   * config.tileThreshold incidents in view the map switches to vector tiles. A one-feature page
+   * tells the count first, so a large view never downloads its features. */
   Explorer.prototype.loadIncidents = function () {
     var self = this, request = ++this.request;
     var params = apiQuery(this.state, true);
-    params.set("bbox", this.bboxParam());
-    params.set("page_size", "5000");
+    var probe = new URLSearchParams(params);
+    probe.set("bbox", this.bboxParam());
+    probe.set("page_size", "0");  // the count only
+    probe.set("count_max", String(Math.max(1, this.config.tileThreshold)));  // "more than" is enough
+    delete this.map.getContainer().dataset.incidentsDrawn;
     this.setStatus("Loading incidents…");
-    shared.fetchAll(this.config.api.incidents + "?" + params, MAX_FEATURES).then(function (features) {
-      if (request !== self.request) return;  // a newer request took over
-      self.render(features);
-      self.setStatus("");
+    return getJSON(this.config.api.incidents + "?" + probe).then(function (page) {
+      if (request !== self.request) return null;  // a newer request took over
+      if (page.count_capped || page.count > self.config.tileThreshold) {
+        self.showTiles(params);
+        return null;
+      }
+      self.tileLayer.hide();
+      probe.set("page_size", "5000");
+      probe.delete("count_max");
+      return shared.fetchAll(self.config.api.incidents + "?" + probe, MAX_FEATURES).then(function (features) {
+        if (request !== self.request) return;
+        self.render(features);
+        self.setStatus("");
+      });
     }).catch(function (error) {
       self.setStatus("Incidents could not be loaded: " + error.message, true);
+      self.runAfterDrawn();
     });
+  };
+
+  Explorer.prototype.showTiles = function (params) {
+    this.incidentLayer.render([]);
+    this.tileLayer.show(params);
+    this.map.getContainer().dataset.incidentsMode = "tiles";
+    this.summary.textContent = "More than " + this.config.tileThreshold + " incidents in view · " +
+      "drawn as vector tiles: zoom in or " +
+      "narrow the filters to list them" + (this.state.month ? " · " + this.state.month : "");
+    this.list.replaceChildren();
+    this.setStatus("");
+  };
+
+  /* data-incidents-drawn on the map says the incidents of the view are drawn (tests, bench). */
+  Explorer.prototype.markDrawn = function (mode) {
+    this.map.getContainer().dataset.incidentsDrawn = mode;
+    this.runAfterDrawn();
   };
 
   Explorer.prototype.render = function (features) {
     var self = this;
-    this.incidentLayer.render(features).then(function () { self.renderList(features); });
+    this.map.getContainer().dataset.incidentsMode = "geojson";
+    this.incidentLayer.render(features).then(function () {
+      self.renderList(features);
+      self.markDrawn("geojson");
+    });
   };
 
   Explorer.prototype.renderList = function (features) {
@@ -249,8 +304,12 @@
 
   /* ---- district counts for the filters (not limited to the view) ---- */
 
+  /* Only while the layer is shown (it starts hidden): the outlines of up to 500 districts
+   * weigh ~1 MB, more than the whole first view otherwise. */
   Explorer.prototype.loadDistrictCounts = function () {
     var self = this;
+    this.districtsStale = !this.map.hasLayer(this.layers.districts);
+    if (this.districtsStale) return;
     var params = apiQuery(this.state, true);
     params.set("level", "district");
     getJSON(this.config.api.stats + "?" + params).then(function (stats) {

@@ -120,3 +120,19 @@ def test_clients_may_ask_for_the_geojson_media_type(api, incidents):
     response = api.get(URL, HTTP_ACCEPT="application/geo+json")
     assert response.status_code == 200
     assert response.json()["count"] == 5
+
+
+def test_count_max_stops_counting_and_says_so(api, incidents):
+    capped = api.get("/api/v1/incidents/?page_size=1&count_max=3").json()
+    assert (capped["count"], capped["count_capped"], len(capped["features"])) == (3, True, 1)
+    assert capped["next"] is not None
+    exact = api.get("/api/v1/incidents/?page_size=1&count_max=5").json()
+    assert (exact["count"], exact["count_capped"]) == (5, False)
+    assert api.get("/api/v1/incidents/?count_max=0").json() == {
+        "count_max": ["Ensure this value is greater than or equal to 1."]}
+
+
+def test_page_size_zero_gives_only_the_count(api, incidents):
+    body = api.get("/api/v1/incidents/?page_size=0&count_max=2").json()
+    assert (body["count"], body["count_capped"], body["features"], body["next"]) == (2, True, [], None)
+    assert api.get("/api/v1/incidents/?page_size=0").json()["count"] == 5

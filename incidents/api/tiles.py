@@ -1,0 +1,115 @@
+"""Vector tiles (Mapbox Vector Tile 2.1) of the incidents the API's filters select.
+
+`/tiles/incidents/{z}/{x}/{y}.pbf`: layer `incidents`, clusters with `count` up to z12, one
+feature per incident from z13. `/tiles/districts/{z}/{x}/{y}.pbf`: layer `districts`, the
+outline of every district with incidents and their count (`incidents`), for a choropleth.
+
+The ETag names the data version (a counter the database bumps on every write to incidents),
+the tile, the filters and whether drafts are visible: a matching If-None-Match is answered 304
+before any tile query. Built tiles are kept in Django's cache under the same key.
+"""
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
+from rest_framework import serializers
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .. import tiles
+from ..models import Incident
+from ..selectors import filter_incidents, sees_unpublished, visible_incidents
+from .params import IncidentFilterParams, validated
+
+MVT = "application/vnd.mapbox-vector-tile"
+MAX_AGE = 60  # seconds a client may reuse a tile before revalidating (304 when unchanged)
+CACHE_SECONDS = 600
+
+
+class TileParams(IncidentFilterParams):
+    """The incident filters; z/x/y come from the path and are checked here too."""
+
+
+def _check_tile(z: int, x: int, y: int) -> None:
+    errors = {}
+    if z > tiles.MAX_ZOOM:
+        errors["z"] = [f"Expected a zoom from 0 to {tiles.MAX_ZOOM}, got {z}."]
+    else:
+        for name, value in (("x", x), ("y", y)):
+            if value >= 2 ** z:
+                errors[name] = [f"Expected {name} from 0 to {2 ** z - 1} at zoom {z}, got {value}."]
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+def _key(kind: str, request, params: dict, z: int, x: int, y: int) -> str:
+    staff = sees_unpublished(request.user)
+    filters = sorted(
+        (name, getattr(value, "ubigeo", None) or getattr(value, "wkt", None) or str(value))
+        for name, value in params.items()
+    )
+    text = f"{kind}|{tiles.data_version()}|{z}/{x}/{y}|{staff}|{filters}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class _TileView(APIView):
+    queryset = Incident.objects.none()  # read-only: anonymous allowed
+    throttle_classes = [ScopedRateThrottle]  # its own rate: a map asks for many tiles at once
+    throttle_scope = "tiles"
+    kind = ""
+
+    def build(self, queryset, params, z, x, y) -> bytes:
+        raise NotImplementedError
+
+    @extend_schema(
+        parameters=[TileParams],
+        responses={
+            (200, MVT): OpenApiResponse(OpenApiTypes.BINARY, description="Mapbox Vector Tile"),
+            304: OpenApiResponse(description="Not modified (If-None-Match matched the ETag)"),
+        },
+    )
+    def get(self, request, z: int, x: int, y: int):
+        _check_tile(z, x, y)
+        params = validated(TileParams, request.query_params)
+        etag = f'"{_key(self.kind, request, params, z, x, y)}"'
+        public = not request.user.is_authenticated
+        headers = {
+            "ETag": etag,
+            "Cache-Control": f"{'public' if public else 'private'}, max-age={MAX_AGE}",
+        }
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            return HttpResponse(status=304, headers=headers)
+        cache_key = f"tile:{etag}"
+        body = cache.get(cache_key)
+        if body is None:
+            queryset = filter_incidents(visible_incidents(request.user), params)
+            body = self.build(queryset, params, z, x, y)
+            cache.set(cache_key, body, CACHE_SECONDS)
+        return HttpResponse(body, content_type=MVT, headers=headers)
+
+
+class IncidentTileView(_TileView):
+    """Incidents as a vector tile: clusters (`count`) up to z12, single incidents from z13."""
+
+    kind = "incidents"
+
+    def build(self, queryset, params, z, x, y) -> bytes:
+        return tiles.incidents_tile(queryset, z, x, y, params=params,
+                                    published_only=not sees_unpublished(self.request.user))
+
+
+class DistrictTileView(_TileView):
+    """Districts with incidents and their count (`incidents`), for a choropleth."""
+
+    kind = "districts"
+
+    def build(self, queryset, params, z, x, y) -> bytes:
+        # The counts cover the whole filtered set, not one tile: computed once per data version
+        # and filters, then shared by every tile of the layer.
+        key = "district-counts:" + _key("counts", self.request, params, 0, 0, 0)
+        counts = cache.get(key)
+        if counts is None:
+            counts = tiles.district_counts(queryset)
+            cache.set(key, counts, CACHE_SECONDS)
+        return tiles.districts_tile(counts, z, x, y)
