@@ -1,4 +1,4 @@
--- A mix of what visitors and API clients ask for: map pages, API lists, details, stats.
+-- A mix of what visitors and API clients ask for: map pages, API lists, details, stats, tiles.
 local paths = {
   "/",
   "/api/v1/incidents/?page_size=100",
@@ -10,6 +10,10 @@ local paths = {
   "/regions/120609/",
   "/regions/12/",
   "/advisories/",
+  "/incidents/1/",
+  "/tiles/incidents/7/37/68.pbf",
+  "/tiles/incidents/10/301/546.pbf",
+  "/tiles/districts/8/75/136.pbf",
   "/healthz",
 }
 local i = 0
