@@ -6,8 +6,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from leaflet.admin import LeafletGeoAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history_admin import GuardedHistoryAdmin
 from regions.models import AdminArea
 from regions.selectors import advisories_at
 
@@ -42,6 +42,7 @@ class IncidentAdminForm(forms.ModelForm):
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     user = None  # set by IncidentAdmin.get_form
+    revert_record = None  # the historical record being restored, set when reverting
 
     class Meta:
         model = Incident
@@ -52,17 +53,27 @@ class IncidentAdminForm(forms.ModelForm):
         current = None
         if self.instance.pk:
             # From the database: when reverting, the instance is an earlier version.
-            version, current = Incident.objects.values_list("version", "status").get(
-                pk=self.instance.pk)
-            self.fields["expected_version"].initial = version
+            stored = Incident.objects.filter(pk=self.instance.pk).values_list(
+                "version", "status").first()
+            if stored is not None:
+                self.fields["expected_version"].initial, current = stored
         if "status" in self.fields and self.user is not None:
             allowed = allowed_statuses(self.user, current)
             self.fields["status"].choices = [c for c in S.choices if c[0] in allowed]
+            if current and self.initial.get("status") not in allowed:
+                self.initial["status"] = current  # an earlier version's status is not offered
+        if self.revert_record is not None and not self.is_bound:
+            # The historical instance carries no links: take them from the record.
+            self.initial["actors"] = [r.actor_id for r in self.revert_record.actors.all()]
+            self.initial["sources"] = [r.source_id for r in self.revert_record.sources.all()]
 
     def clean(self):
         cleaned = super().clean()
         expected = cleaned.get("expected_version")
-        if self.instance.pk and expected is not None:
+        if self.instance.pk and expected is None:
+            raise forms.ValidationError("This form carries no version number: reload the page "
+                                        "and make your changes again.", code="no_version")
+        if self.instance.pk:
             # Locks the row until the admin's transaction (which includes the save) ends.
             try:
                 check_version(self.instance.pk, expected)
@@ -173,7 +184,7 @@ class WorkflowActions:
 
 
 @admin.register(Incident)
-class IncidentAdmin(WorkflowActions, SimpleHistoryAdmin, LeafletGeoAdmin):
+class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
     form = IncidentAdminForm
     list_display = [
         "title", "occurred_on", "event_type", "sub_event_type", "department", "district",
@@ -236,6 +247,7 @@ class IncidentAdmin(WorkflowActions, SimpleHistoryAdmin, LeafletGeoAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
+        form.revert_record = getattr(request, "reverting_to", None)
         return form
 
     def get_actions(self, request):
@@ -261,6 +273,8 @@ class IncidentAdmin(WorkflowActions, SimpleHistoryAdmin, LeafletGeoAdmin):
             reason = REASONS[obj.status] if "status" in form.changed_data else ""
             record = getattr(request, "reverting_to", None)
             if record is not None:
+                # A merged duplicate stays merged: the pointer is not part of the revert.
+                obj.duplicate_of_id = request.history_current.duplicate_of_id
                 reason = (f"Reverted to version {record.version} "
                           f"of {record.history_date:%Y-%m-%d %H:%M}")
             save_new_version(obj, change_reason=reason)
@@ -397,14 +411,14 @@ class ReviewQueueAdmin(WorkflowActions, admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(GuardedHistoryAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases"]
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(GuardedHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "url", "published_on"]
     search_fields = ["name", "url"]

@@ -1,6 +1,8 @@
 """Admin pages beside the incident list: gazetteer place search and file import."""
+import os
 import secrets
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from regions.selectors import advisories_at
 from .selectors import areas_at
 from .services.importers.common import ImportFailed
 from .services.importers.files import FORMATS, import_file
+from .services.workflow import may_edit
 
 
 def place_search_view(request):
@@ -80,16 +83,32 @@ class ImportForm(forms.Form):
         return upload
 
 
+UPLOAD_MAX_AGE_S = 6 * 3600
+
+
 def _upload_dir() -> Path:
-    directory = Path(tempfile.gettempdir()) / "vraem-imports"
+    """A directory only this process's user can use; uploads older than 6 hours are removed."""
+    directory = Path(tempfile.gettempdir()) / f"vraem-imports-{os.getuid()}"
     directory.mkdir(mode=0o700, exist_ok=True)
+    if directory.stat().st_uid != os.getuid() or directory.stat().st_mode & 0o077:
+        raise PermissionError(f"{directory} is not private to this user; remove it.")
+    cutoff = time.time() - UPLOAD_MAX_AGE_S
+    for old in directory.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     return directory
 
 
-def _dry_run(path: str, format: str):
+def _import_options(user) -> dict:
+    """Editors' files become drafts and may only change drafts; reviewers' keep a status column."""
+    return {"status_column": user.has_perm("incidents.publish_incident"),
+            "may_update": lambda incident: may_edit(user, incident)}
+
+
+def _dry_run(path: str, format: str, user):
     """What importing would do, every bad row reported; the transaction is rolled back."""
     with transaction.atomic():
-        summary = import_file(path=path, format=format, skip_invalid=True)
+        summary = import_file(path=path, format=format, skip_invalid=True, **_import_options(user))
         transaction.set_rollback(True)
     return summary
 
@@ -108,7 +127,8 @@ def import_file_view(request):
             return redirect("admin:incidents_incident_import")
         skip = request.POST.get("skip_invalid") == "on"
         try:
-            summary = import_file(path=pending["path"], format=pending["format"], skip_invalid=skip)
+            summary = import_file(path=pending["path"], format=pending["format"], skip_invalid=skip,
+                                  **_import_options(request.user))
         except ImportFailed as error:
             context.update(form=ImportForm(), error=str(error))
             return TemplateResponse(request, "admin/incidents/import_file.html", context)
@@ -116,8 +136,7 @@ def import_file_view(request):
         del uploads[token]
         request.session.modified = True
         messages.success(request, f"{pending['name']}: {summary.created} created, {summary.updated} "
-                         f"updated, {summary.unchanged} unchanged, {len(summary.skipped)} skipped "
-                         "(new incidents are drafts).")
+                         f"updated, {summary.unchanged} unchanged, {len(summary.skipped)} skipped.")
         return redirect(reverse("admin:incidents_reviewitem_changelist"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -128,11 +147,14 @@ def import_file_view(request):
             for chunk in upload.chunks():
                 out.write(chunk)
         try:
-            summary = _dry_run(str(path), format)
+            summary = _dry_run(str(path), format, request.user)
         except ImportFailed as error:
             path.unlink(missing_ok=True)
             context.update(form=form, error=str(error))
             return TemplateResponse(request, "admin/incidents/import_file.html", context)
+        for earlier in uploads.values():  # one pending upload per session
+            Path(earlier["path"]).unlink(missing_ok=True)
+        uploads.clear()
         uploads[token] = {"path": str(path), "format": format, "name": upload.name}
         request.session.modified = True
         context.update(preview=summary, token=token, name=upload.name)

@@ -5,7 +5,8 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdmin
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.history_admin import GuardedHistoryAdmin
 
 from .models import AdminArea, AdvisoryZone
 from .services.advisories import zone_geometry, zone_preview
@@ -48,7 +49,7 @@ class AdvisoryZoneForm(forms.ModelForm):
 
 
 @admin.register(AdvisoryZone)
-class AdvisoryZoneAdmin(SimpleHistoryAdmin, LeafletGeoAdmin):
+class AdvisoryZoneAdmin(GuardedHistoryAdmin, LeafletGeoAdmin):
     form = AdvisoryZoneForm
     list_display = ["name", "level", "issuer", "valid_from", "valid_until"]
     list_filter = ["level", "issuer"]

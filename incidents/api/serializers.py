@@ -5,7 +5,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from ..models import Actor, Incident
 from ..services.incidents import incident_create, incident_update
-from ..services.workflow import check_transition, may_edit
+from ..services.workflow import REASONS, check_transition, may_edit
 
 
 class IncidentSerializer(GeoFeatureModelSerializer):
@@ -65,7 +65,10 @@ class IncidentSerializer(GeoFeatureModelSerializer):
                 f"This incident is {instance.get_status_display().lower()}; only reviewers "
                 "may change incidents that are in review, published or archived."
             )
-        if "status" in validated_data:
+        reason = ""
+        if validated_data.get("status", instance.status) != instance.status:
             check_transition(user, instance, validated_data["status"])
+            reason = REASONS[validated_data["status"]]
         expected = validated_data.pop("version", None)
-        return incident_update(incident=instance, expected_version=expected, **validated_data)
+        return incident_update(incident=instance, expected_version=expected,
+                               change_reason=reason, **validated_data)

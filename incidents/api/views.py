@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -118,7 +119,11 @@ class IncidentViewSet(viewsets.ModelViewSet):
                 if incident.status in (Incident.Status.PUBLISHED, Incident.Status.ARCHIVED)
                 else "You may not delete incidents."
             )
-        return super().destroy(request, *args, **kwargs)
+        try:
+            return super().destroy(request, *args, **kwargs)
+        except ProtectedError:
+            return Response({"detail": "Merged duplicates point to this incident; archive it "
+                                       "instead."}, status=status.HTTP_409_CONFLICT)
 
 
 class StatsParams(IncidentFilterParams):

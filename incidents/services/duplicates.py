@@ -22,7 +22,8 @@ def merged_fields(survivor: Incident, duplicate: Incident) -> dict:
     if len(duplicate.description) > len(survivor.description):
         fields["description"] = duplicate.description
     if duplicate.geo_precision < survivor.geo_precision:
-        fields.update({name: getattr(duplicate, name) for name in PLACE_FIELDS})
+        fields.update({name: getattr(duplicate, name) for name in PLACE_FIELDS
+                       if getattr(duplicate, name) not in (None, "")})
     if duplicate.date_precision < survivor.date_precision:
         fields.update(occurred_on=duplicate.occurred_on, date_precision=duplicate.date_precision)
     return fields

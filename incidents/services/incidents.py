@@ -2,7 +2,7 @@
 from datetime import date
 
 from django.contrib.gis.geos import Point
-from django.db import transaction
+from django.db import connection, transaction
 
 from ..models import Actor, Alert, Incident, Source
 
@@ -88,11 +88,23 @@ class EditConflict(Exception):
         )
 
 
+def lock_for_write(incident_id: int) -> Incident:
+    """Lock the incident's row until the transaction ends and return it as stored.
+
+    Every write to incidents also updates the single row of incidents_data_version (a
+    statement trigger), so that row is locked first: all writers take the two locks in the
+    same order and cannot deadlock each other.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM incidents_data_version WHERE id = 1 FOR UPDATE")
+    return Incident.objects.select_for_update().get(pk=incident_id)
+
+
 def check_version(incident_id: int, expected: int) -> None:
-    """Lock the incident's row until the transaction ends; raise EditConflict if it moved on."""
+    """Lock the incident for writing; raise EditConflict if it moved on from `expected`."""
     from .history import changes_between  # history needs the models' registry; import late
 
-    current = Incident.objects.select_for_update().get(pk=incident_id)
+    current = lock_for_write(incident_id)
     if current.version == expected:
         return
     changes, by = changes_between(current, expected)
@@ -104,15 +116,21 @@ def incident_update(
     *, incident: Incident, actors: list[Actor] | None = None, sources: list[Source] | None = None,
     expected_version: int | None = None, change_reason: str = "", **fields,
 ) -> Incident:
-    """Validate and save changed fields (and actors/sources when given); areas follow the point.
+    """Save the given fields (and actors/sources when given) on top of the stored incident;
+    areas follow the point.
 
-    With `expected_version`, a save based on an out-of-date copy raises EditConflict.
+    The row is locked and re-read first, so a change saved by someone else since `incident`
+    was loaded is kept, not overwritten. With `expected_version`, a save based on an
+    out-of-date copy raises EditConflict instead.
     """
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"incident_update() cannot set {', '.join(sorted(unknown))}")
     if expected_version is not None:
         check_version(incident.pk, expected_version)
+    else:
+        lock_for_write(incident.pk)
+    incident.refresh_from_db()
     for name, value in fields.items():
         setattr(incident, name, value)
     incident.full_clean(validate_constraints=False)
@@ -127,7 +145,8 @@ def incident_update(
 
 def save_new_version(incident: Incident, *, change_reason: str = "") -> None:
     """Save as the next version (the history row records it, with the reason when given)."""
-    incident.version = Incident.objects.select_for_update().filter(pk=incident.pk).values_list("version", flat=True)[0] + 1
+    stored = Incident.objects.select_for_update().values_list("version", flat=True).get(pk=incident.pk)
+    incident.version = stored + 1
     if change_reason:
         incident._change_reason = change_reason
     incident.save()

@@ -38,6 +38,7 @@ def form_data(incident, **changes):
         "area_level": incident.area_level,
         "sources": [],
         "alert": "",
+        "expected_version": incident.version,
     }
     data.update(changes)
     return data

@@ -339,3 +339,84 @@ def test_ingest_flags_possible_duplicates_of_existing_incidents():
     result = ingest_bulletin(text=text)
     june_24 = next(i for i in result.created if i.occurred_on == date(2018, 6, 24))
     assert result.possible_duplicates == {june_24.pk: [existing.pk]}
+
+
+# Found in review: reverting is a change; imports respect roles; no lost updates ----------------
+
+def test_an_editor_may_see_but_not_revert_a_published_incident_or_a_zone():
+    from regions.models import AdvisoryZone
+
+    incident = make_incident(title="Published title", status=S.PUBLISHED)
+    record = incident.history.order_by("history_id").first()
+    editor = logged_in("editor")
+    url = reverse("admin:incidents_incident_simple_history", args=[incident.pk, record.history_id])
+    assert editor.get(url).status_code == 200
+    data = form_data(incident, title="Editor's title", expected_version=incident.version)
+    assert editor.post(url, data).status_code == 403
+    assert Incident.objects.get(pk=incident.pk).title == "Published title"
+    zone = AdvisoryZone.objects.first()
+    zone.summary = "Edited by a reviewer"
+    zone.save()  # gives the zone a history record to open
+    zone_url = reverse("admin:regions_advisoryzone_simple_history",
+                       args=[zone.pk, zone.history.first().history_id])
+    assert editor.post(zone_url, {"name": "x"}).status_code == 403
+    reviewer_response = logged_in("reviewer").post(url, data)
+    assert reviewer_response.status_code == 302
+    assert Incident.objects.get(pk=incident.pk).title == "Editor's title"
+
+
+def test_revert_restores_actors_and_sources_of_that_version():
+    army, sl = make_actor("Military Forces of Peru", Actor.Kind.STATE_FORCES), make_actor()
+    incident = make_incident(status=S.DRAFT, actors=[army])
+    first = incident.history.order_by("-history_id").first()  # created, with the army linked
+    incident_update(incident=incident, actors=[sl], title="Later")
+    client = logged_in("reviewer")
+    url = reverse("admin:incidents_incident_simple_history", args=[incident.pk, first.history_id])
+    form = client.get(url).context["adminform"].form
+    assert form.initial["actors"] == [army.pk]
+
+
+def test_an_editors_import_makes_drafts_and_cannot_change_published_incidents(tmp_path):
+    original = (FIXTURES / "acled_small.csv").read_text(encoding="utf-8").splitlines()
+    with_status = [original[0] + ",status"] + [line + ",published" for line in original[1:]]
+    path = tmp_path / "with-status.csv"
+    path.write_text("\n".join(with_status) + "\n", encoding="utf-8")
+    editor, reviewer = logged_in("editor"), logged_in("reviewer")
+    url = reverse("admin:incidents_incident_import")
+
+    def run(client):
+        with open(path, "rb") as upload:
+            text = client.post(url, {"file": upload, "format": "acled"}).content.decode()
+        token = re.search(r'name="token" value="([^"]+)"', text).group(1)
+        return client.post(url, {"token": token, "skip_invalid": "on"}, follow=True)
+
+    run(editor)
+    assert set(Incident.objects.values_list("status", flat=True)) == {S.DRAFT}
+    Incident.objects.update(status=S.PUBLISHED)
+    path.write_text("\n".join(with_status).replace(",published", ",draft").replace(
+        "Clash", "Changed clash") + "\n", encoding="utf-8")
+    done = run(editor).content.decode()  # one row changes (its notes): refused, the rest same
+    assert "0 created, 0 updated, 2 unchanged, 1 skipped" in done
+    assert set(Incident.objects.values_list("status", flat=True)) == {S.PUBLISHED}
+    run(reviewer)  # a reviewer's re-import updates fields but never the status
+    assert set(Incident.objects.values_list("status", flat=True)) == {S.PUBLISHED}
+
+
+def test_a_bulk_status_change_keeps_a_concurrent_edit():
+    incident = make_incident(title="Original", status=S.DRAFT)
+    stale = Incident.objects.get(pk=incident.pk)
+    incident_update(incident=incident, title="Edited meanwhile")
+    transition(incident=stale, to=S.IN_REVIEW, user=member("editor"))
+    stored = Incident.objects.get(pk=incident.pk)
+    assert (stored.title, stored.status, stored.version) == ("Edited meanwhile", S.IN_REVIEW, 3)
+
+
+def test_an_api_status_change_is_recorded_with_its_reason():
+    incident = make_incident(status=S.DRAFT)
+    client = APIClient()
+    client.force_authenticate(member("reviewer"))
+    response = client.patch(f"/api/v1/incidents/{incident.pk}/",
+                            {"type": "Feature", "properties": {"status": "published"}},
+                            format="json")
+    assert response.status_code == 200
+    assert incident.history.order_by("-history_id").first().history_change_reason == "Published"

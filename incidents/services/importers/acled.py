@@ -34,7 +34,8 @@ def _area_level(row: dict, geo_precision: int) -> str:
     return "district"
 
 
-def map_row(row: dict, *, point=None, status: str = Incident.Status.DRAFT) -> RowData:
+def map_row(row: dict, *, point=None, status: str = Incident.Status.DRAFT,
+            status_column: bool = True) -> RowData:
     check_row_shape(row)
     external_id = (row.get("event_id_cnty") or "").strip()
     if not external_id:
@@ -57,7 +58,7 @@ def map_row(row: dict, *, point=None, status: str = Incident.Status.DRAFT) -> Ro
         "area_level": _area_level(row, geo_precision),
         "fatalities": parse_int(row["fatalities"], column="fatalities", blank_ok=True),
         "injuries": parse_int(row.get("injuries"), column="injuries", blank_ok=True),
-        "status": (row.get("status") or "").strip() or status,
+        "status": ((row.get("status") or "").strip() if status_column else "") or status,
     }
     fields["title"] = fields["title"][:300]
     actors = [

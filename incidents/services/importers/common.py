@@ -131,7 +131,8 @@ class _Lookups:
 
 
 def _same(incident: Incident, fields: dict) -> bool:
-    return all(getattr(incident, k) == v for k, v in fields.items() if k != "location") and (
+    return all(getattr(incident, k) == v for k, v in fields.items()
+               if k not in ("location", "status")) and (
         incident.location.equals_exact(fields["location"], 1e-9)
     )
 
@@ -143,6 +144,7 @@ def run_import(
     total: int,
     skip_invalid: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    may_update: Callable[[Incident], bool] | None = None,
 ) -> ImportSummary:
     """`rows` yields (row number, a function mapping the row); see the module docstring."""
     summary = ImportSummary()
@@ -153,7 +155,7 @@ def run_import(
             try:
                 with transaction.atomic():
                     data = read()
-                    _write(data, data.source or source, lookups, summary, written)
+                    _write(data, data.source or source, lookups, summary, written, may_update)
             except (RowError, ValidationError) as error:
                 reason = f"row {number}: {_message(error)}"
                 if not skip_invalid:
@@ -165,7 +167,7 @@ def run_import(
     return summary
 
 
-def _write(data: RowData, source: str, lookups, summary, written) -> None:
+def _write(data: RowData, source: str, lookups, summary, written, may_update=None) -> None:
     existing = lookups.imported(source)
     actors = [lookups.actor(name, kind) for name, kind in data.actors]
     sources = [lookups.source(name) for name in data.sources]
@@ -179,6 +181,11 @@ def _write(data: RowData, source: str, lookups, summary, written) -> None:
         summary.unchanged += 1
         return
     else:
-        incident_update(incident=incident, actors=actors, sources=sources, **data.fields)
+        if may_update is not None and not may_update(incident):
+            raise RowError(f"it would change incident #{incident.pk}, which is "
+                           f"{incident.get_status_display().lower()}; you may not change it")
+        # Status is editorial: a re-import never publishes, unpublishes or archives.
+        changes = {k: v for k, v in data.fields.items() if k != "status"}
+        incident_update(incident=incident, actors=actors, sources=sources, **changes)
         summary.updated += 1
     written.append(incident.pk)

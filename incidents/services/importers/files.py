@@ -11,8 +11,13 @@ FORMATS = ("acled", "ucdp", "geojson")
 
 
 def import_file(*, path: str, format: str, skip_invalid: bool = False, status: str = "draft",
-                progress=None) -> ImportSummary:
-    """Import one file; raises ImportFailed (nothing written) on a bad file or row."""
+                status_column: bool = True, may_update=None, progress=None) -> ImportSummary:
+    """Import one file; raises ImportFailed (nothing written) on a bad file or row.
+
+    New incidents get `status`, or the file's `status` column when `status_column`; existing
+    ones keep theirs. `may_update(incident)` False makes a row that would change that incident
+    a row error.
+    """
     if format not in FORMATS:
         raise ImportFailed(f"format {format!r} is not one of {', '.join(FORMATS)}")
     try:
@@ -29,13 +34,13 @@ def import_file(*, path: str, format: str, skip_invalid: bool = False, status: s
     try:
         if format == "geojson":
             records = geojson.read_features(path)
-            mapper = partial(geojson.map_feature, status=status)
+            mapper = partial(geojson.map_feature, status=status, status_column=status_column)
             first_row = 1  # features are numbered from 1
         else:
             text = decode_text(Path(path).read_bytes(), filename=path)
             module = acled if format == "acled" else ucdp
             records = acled.read_csv(text, required=module.REQUIRED, filename=path)
-            mapper = partial(module.map_row, status=status)
+            mapper = partial(module.map_row, status=status, status_column=status_column)
             first_row = 2  # CSV line numbers: the header is line 1
     except (OSError, RowError) as error:
         raise ImportFailed(str(error)) from error
@@ -43,4 +48,5 @@ def import_file(*, path: str, format: str, skip_invalid: bool = False, status: s
         raise ImportFailed(f"{path}: cannot read as {format} ({error})") from error
     rows = ((i + first_row, partial(mapper, record)) for i, record in enumerate(records))
     return run_import(rows, source=format if format != "geojson" else "geojson",
-                      total=len(records), skip_invalid=skip_invalid, progress=progress)
+                      total=len(records), skip_invalid=skip_invalid, progress=progress,
+                      may_update=may_update)

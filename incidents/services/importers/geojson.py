@@ -27,10 +27,11 @@ def read_features(path: str) -> list[dict]:
     return features
 
 
-def map_feature(feature: dict, *, status: str = Incident.Status.DRAFT) -> RowData:
+def map_feature(feature: dict, *, status: str = Incident.Status.DRAFT,
+                status_column: bool = True) -> RowData:
     geometry = feature["_geometry"]
     if geometry is None or geometry.is_empty or geometry.geom_type != "Point":
         raise RowError(f"geometry is {getattr(geometry, 'geom_type', 'missing')}, not a Point")
     point = Point(shapely.get_x(geometry), shapely.get_y(geometry), srid=4326)
     row = {col: feature.get(col, "") for col in acled.REQUIRED} | feature
-    return acled.map_row(row, point=point, status=status)
+    return acled.map_row(row, point=point, status=status, status_column=status_column)

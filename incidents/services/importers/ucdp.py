@@ -13,7 +13,8 @@ VIOLENCE = {1: ("Battles", "Armed clash"), 2: ("Battles", "Armed clash"),
             3: ("Violence against civilians", "Attack")}
 
 
-def map_row(row: dict, *, status: str = Incident.Status.DRAFT) -> RowData:
+def map_row(row: dict, *, status: str = Incident.Status.DRAFT, status_column: bool = True) -> RowData:
+    # UCDP GED files have no status column: `status_column` is accepted for a uniform call.
     check_row_shape(row)
     external_id = (row.get("id") or "").strip()
     if not external_id:
