@@ -38,7 +38,8 @@ class Rollback(Exception):
     pass
 
 
-def _areas(level: str) -> gpd.GeoDataFrame:
+def area_frame(level: str) -> gpd.GeoDataFrame:
+    """The areas of one level as a GeoDataFrame (ubigeo, geometry) for the geopandas baseline."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT ubigeo, ST_AsBinary(geom) FROM regions_adminarea WHERE level = %s", [level])
         rows = cursor.fetchall()
@@ -96,7 +97,7 @@ def run() -> tuple[list[Row], dict]:
         pass
     xs, ys = [r[1] for r in rows], [r[2] for r in rows]
     start = time.perf_counter()
-    areas = {level: _areas(level) for level in ("district", "province", "department")}
+    areas = {level: area_frame(level) for level in ("district", "province", "department")}
     figures["read_polygons"] = time.perf_counter() - start
     start = time.perf_counter()
     expected = geopandas_assign(xs, ys, areas)
