@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,10 +16,14 @@ from . import admin_views
 from .admin_ingest import ingest_bulletin_view
 from .models import Actor, Alert, Incident, ReviewItem, Source
 from .selectors import possible_duplicates, with_duplicate_ids
-from .services.duplicates import merge_incidents
-from .services.incidents import AREA_FIELDS, EditConflict, check_version, save_new_version
+from .services.duplicates import incident_merge
+from .services.incidents import (
+    AREA_FIELDS, UPDATABLE_FIELDS, EditConflict, check_version, incident_create, incident_delete,
+    incident_transition, incident_update,
+)
+from .services.records import record_delete, record_save
 from .services.workflow import (
-    REASONS, WorkflowError, allowed_statuses, may_delete, may_edit, transition,
+    REASONS, WorkflowError, allowed_statuses, may_change_record, may_delete, may_edit,
 )
 
 S = Incident.Status
@@ -107,7 +112,7 @@ class WorkflowActions:
         moved, refused = 0, []
         for incident in self._incidents(queryset):
             try:
-                transition(incident=incident, to=target, user=request.user)
+                incident_transition(user=request.user, incident=incident, to=target)
                 moved += 1
             except WorkflowError:
                 refused.append(f"#{incident.pk} ({incident.get_status_display().lower()})")
@@ -149,7 +154,7 @@ class WorkflowActions:
                 return None
             duplicate = next(i for i in incidents if i is not survivor)
             try:
-                merge_incidents(survivor=survivor, duplicate=duplicate, user=request.user)
+                incident_merge(user=request.user, survivor=survivor, duplicate=duplicate)
             except (ValueError, WorkflowError) as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return None
@@ -268,19 +273,38 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        if change:
-            reason = REASONS[obj.status] if "status" in form.changed_data else ""
-            record = getattr(request, "reverting_to", None)
-            if record is not None:
-                # A merged duplicate stays merged: the pointer is not part of the revert.
-                obj.duplicate_of_id = request.history_current.duplicate_of_id
-                reason = (f"Reverted to version {record.version} "
-                          f"of {record.history_date:%Y-%m-%d %H:%M}")
-            save_new_version(obj, change_reason=reason)
-        else:
-            obj.save()
-        obj.refresh_from_db(fields=AREA_FIELDS)
+        """Through the services, which decide (on the locked row) whether the user may."""
+        data = form.cleaned_data
+        fields = {name: data[name] for name in form.fields
+                  if name in UPDATABLE_FIELDS and name in data}
+        links = {name: list(data[name]) for name in ("actors", "sources") if name in data}
+        try:
+            if change:
+                reason = ""
+                record = getattr(request, "reverting_to", None)
+                if record is not None:
+                    # Only the form's fields are written: a merged duplicate stays merged.
+                    reason = (f"Reverted to version {record.version} "
+                              f"of {record.history_date:%Y-%m-%d %H:%M}")
+                saved = incident_update(user=request.user, incident=obj,
+                                        expected_version=data.get("expected_version"),
+                                        change_reason=reason, **fields, **links)
+            else:
+                saved = incident_create(user=request.user, **fields, **links)
+        except WorkflowError as error:
+            # The form offered only what the rules allow, so this is a race lost to another
+            # user's change (e.g. a publish); the transaction is rolled back.
+            raise PermissionDenied(str(error)) from error
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        """Actors and sources were written by the service (save_model); inlines, if any, here."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        incident_delete(user=request.user, incident=obj)
 
     def response_change(self, request, obj):
         self._warn_duplicates(request, obj)
@@ -410,15 +434,39 @@ class ReviewQueueAdmin(WorkflowActions, admin.ModelAdmin):
         return format_html_join(" ", "{}", ((_incident_link(i),) for i in obj.duplicate_ids)) or "—"
 
 
+class RecordRulesMixin:
+    """Actors, sources and bulletins are written through services.records, which applies the
+    rule (an Editor changes one only while every incident using it is a draft)."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return may_change_record(request.user, obj)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            record_save(user=request.user, record=obj)
+        except WorkflowError as error:
+            raise PermissionDenied(str(error)) from error
+
+    def delete_model(self, request, obj):
+        record_delete(user=request.user, record=obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one record at a time, through the service
+        return actions
+
+
 @admin.register(Actor)
-class ActorAdmin(GuardedHistoryAdmin):
+class ActorAdmin(RecordRulesMixin, GuardedHistoryAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases"]
 
 
 @admin.register(Source)
-class SourceAdmin(GuardedHistoryAdmin):
+class SourceAdmin(RecordRulesMixin, GuardedHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "url", "published_on"]
     search_fields = ["name", "url"]
@@ -437,7 +485,7 @@ class AlertIncidentInline(admin.TabularInline):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(RecordRulesMixin, admin.ModelAdmin):
     inlines = [AlertIncidentInline]
     readonly_fields = ["story"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from .services.bulletins.ingest import ingest_bulletin, preview_bulletin
 from .services.bulletins.parse import BulletinFormatError
+from .services.workflow import may_create
 
 
 class BulletinForm(forms.Form):
@@ -33,7 +34,7 @@ def _report(request, result) -> None:
 
 def ingest_bulletin_view(request):
     """GET: empty form. POST 'preview': parsed table. POST 'create': drafts, then the list."""
-    if not request.user.has_perm("incidents.add_incident"):
+    if not may_create(request.user):  # the service checks again; this spares a useless form
         raise PermissionDenied("Creating incidents needs the 'add incident' permission.")
     form = BulletinForm(request.POST or None)
     preview = error = None
@@ -41,7 +42,7 @@ def ingest_bulletin_view(request):
         text, url = form.cleaned_data["text"], form.cleaned_data["source_url"]
         try:
             if "create" in request.POST:
-                result = ingest_bulletin(text=text, source_url=url)
+                result = ingest_bulletin(user=request.user, text=text, source_url=url)
                 _report(request, result)
                 changelist = reverse("admin:incidents_incident_changelist")
                 return redirect(f"{changelist}?alert__id__exact={result.alert.pk}")

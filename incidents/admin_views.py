@@ -24,7 +24,6 @@ from regions.selectors import advisories_at
 from .selectors import areas_at
 from .services.importers.common import ImportFailed
 from .services.importers.files import FORMATS, import_file
-from .services.workflow import may_edit
 
 
 def place_search_view(request):
@@ -99,16 +98,10 @@ def _upload_dir() -> Path:
     return directory
 
 
-def _import_options(user) -> dict:
-    """Editors' files become drafts and may only change drafts; reviewers' keep a status column."""
-    return {"status_column": user.has_perm("incidents.publish_incident"),
-            "may_update": lambda incident: may_edit(user, incident)}
-
-
 def _dry_run(path: str, format: str, user):
     """What importing would do, every bad row reported; the transaction is rolled back."""
     with transaction.atomic():
-        summary = import_file(path=path, format=format, skip_invalid=True, **_import_options(user))
+        summary = import_file(user=user, path=path, format=format, skip_invalid=True)
         transaction.set_rollback(True)
     return summary
 
@@ -127,8 +120,8 @@ def import_file_view(request):
             return redirect("admin:incidents_incident_import")
         skip = request.POST.get("skip_invalid") == "on"
         try:
-            summary = import_file(path=pending["path"], format=pending["format"], skip_invalid=skip,
-                                  **_import_options(request.user))
+            summary = import_file(user=request.user, path=pending["path"],
+                                  format=pending["format"], skip_invalid=skip)
         except ImportFailed as error:
             context.update(form=ImportForm(), error=str(error))
             return TemplateResponse(request, "admin/incidents/import_file.html", context)

@@ -5,9 +5,10 @@ from django.contrib.gis.geos import Point
 
 from incidents.models import Actor, Incident
 from incidents.services.incidents import incident_create
+from incidents.services.workflow import OPERATOR
 
 
-def make_incident(**overrides) -> Incident:
+def make_incident(*, user=OPERATOR, **overrides) -> Incident:
     fields = {
         "title": "Armed clash near Pichari",
         "occurred_on": date(2018, 6, 24),
@@ -17,7 +18,7 @@ def make_incident(**overrides) -> Incident:
         "status": Incident.Status.PUBLISHED,
     }
     fields.update(overrides)
-    return incident_create(**fields)
+    return incident_create(user=user, **fields)
 
 
 def make_actor(name="Shining Path", kind=Actor.Kind.REBEL_GROUP) -> Actor:

@@ -1,11 +1,13 @@
-"""Input of incident writes (GeoJSON Features). Reads are built in the database (features.py)."""
-from django.core.exceptions import PermissionDenied
+"""Input of incident writes (GeoJSON Features). Reads are built in the database (features.py).
+
+Validation of the input only: who may write what is decided by the services, which raise
+WorkflowError (a 403) on the row as stored and locked.
+"""
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from ..models import Actor, Incident
 from ..services.incidents import incident_create, incident_update
-from ..services.workflow import REASONS, check_transition, may_edit
 
 
 class IncidentSerializer(GeoFeatureModelSerializer):
@@ -19,8 +21,8 @@ class IncidentSerializer(GeoFeatureModelSerializer):
     district = serializers.SlugRelatedField(slug_field="ubigeo", read_only=True)
     version = serializers.IntegerField(
         required=False, min_value=1,
-        help_text="On update: the version you edited (from a read). If someone saved the "
-        "incident since, the update is refused with 409 and what changed.",
+        help_text="Required on update (PUT and PATCH): the version you edited (from a read). "
+        "If someone saved the incident since, the update is refused with 409 and what changed.",
     )
 
     class Meta:
@@ -52,23 +54,20 @@ class IncidentSerializer(GeoFeatureModelSerializer):
             )
         return value
 
+    def validate(self, attrs):
+        # Without it, an edit based on a copy read before someone else's save (a publish, say)
+        # would silently overwrite it.
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": ["Required on update: send the version you read (GET the incident), "
+                             "so that a change saved since is not overwritten."]})
+        return attrs
+
     def create(self, validated_data):
         validated_data.pop("version", None)
-        check_transition(self.context["request"].user, None,
-                         validated_data.get("status", Incident.Status.DRAFT))
-        return incident_create(**validated_data)
+        return incident_create(user=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
-        user = self.context["request"].user
-        if not may_edit(user, instance):
-            raise PermissionDenied(
-                f"This incident is {instance.get_status_display().lower()}; only reviewers "
-                "may change incidents that are in review, published or archived."
-            )
-        reason = ""
-        if validated_data.get("status", instance.status) != instance.status:
-            check_transition(user, instance, validated_data["status"])
-            reason = REASONS[validated_data["status"]]
-        expected = validated_data.pop("version", None)
-        return incident_update(incident=instance, expected_version=expected,
-                               change_reason=reason, **validated_data)
+        expected = validated_data.pop("version")
+        return incident_update(user=self.context["request"].user, incident=instance,
+                               expected_version=expected, **validated_data)

@@ -4,7 +4,6 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,8 +18,7 @@ from ..selectors import (
     filter_incidents,
     visible_incidents,
 )
-from ..services.incidents import EditConflict
-from ..services.workflow import may_delete
+from ..services.incidents import EditConflict, incident_delete
 from . import exports
 from .features import incident_feature
 from .params import IncidentFilterParams, IncidentListParams, validated
@@ -112,15 +110,9 @@ class IncidentViewSet(viewsets.ModelViewSet):
         return self._feature_response(Incident.objects.all(), incident.pk)
 
     def destroy(self, request, *args, **kwargs):
-        incident = self.get_object()
-        if not may_delete(request.user, incident):
-            raise PermissionDenied(
-                "Published and archived incidents are never deleted; archive it instead."
-                if incident.status in (Incident.Status.PUBLISHED, Incident.Status.ARCHIVED)
-                else "You may not delete incidents."
-            )
         try:
-            return super().destroy(request, *args, **kwargs)
+            incident_delete(user=request.user, incident=self.get_object())
+            return Response(status=status.HTTP_204_NO_CONTENT)
         except ProtectedError:
             return Response({"detail": "Merged duplicates point to this incident; archive it "
                                        "instead."}, status=status.HTTP_409_CONFLICT)

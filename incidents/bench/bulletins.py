@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from ..services.bulletins.ingest import ingest_bulletin
+from ..services.workflow import OPERATOR
 from . import Row, ms, p50, p95
 
 
@@ -25,7 +26,7 @@ def run(directories: list[Path], repeat: int = 3) -> tuple[list[Row], dict]:
             start = time.perf_counter()
             try:
                 with transaction.atomic():
-                    result = ingest_bulletin(text=text)
+                    result = ingest_bulletin(user=OPERATOR, text=text)
                     elapsed = time.perf_counter() - start
                     if n == 1:
                         created += len(result.created)

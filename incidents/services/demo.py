@@ -14,6 +14,7 @@ from regions.services import reference_data
 from ..models import Actor, Alert, Incident, Source
 from .bulletins.parse import story_of
 from .incidents import incident_create
+from .workflow import OPERATOR
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo_incidents.json"
 
@@ -90,6 +91,7 @@ def load_demo_incidents(*, source: str | None = None, path: Path = DEMO_FILE) ->
             present += 1
             continue
         incident_create(
+            user=OPERATOR,
             title=item["title"],
             description=item["description"],
             occurred_on=occurred_on,

@@ -2,8 +2,8 @@
 from django.db import transaction
 
 from ..models import Incident
-from .incidents import incident_update
-from .workflow import WorkflowError, may_edit
+from .incidents import incident_update, lock_for_write
+from .workflow import WorkflowError, may_merge
 
 S = Incident.Status
 # Taken from the duplicate when the survivor has nothing there.
@@ -30,12 +30,16 @@ def merged_fields(survivor: Incident, duplicate: Incident) -> dict:
 
 
 @transaction.atomic
-def merge_incidents(*, survivor: Incident, duplicate: Incident, user) -> Incident:
+def incident_merge(*, user, survivor: Incident, duplicate: Incident) -> Incident:
     """Keep the richer fields and every source and actor on `survivor`; archive `duplicate`
     with a pointer to it. Both changes are in the incidents' history."""
     if survivor.pk == duplicate.pk:
         raise ValueError("An incident cannot be merged into itself.")
-    if not user.has_perm("incidents.merge_incident") or not may_edit(user, survivor):
+    # Judged on the rows as stored, locked in id order (the order every writer uses).
+    first, second = sorted([survivor.pk, duplicate.pk])
+    stored = {first: lock_for_write(first), second: lock_for_write(second)}
+    survivor, duplicate = stored[survivor.pk], stored[duplicate.pk]
+    if not may_merge(user, survivor):
         raise WorkflowError("You may not merge incidents.")
     for incident in (survivor, duplicate):
         if incident.status == S.ARCHIVED:
@@ -43,11 +47,11 @@ def merge_incidents(*, survivor: Incident, duplicate: Incident, user) -> Inciden
     actors = {*survivor.actors.all(), *duplicate.actors.all()}
     sources = {*survivor.sources.all(), *duplicate.sources.all()}
     incident_update(
-        incident=survivor, actors=sorted(actors, key=lambda a: a.pk),
+        user=user, incident=survivor, actors=sorted(actors, key=lambda a: a.pk),
         sources=sorted(sources, key=lambda s: s.pk),
         change_reason=f"Merged duplicate #{duplicate.pk} into this incident",
         **merged_fields(survivor, duplicate),
     )
-    incident_update(incident=duplicate, status=S.ARCHIVED, duplicate_of=survivor,
+    incident_update(user=user, incident=duplicate, status=S.ARCHIVED, duplicate_of=survivor,
                     change_reason=f"Merged into #{survivor.pk} as a duplicate")
     return survivor

@@ -1,10 +1,13 @@
-"""Writes to incidents. Every path (demo data, admin, later imports and the API) ends here."""
+"""Writes to incidents. Every path (admin, API, imports, bulletins, merges, demo data) ends
+here, with the acting user (`workflow.OPERATOR` for manage.py), and the rules of
+services/workflow.py are checked here, on the row as it is stored and locked."""
 from datetime import date
 
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 
 from ..models import Actor, Alert, Incident, Source
+from .workflow import REASONS, WorkflowError, check_delete, check_edit, check_transition, may_create
 
 AREA_FIELDS = ["department", "province", "district"]
 
@@ -12,6 +15,7 @@ AREA_FIELDS = ["department", "province", "district"]
 @transaction.atomic
 def incident_create(
     *,
+    user,
     title: str,
     occurred_on: date,
     event_type: str,
@@ -33,7 +37,10 @@ def incident_create(
     external_id: str = "",
     geocoder_alternatives: list[dict] = (),
 ) -> Incident:
-    """Validate and save an incident; the database assigns its areas from `location`."""
+    """Validate and save an incident as `user`; the database assigns its areas from `location`."""
+    if not may_create(user):
+        raise WorkflowError("You may not create incidents.")
+    check_transition(user, None, status)
     incident = Incident(
         title=title,
         description=description,
@@ -113,15 +120,17 @@ def check_version(incident_id: int, expected: int) -> None:
 
 @transaction.atomic
 def incident_update(
-    *, incident: Incident, actors: list[Actor] | None = None, sources: list[Source] | None = None,
-    expected_version: int | None = None, change_reason: str = "", **fields,
+    *, user, incident: Incident, actors: list[Actor] | None = None,
+    sources: list[Source] | None = None, expected_version: int | None = None,
+    change_reason: str = "", **fields,
 ) -> Incident:
-    """Save the given fields (and actors/sources when given) on top of the stored incident;
-    areas follow the point.
+    """Save the given fields (and actors/sources when given) on top of the stored incident as
+    `user`; areas follow the point.
 
     The row is locked and re-read first, so a change saved by someone else since `incident`
-    was loaded is kept, not overwritten. With `expected_version`, a save based on an
-    out-of-date copy raises EditConflict instead.
+    was loaded is kept, not overwritten, and the rules are checked on the stored row: a
+    Reviewer's publish that lands first is what an Editor's later edit is judged against.
+    With `expected_version`, a save based on an out-of-date copy raises EditConflict instead.
     """
     unknown = set(fields) - UPDATABLE_FIELDS
     if unknown:
@@ -131,6 +140,11 @@ def incident_update(
     else:
         lock_for_write(incident.pk)
     incident.refresh_from_db()
+    check_edit(user, incident)
+    target = fields.get("status", incident.status)
+    if target != incident.status:
+        check_transition(user, incident.status, target)
+        change_reason = change_reason or REASONS[target]
     for name, value in fields.items():
         setattr(incident, name, value)
     incident.full_clean(validate_constraints=False)
@@ -141,6 +155,24 @@ def incident_update(
         incident.sources.set(sources)
     incident.refresh_from_db(fields=AREA_FIELDS)
     return incident
+
+
+@transaction.atomic
+def incident_transition(*, user, incident: Incident, to: str) -> Incident:
+    """Change one incident's status, recorded in its history with who and why."""
+    stored = lock_for_write(incident.pk)
+    if stored.status == to:
+        return stored
+    return incident_update(user=user, incident=stored, status=to, change_reason=REASONS[to])
+
+
+@transaction.atomic
+def incident_delete(*, user, incident: Incident) -> None:
+    """Delete a draft or an incident in review; published and archived ones are archived
+    instead (ProtectedError when merged duplicates point to it)."""
+    stored = lock_for_write(incident.pk)
+    check_delete(user, stored)
+    stored.delete()
 
 
 def save_new_version(incident: Incident, *, change_reason: str = "") -> None:

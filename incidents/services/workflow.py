@@ -1,12 +1,18 @@
-"""Who may edit an incident and move it draft → in review → published → archived.
+"""The rules: who may edit what, and move an incident draft → in review → published → archived.
 
-One table of allowed status changes, each guarded by a permission (see incidents/roles.py).
-The admin, its bulk actions and the API all ask these functions.
+One table of allowed status changes, each guarded by a permission (see incidents/roles.py),
+and one predicate per kind of write. Only the services (incidents.py, records.py,
+duplicates.py, importers, bulletin ingestion) decide with these, on the row as it is stored
+and locked; the admin and the API ask them only to decide what to offer (buttons, choices).
+
+Anything shown on a published page (an incident's fields, its actors' and sources' names and
+URLs, its bulletin) changes only through a Reviewer: an Editor's writes reach drafts only.
 """
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 
-from ..models import Incident
-from .incidents import incident_update
+from ..models import Actor, Alert, Incident, Source
 
 S = Incident.Status
 
@@ -29,9 +35,48 @@ REASONS = {
     S.ARCHIVED: "Archived",
 }
 
+# Changing what is already past the draft stage is reviewers' work.
+REVIEWED = "incidents.change_reviewed_incident"
+
 
 class WorkflowError(PermissionDenied):
-    pass
+    """The acting user may not make this write; the message says why."""
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Whoever runs manage.py on the server (set-up, imports, ingestion from the shell).
+
+    Shell access to the server already grants every right, so the operator may do everything;
+    a command given `--user NAME` acts with that user's rights instead.
+    """
+
+    name: str = "manage.py"
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return True
+
+    def get_username(self) -> str:
+        return self.name
+
+
+OPERATOR = Operator()
+
+
+def acting_user(username: str | None):
+    """The user a management command acts as: `--user NAME` (an active account), else OPERATOR."""
+    if not username:
+        return OPERATOR
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise LookupError(f"no active user named {username!r}")
+    return user
 
 
 def may_transition(user, current: str, target: str) -> bool:
@@ -48,12 +93,15 @@ def allowed_statuses(user, current: str | None) -> list[str]:
     return [s for s in S.values if may_transition(user, current, s)]
 
 
+def may_create(user) -> bool:
+    return user.has_perm("incidents.add_incident")
+
+
 def may_edit(user, incident: Incident | None) -> bool:
     """Editors change drafts; changing what is in review, published or archived is reviewers' work."""
     if not user.has_perm("incidents.change_incident"):
         return False
-    return (incident is None or incident.status == S.DRAFT
-            or user.has_perm("incidents.change_reviewed_incident"))
+    return incident is None or incident.status == S.DRAFT or user.has_perm(REVIEWED)
 
 
 def may_delete(user, incident: Incident | None) -> bool:
@@ -63,8 +111,43 @@ def may_delete(user, incident: Incident | None) -> bool:
     return incident is None or incident.status in (S.DRAFT, S.IN_REVIEW)
 
 
-def check_transition(user, incident: Incident | None, target: str) -> None:
-    current = incident.status if incident is not None else None
+def may_merge(user, survivor: Incident | None = None) -> bool:
+    return user.has_perm("incidents.merge_incident") and may_edit(user, survivor)
+
+
+def may_import_status(user) -> bool:
+    """An import file's status column counts only for those who may publish; else drafts."""
+    return may_transition(user, S.DRAFT, S.PUBLISHED)
+
+
+def _beyond_draft(queryset) -> bool:
+    return queryset.exclude(status=S.DRAFT).exists()
+
+
+def may_change_record(user, record: Actor | Source | Alert) -> bool:
+    """Actors, sources and bulletins are shown on the incidents that use them: an Editor may
+    change one only while no incident past the draft stage uses it."""
+    if not user.has_perm(f"incidents.change_{record._meta.model_name}"):
+        return False
+    return record.pk is None or user.has_perm(REVIEWED) or not _beyond_draft(used_by(record))
+
+
+def may_relink_alert(user, alert: Alert) -> bool:
+    """Ingesting an earlier bulletin of a story links the later one to it: part of ingesting
+    (adding incidents) while the later one's incidents are drafts, reviewers' work after."""
+    return may_create(user) and (user.has_perm(REVIEWED) or not _beyond_draft(used_by(alert)))
+
+
+def used_by(record: Actor | Source | Alert):
+    """The incidents that show `record`."""
+    if isinstance(record, Alert):
+        return Incident.objects.filter(alert=record)
+    if isinstance(record, Actor):
+        return Incident.objects.filter(actors=record)
+    return Incident.objects.filter(sources=record)
+
+
+def check_transition(user, current: str | None, target: str) -> None:
     if target not in allowed_statuses(user, current):
         start = S(current).label.lower() if current else "new"
         raise WorkflowError(
@@ -73,9 +156,28 @@ def check_transition(user, incident: Incident | None, target: str) -> None:
         )
 
 
-def transition(*, incident: Incident, to: str, user) -> Incident:
-    """Change one incident's status, recorded in its history with who and why."""
-    check_transition(user, incident, to)
-    if incident.status == to:
-        return incident
-    return incident_update(incident=incident, status=to, change_reason=REASONS[to])
+def check_edit(user, incident: Incident) -> None:
+    if not may_edit(user, incident):
+        raise WorkflowError(
+            f"Incident #{incident.pk} is {incident.get_status_display().lower()}; only reviewers "
+            "may change incidents that are in review, published or archived."
+            if user.has_perm("incidents.change_incident") else "You may not change incidents."
+        )
+
+
+def check_delete(user, incident: Incident) -> None:
+    if not may_delete(user, incident):
+        raise WorkflowError(
+            "Published and archived incidents are never deleted; archive it instead."
+            if incident.status in (S.PUBLISHED, S.ARCHIVED) else "You may not delete incidents."
+        )
+
+
+def check_change_record(user, record: Actor | Source | Alert) -> None:
+    if not may_change_record(user, record):
+        kind = record._meta.verbose_name
+        raise WorkflowError(
+            f"This {kind} is shown on incidents that are in review, published or archived; "
+            f"only reviewers may change it." if user.has_perm(f"incidents.change_{record._meta.model_name}")
+            else f"You may not change {record._meta.verbose_name_plural}."
+        )

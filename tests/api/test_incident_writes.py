@@ -59,7 +59,7 @@ def test_editor_moves_and_deletes_a_draft(editor_api, incidents):
     url = f"{URL}{incidents['draft']}/"
     moved = editor_api.patch(
         url, {"type": "Feature", "geometry": {"type": "Point", "coordinates": [SAN_MIGUEL_DEL_ENE.x, SAN_MIGUEL_DEL_ENE.y]},
-              "properties": {}}, format="json",
+              "properties": {"version": 1}}, format="json",
     )
     assert moved.status_code == 200, moved.content
     assert moved.json()["properties"]["district"] == "120609"

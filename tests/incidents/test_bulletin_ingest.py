@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from incidents.models import Alert, Incident
 from incidents.services.bulletins.ingest import ingest_bulletin
+from incidents.services.workflow import OPERATOR
 from tests.incidents.bulletin_expectations import SEED
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def ubigeos(incident):
 
 
 def test_seed_bulletin_creates_three_drafts_linked_to_its_alert():
-    result = ingest_bulletin(text=SEED_PATH.read_text(encoding="utf-8"))
+    result = ingest_bulletin(user=OPERATOR, text=SEED_PATH.read_text(encoding="utf-8"))
     alert = result.alert
     assert (alert.headline, alert.severity, alert.update_number, alert.previous) == (
         "Peru: Clashes with armed group in VRAEM region June 24 /update 2", "informational", 2, None)
@@ -39,15 +40,15 @@ def test_seed_bulletin_creates_three_drafts_linked_to_its_alert():
 
 
 def test_re_ingesting_the_same_bulletin_creates_nothing():
-    first = ingest_bulletin(text=SEED_PATH.read_text(encoding="utf-8"))
-    again = ingest_bulletin(text=SEED_PATH.read_text(encoding="utf-8"))
+    first = ingest_bulletin(user=OPERATOR, text=SEED_PATH.read_text(encoding="utf-8"))
+    again = ingest_bulletin(user=OPERATOR, text=SEED_PATH.read_text(encoding="utf-8"))
     assert (again.already_ingested, again.alert.pk, again.created) == (True, first.alert.pk, [])
     assert (Alert.objects.count(), Incident.objects.count()) == (1, 3)
 
 
 def test_an_update_links_to_the_earlier_bulletin_and_skips_incidents_it_reported():
-    first = ingest_bulletin(text=(BULLETINS / "es_llochegua_campesinos.txt").read_text(encoding="utf-8"))
-    update = ingest_bulletin(text=(BULLETINS / "es_llochegua_campesinos_update2.txt").read_text(encoding="utf-8"))
+    first = ingest_bulletin(user=OPERATOR, text=(BULLETINS / "es_llochegua_campesinos.txt").read_text(encoding="utf-8"))
+    update = ingest_bulletin(user=OPERATOR, text=(BULLETINS / "es_llochegua_campesinos_update2.txt").read_text(encoding="utf-8"))
     assert update.alert.previous == first.alert
     assert update.alert.story == first.alert.story == "peru asesinan a campesinos en llochegua huanta"
     assert (len(first.created), len(update.created), update.duplicates) == (1, 1, 1)
@@ -57,14 +58,14 @@ def test_an_update_links_to_the_earlier_bulletin_and_skips_incidents_it_reported
 
 
 def test_an_earlier_update_ingested_late_is_linked_in_its_place():
-    update = ingest_bulletin(text=(BULLETINS / "es_llochegua_campesinos_update2.txt").read_text(encoding="utf-8"))
-    first = ingest_bulletin(text=(BULLETINS / "es_llochegua_campesinos.txt").read_text(encoding="utf-8"))
+    update = ingest_bulletin(user=OPERATOR, text=(BULLETINS / "es_llochegua_campesinos_update2.txt").read_text(encoding="utf-8"))
+    first = ingest_bulletin(user=OPERATOR, text=(BULLETINS / "es_llochegua_campesinos.txt").read_text(encoding="utf-8"))
     update.alert.refresh_from_db()
     assert (update.alert.previous, first.alert.previous) == (first.alert, None)
 
 
 def test_a_bulletin_without_incident_stores_the_alert_only():
-    result = ingest_bulletin(text=(BULLETINS / "en_state_of_emergency.txt").read_text(encoding="utf-8"))
+    result = ingest_bulletin(user=OPERATOR, text=(BULLETINS / "en_state_of_emergency.txt").read_text(encoding="utf-8"))
     assert (result.created, Alert.objects.count(), Incident.objects.count()) == ([], 1, 0)
 
 

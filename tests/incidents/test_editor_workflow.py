@@ -14,10 +14,10 @@ from rest_framework.test import APIClient
 
 from incidents.models import Actor, Incident, Source
 from incidents.services.bulletins.ingest import ingest_bulletin, preview_bulletin
-from incidents.services.duplicates import merge_incidents
+from incidents.services.duplicates import incident_merge
 from incidents.selectors import areas_at, possible_duplicates
-from incidents.services.incidents import EditConflict, incident_update
-from incidents.services.workflow import WorkflowError, transition
+from incidents.services.incidents import EditConflict, incident_transition, incident_update
+from incidents.services.workflow import OPERATOR, WorkflowError
 from regions.models import AdminArea
 from tests.conftest import PICHARI, SAN_MIGUEL_DEL_ENE
 from tests.factories import make_actor, make_incident
@@ -61,7 +61,7 @@ def test_every_admin_save_is_in_the_history_with_who_and_a_field_diff():
 def test_revert_restores_an_earlier_version_and_keeps_all_history():
     incident = make_incident(title="First title", status=S.DRAFT, description="first")
     first = incident.history.order_by("history_id").last()  # latest record of the creation
-    incident_update(incident=incident, title="Second title", description="second")
+    incident_update(user=OPERATOR, incident=incident, title="Second title", description="second")
     client = logged_in("reviewer")
     url = reverse("admin:incidents_incident_simple_history", args=[incident.pk, first.history_id])
     page = client.get(url)
@@ -81,7 +81,7 @@ def test_revert_restores_an_earlier_version_and_keeps_all_history():
 def test_archiving_keeps_the_incident_and_its_history():
     incident = make_incident(status=S.PUBLISHED)
     before = incident.history.count()
-    transition(incident=incident, to=S.ARCHIVED, user=member("reviewer"))
+    incident_transition(user=member("reviewer"), incident=incident, to=S.ARCHIVED)
     incident.refresh_from_db()
     assert incident.status == S.ARCHIVED
     assert incident.history.count() == before + 1
@@ -93,7 +93,7 @@ def test_archiving_keeps_the_incident_and_its_history():
 def test_an_editor_cannot_publish_by_any_route():
     incident = make_incident(status=S.DRAFT)
     with pytest.raises(WorkflowError, match="from draft to published"):
-        transition(incident=incident, to=S.PUBLISHED, user=member("editor"))
+        incident_transition(user=member("editor"), incident=incident, to=S.PUBLISHED)
     client = logged_in("editor")
     response = client.post(change_url(incident), form_data(incident, status="published",
                                                            expected_version=1))
@@ -130,7 +130,7 @@ def test_the_second_of_two_concurrent_admin_saves_is_refused_with_what_changed()
 
 def test_the_api_refuses_a_stale_version_with_409():
     incident = make_incident(status=S.DRAFT)
-    incident_update(incident=incident, fatalities=5)  # someone else: version 2
+    incident_update(user=OPERATOR, incident=incident, fatalities=5)  # someone else: version 2
     client = APIClient()
     client.force_authenticate(member("editor"))
     response = client.patch(f"/api/v1/incidents/{incident.pk}/",
@@ -149,9 +149,9 @@ def test_the_api_refuses_a_stale_version_with_409():
 def test_the_service_raises_edit_conflict():
     incident = make_incident(status=S.DRAFT)
     stale = Incident.objects.get(pk=incident.pk)
-    incident_update(incident=incident, title="Newer")
+    incident_update(user=OPERATOR, incident=incident, title="Newer")
     with pytest.raises(EditConflict):
-        incident_update(incident=stale, title="Older", expected_version=1)
+        incident_update(user=OPERATOR, incident=stale, title="Older", expected_version=1)
     assert Incident.objects.get(pk=incident.pk).title == "Newer"
 
 
@@ -187,7 +187,7 @@ def test_merge_keeps_the_richer_fields_and_all_sources_and_archives_the_duplicat
                               location=_point_km_east(SAN_MIGUEL_DEL_ENE, 1), geo_precision=1,
                               location_name="San Miguel del Ene", actors=[sl], sources=[paper],
                               description="A longer account of the attack on the patrol.")
-    merge_incidents(survivor=survivor, duplicate=duplicate, user=member("reviewer"))
+    incident_merge(user=member("reviewer"), survivor=survivor, duplicate=duplicate)
     survivor.refresh_from_db()
     duplicate.refresh_from_db()
     assert set(survivor.sources.all()) == {bulletin, paper}
@@ -336,7 +336,7 @@ def test_ingest_flags_possible_duplicates_of_existing_incidents():
                              location=_point_km_east(point, 5), occurred_on=date(2018, 6, 23))
     make_incident(title="Another, too far", location=_point_km_east(point, 15),
                   occurred_on=date(2018, 6, 24))
-    result = ingest_bulletin(text=text)
+    result = ingest_bulletin(user=OPERATOR, text=text)
     june_24 = next(i for i in result.created if i.occurred_on == date(2018, 6, 24))
     assert result.possible_duplicates == {june_24.pk: [existing.pk]}
 
@@ -369,7 +369,7 @@ def test_revert_restores_actors_and_sources_of_that_version():
     army, sl = make_actor("Military Forces of Peru", Actor.Kind.STATE_FORCES), make_actor()
     incident = make_incident(status=S.DRAFT, actors=[army])
     first = incident.history.order_by("-history_id").first()  # created, with the army linked
-    incident_update(incident=incident, actors=[sl], title="Later")
+    incident_update(user=OPERATOR, incident=incident, actors=[sl], title="Later")
     client = logged_in("reviewer")
     url = reverse("admin:incidents_incident_simple_history", args=[incident.pk, first.history_id])
     form = client.get(url).context["adminform"].form
@@ -405,8 +405,8 @@ def test_an_editors_import_makes_drafts_and_cannot_change_published_incidents(tm
 def test_a_bulk_status_change_keeps_a_concurrent_edit():
     incident = make_incident(title="Original", status=S.DRAFT)
     stale = Incident.objects.get(pk=incident.pk)
-    incident_update(incident=incident, title="Edited meanwhile")
-    transition(incident=stale, to=S.IN_REVIEW, user=member("editor"))
+    incident_update(user=OPERATOR, incident=incident, title="Edited meanwhile")
+    incident_transition(user=member("editor"), incident=stale, to=S.IN_REVIEW)
     stored = Incident.objects.get(pk=incident.pk)
     assert (stored.title, stored.status, stored.version) == ("Edited meanwhile", S.IN_REVIEW, 3)
 
@@ -416,7 +416,7 @@ def test_an_api_status_change_is_recorded_with_its_reason():
     client = APIClient()
     client.force_authenticate(member("reviewer"))
     response = client.patch(f"/api/v1/incidents/{incident.pk}/",
-                            {"type": "Feature", "properties": {"status": "published"}},
+                            {"type": "Feature", "properties": {"status": "published", "version": 1}},
                             format="json")
     assert response.status_code == 200
     assert incident.history.order_by("-history_id").first().history_change_reason == "Published"

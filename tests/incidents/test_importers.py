@@ -9,6 +9,7 @@ from incidents.models import Actor, Incident
 from incidents.services.exporters import export_incidents
 from incidents.services.importers.common import ImportFailed
 from incidents.services.importers.files import import_file
+from incidents.services.workflow import OPERATOR
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -35,24 +36,24 @@ ACLED_EXPECTED = [
 
 
 def test_acled_import_values_and_idempotent_re_import():
-    summary = import_file(path=str(FIXTURES / "acled_small.csv"), format="acled")
+    summary = import_file(user=OPERATOR, path=str(FIXTURES / "acled_small.csv"), format="acled")
     assert (summary.created, summary.updated, summary.unchanged, summary.skipped) == (3, 0, 0, [])
     assert snapshot("acled") == ACLED_EXPECTED
     assert Actor.objects.get(name="Shining Path").kind == 2
-    again = import_file(path=str(FIXTURES / "acled_small.csv"), format="acled")
+    again = import_file(user=OPERATOR, path=str(FIXTURES / "acled_small.csv"), format="acled")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert Incident.objects.count() == 3
 
 
 def test_a_changed_row_is_updated_in_place(tmp_path):
-    import_file(path=str(FIXTURES / "acled_small.csv"), format="acled")
+    import_file(user=OPERATOR, path=str(FIXTURES / "acled_small.csv"), format="acled")
     pk = Incident.objects.get(external_id="PER1001").pk
     changed = tmp_path / "changed.csv"
     text = (FIXTURES / "acled_small.csv").read_text().replace(
         "-12.186018616,-74.027089694,1,La Republica,Clash during a patrol.,",
         "-12.5195740239999,-73.8290288969999,1,La Republica,Clash during a patrol.,2")
     changed.write_text(text)
-    summary = import_file(path=str(changed), format="acled")
+    summary = import_file(user=OPERATOR, path=str(changed), format="acled")
     assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 2)
     incident = Incident.objects.get(external_id="PER1001")
     assert (incident.pk, incident.fatalities, incident.district.ubigeo) == (pk, 2, "080910")
@@ -60,7 +61,7 @@ def test_a_changed_row_is_updated_in_place(tmp_path):
 
 def test_a_bad_row_aborts_the_whole_import_naming_row_and_reason():
     with pytest.raises(ImportFailed) as error:
-        import_file(path=str(FIXTURES / "acled_bad_row.csv"), format="acled")
+        import_file(user=OPERATOR, path=str(FIXTURES / "acled_bad_row.csv"), format="acled")
     assert str(error.value) == (
         "row 3: event_date '31 June 2018' is not a date (YYYY-MM-DD or '24 June 2018'). "
         "Nothing was imported.")
@@ -68,7 +69,7 @@ def test_a_bad_row_aborts_the_whole_import_naming_row_and_reason():
 
 
 def test_skip_invalid_imports_the_good_rows_and_reports_the_rest():
-    summary = import_file(path=str(FIXTURES / "acled_bad_row.csv"), format="acled", skip_invalid=True)
+    summary = import_file(user=OPERATOR, path=str(FIXTURES / "acled_bad_row.csv"), format="acled", skip_invalid=True)
     assert summary.created == 1
     assert summary.skipped == [
         "row 3: event_date '31 June 2018' is not a date (YYYY-MM-DD or '24 June 2018')",
@@ -89,7 +90,7 @@ def test_command_reports_and_fails_cleanly(capsys):
 
 
 def test_ucdp_import():
-    summary = import_file(path=str(FIXTURES / "ucdp_small.csv"), format="ucdp")
+    summary = import_file(user=OPERATOR, path=str(FIXTURES / "ucdp_small.csv"), format="ucdp")
     assert summary.created == 2
     assert snapshot("ucdp") == [
         ("190001", "2018-06-24", 1, "Battles", "Armed clash", 3, "province", 2, None,
@@ -103,7 +104,7 @@ def test_ucdp_import():
 
 @pytest.mark.parametrize("format", ["csv", "geojson", "gpkg"])
 def test_export_writes_acled_columns_and_round_trips(tmp_path, format):
-    import_file(path=str(FIXTURES / "acled_small.csv"), format="acled")
+    import_file(user=OPERATOR, path=str(FIXTURES / "acled_small.csv"), format="acled")
     path = tmp_path / f"out.{format}"
     assert export_incidents(path=str(path), format=format) == 3
     if format == "csv":
@@ -117,10 +118,10 @@ def test_export_writes_acled_columns_and_round_trips(tmp_path, format):
         ]
         return
     if format == "geojson":
-        again = import_file(path=str(path), format="geojson")  # same database: same records
+        again = import_file(user=OPERATOR, path=str(path), format="geojson")  # same database: same records
         assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
         Incident.objects.all().delete()
-        summary = import_file(path=str(path), format="geojson")  # another database
+        summary = import_file(user=OPERATOR, path=str(path), format="geojson")  # another database
         assert summary.created == 3
         assert snapshot("acled") == ACLED_EXPECTED
     else:

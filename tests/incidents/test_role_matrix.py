@@ -143,7 +143,9 @@ def api_create_published(client, world):
 
 
 def _api_patch(client, incident, properties):
-    return client.patch(f"{API}{incident.pk}/", {"type": "Feature", "properties": properties},
+    incident.refresh_from_db(fields=["version"])  # an API client sends the version it read
+    return client.patch(f"{API}{incident.pk}/",
+                        {"type": "Feature", "properties": {"version": incident.version, **properties}},
                         format="json")
 
 

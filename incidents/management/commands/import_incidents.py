@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from incidents.models import Incident
 from incidents.services.importers.common import ImportFailed
 from incidents.services.importers.files import FORMATS, import_file
+from incidents.services.workflow import acting_user
 
 
 class Progress:
@@ -39,13 +40,15 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true",
                             help="Import the good rows and report the bad ones.")
         parser.add_argument("--status", default=Incident.Status.DRAFT, choices=Incident.Status.values)
+        parser.add_argument("--user", help="Act with this user's rights (an Editor's rows are "
+                            "drafts and may only change drafts); default: the operator, all rights.")
 
-    def handle(self, *args, file, format, skip_invalid=False, status="draft", **options):
+    def handle(self, *args, file, format, skip_invalid=False, status="draft", user=None, **options):
         started = perf_counter()
         try:
-            summary = import_file(path=file, format=format, skip_invalid=skip_invalid,
-                                  status=status, progress=Progress())
-        except ImportFailed as error:
+            summary = import_file(user=acting_user(user), path=file, format=format,
+                                  skip_invalid=skip_invalid, status=status, progress=Progress())
+        except (ImportFailed, LookupError) as error:
             raise CommandError(str(error)) from error
         for reason in summary.skipped:
             self.stderr.write(f"skipped {reason}")

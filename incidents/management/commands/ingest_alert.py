@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from incidents.services.bulletins.ingest import ingest_bulletin, preview_bulletin
 from incidents.services.bulletins.parse import BulletinFormatError
 from incidents.services.importers.common import RowError, decode_text
+from incidents.services.workflow import WorkflowError, acting_user
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Parse and print; write nothing.")
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument("--source-url", default="", help="Where the bulletin was published.")
+        parser.add_argument("--user", help="Act with this user's rights; default: the operator.")
 
     def _read(self, name: str) -> str:
         try:
@@ -30,7 +32,12 @@ class Command(BaseCommand):
         except RowError as error:
             raise CommandError(str(error)) from error
 
-    def handle(self, *args, files, dry_run=False, format="text", source_url="", **options):
+    def handle(self, *args, files, dry_run=False, format="text", source_url="", user=None,
+               **options):
+        try:
+            user = acting_user(user)
+        except LookupError as error:
+            raise CommandError(str(error)) from error
         outputs = []
         for name in files:
             text = self._read(name)
@@ -38,11 +45,13 @@ class Command(BaseCommand):
                 if dry_run:
                     outputs.append({"file": name, **preview_bulletin(text).as_json()})
                     continue
-                result = ingest_bulletin(text=text, source_url=source_url)
+                result = ingest_bulletin(user=user, text=text, source_url=source_url)
             except BulletinFormatError as error:
                 raise CommandError(f"{name}: {error}") from error
             except ValidationError as error:
                 raise CommandError(f"{name}: {'; '.join(error.messages)}") from error
+            except WorkflowError as error:
+                raise CommandError(f"{name}: {error}") from error
             outputs.append({
                 "file": name, "alert_id": result.alert.pk,
                 "already_ingested": result.already_ingested,

@@ -10,6 +10,8 @@ from regions.text import normalise
 from ...models import Actor, Alert, Incident, Source
 from ...selectors import areas_at, earlier_alert_of_story, with_duplicate_ids
 from ..incidents import incident_create
+from ..records import alert_relink
+from ..workflow import WorkflowError, may_create
 from .extract import Draft, extract_drafts
 from .parse import ParsedBulletin, parse_bulletin
 from .vocabulary import ACTORS
@@ -124,18 +126,22 @@ def _is_duplicate(view: DraftView, earlier: list[Alert]) -> bool:
     return False
 
 
-def _relink_later_update(alert: Alert) -> None:
-    """An update that arrived before this earlier bulletin now points at it."""
+def _relink_later_update(alert: Alert, user) -> None:
+    """An update that arrived before this earlier bulletin now points at it (when `user` may
+    change that update: an Editor only while its incidents are drafts)."""
     later = Alert.objects.filter(story=alert.story, published_at__gt=alert.published_at).order_by(
         "published_at").first()
     if later is not None and (later.previous is None or later.previous.published_at < alert.published_at):
-        later.previous = alert
-        later.save(update_fields=["previous"])
+        alert_relink(user=user, alert=later, previous=alert)
 
 
 @transaction.atomic
-def ingest_bulletin(*, text: str, source_url: str = "") -> IngestResult:
-    """Store the bulletin and its incidents as drafts; a bulletin already stored creates nothing."""
+def ingest_bulletin(*, user, text: str, source_url: str = "") -> IngestResult:
+    """Store the bulletin and its incidents as drafts, as `user`; a bulletin already stored
+    creates nothing. Nothing stored before changes, but an update's link to this earlier
+    bulletin of its story (see _relink_later_update)."""
+    if not may_create(user):
+        raise WorkflowError("Ingesting a bulletin creates incidents; you may not create them.")
     preview = preview_bulletin(text)
     b = preview.bulletin
     existing = Alert.objects.filter(headline=b.headline, published_at=b.published_at).first()
@@ -147,7 +153,7 @@ def ingest_bulletin(*, text: str, source_url: str = "") -> IngestResult:
                   raw_text=text, story=b.story, previous=previous)
     alert.full_clean()
     alert.save()
-    _relink_later_update(alert)
+    _relink_later_update(alert, user)
     earlier = []
     while previous is not None and previous not in earlier:
         earlier.append(previous)
@@ -167,7 +173,7 @@ def ingest_bulletin(*, text: str, source_url: str = "") -> IngestResult:
         c = draft.location.candidate
         fatalities, injuries = draft.casualties.as_numbers()
         result.created.append(incident_create(
-            title=view.title[:300], description=" ".join(draft.text),
+            user=user, title=view.title[:300], description=" ".join(draft.text),
             occurred_on=draft.occurred_on, date_precision=draft.date_precision,
             event_type=draft.event_type, sub_event_type=draft.sub_event_type,
             location=Point(c.longitude, c.latitude, srid=4326), location_name=view.location_name,

@@ -16,6 +16,7 @@ from django.db import transaction
 from ...models import Actor, Incident, Source
 from ..areas import deferred_area_assignment, reassign_areas
 from ..incidents import incident_create, incident_update
+from ..workflow import WorkflowError
 
 
 class RowError(ValueError):
@@ -142,11 +143,12 @@ def run_import(
     *,
     source: str,
     total: int,
+    user,
     skip_invalid: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    may_update: Callable[[Incident], bool] | None = None,
 ) -> ImportSummary:
-    """`rows` yields (row number, a function mapping the row); see the module docstring."""
+    """`rows` yields (row number, a function mapping the row), written as `user` (a row the
+    user may not write is a bad row); see the module docstring."""
     summary = ImportSummary()
     lookups = _Lookups()
     written: list[int] = []
@@ -155,8 +157,8 @@ def run_import(
             try:
                 with transaction.atomic():
                     data = read()
-                    _write(data, data.source or source, lookups, summary, written, may_update)
-            except (RowError, ValidationError) as error:
+                    _write(data, data.source or source, lookups, summary, written, user)
+            except (RowError, ValidationError, WorkflowError) as error:
                 reason = f"row {number}: {_message(error)}"
                 if not skip_invalid:
                     raise ImportFailed(f"{reason.rstrip('.')}. Nothing was imported.") from error
@@ -167,13 +169,13 @@ def run_import(
     return summary
 
 
-def _write(data: RowData, source: str, lookups, summary, written, may_update=None) -> None:
+def _write(data: RowData, source: str, lookups, summary, written, user) -> None:
     existing = lookups.imported(source)
     actors = [lookups.actor(name, kind) for name, kind in data.actors]
     sources = [lookups.source(name) for name in data.sources]
     incident = existing.get(data.external_id)
     if incident is None:
-        incident = incident_create(**data.fields, actors=actors, sources=sources,
+        incident = incident_create(user=user, **data.fields, actors=actors, sources=sources,
                                    external_source=source, external_id=data.external_id)
         existing[data.external_id] = incident
         summary.created += 1
@@ -181,11 +183,12 @@ def _write(data: RowData, source: str, lookups, summary, written, may_update=Non
         summary.unchanged += 1
         return
     else:
-        if may_update is not None and not may_update(incident):
-            raise RowError(f"it would change incident #{incident.pk}, which is "
-                           f"{incident.get_status_display().lower()}; you may not change it")
         # Status is editorial: a re-import never publishes, unpublishes or archives.
         changes = {k: v for k, v in data.fields.items() if k != "status"}
-        incident_update(incident=incident, actors=actors, sources=sources, **changes)
+        try:
+            incident_update(user=user, incident=incident, actors=actors, sources=sources, **changes)
+        except WorkflowError:
+            raise RowError(f"it would change incident #{incident.pk}, which is "
+                           f"{incident.get_status_display().lower()}; you may not change it") from None
         summary.updated += 1
     written.append(incident.pk)

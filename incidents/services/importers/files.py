@@ -5,21 +5,27 @@ from pathlib import Path
 from django.conf import settings
 
 from . import acled, geojson, ucdp
+from ..workflow import WorkflowError, check_transition, may_import_status
 from .common import ImportFailed, ImportSummary, RowError, decode_text, run_import
 
 FORMATS = ("acled", "ucdp", "geojson")
 
 
-def import_file(*, path: str, format: str, skip_invalid: bool = False, status: str = "draft",
-                status_column: bool = True, may_update=None, progress=None) -> ImportSummary:
-    """Import one file; raises ImportFailed (nothing written) on a bad file or row.
+def import_file(*, user, path: str, format: str, skip_invalid: bool = False,
+                status: str = "draft", progress=None) -> ImportSummary:
+    """Import one file as `user`; raises ImportFailed (nothing written) on a bad file or row.
 
-    New incidents get `status`, or the file's `status` column when `status_column`; existing
-    ones keep theirs. `may_update(incident)` False makes a row that would change that incident
-    a row error.
+    New incidents get `status`, or the file's `status` column when the user may publish
+    (an Editor's rows are drafts); existing ones keep theirs. A row that would change an
+    incident the user may not change is a bad row.
     """
     if format not in FORMATS:
         raise ImportFailed(f"format {format!r} is not one of {', '.join(FORMATS)}")
+    try:
+        check_transition(user, None, status)
+    except WorkflowError as error:
+        raise ImportFailed(f"{error} Nothing was imported.") from error
+    status_column = may_import_status(user)
     try:
         size = Path(path).stat().st_size
     except OSError as error:
@@ -48,5 +54,5 @@ def import_file(*, path: str, format: str, skip_invalid: bool = False, status: s
         raise ImportFailed(f"{path}: cannot read as {format} ({error})") from error
     rows = ((i + first_row, partial(mapper, record)) for i, record in enumerate(records))
     return run_import(rows, source=format if format != "geojson" else "geojson",
-                      total=len(records), skip_invalid=skip_invalid, progress=progress,
-                      may_update=may_update)
+                      total=len(records), user=user, skip_invalid=skip_invalid,
+                      progress=progress)
