@@ -6,6 +6,7 @@ from security.untrusted import shorten
 
 from ...models import Incident
 from ...taxonomy import EVENT_TYPES, sub_event_belongs
+from ..exporters import restore_cell
 from .common import RowData, RowError, parse_date, parse_int, parse_point
 
 REQUIRED = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2",
@@ -102,6 +103,8 @@ def read_csv(text: str, *, required: list[str], filename: str) -> list[dict]:
     for cells in reader:
         if not cells:
             continue
+        # Undo the apostrophe our CSV exports put before formula-like text (=, +, -, @).
+        cells = [restore_cell(cell) for cell in cells]
         row = dict(zip(header, cells))
         if len(cells) != len(header):
             row[_RAGGED] = f"has {len(cells)} cells, the header has {len(header)} columns"
