@@ -96,3 +96,72 @@ def test_a_neutralised_csv_export_imports_back_exactly(hostile, tmp_path, api, v
 def test_export_refuses_a_url_or_vsi_output(tmp_path):
     with pytest.raises(CommandError, match="--output: '/vsimem/x.gpkg' is a URL or a GDAL"):
         call_command("export_incidents", format="gpkg", output="/vsimem/x.gpkg")
+
+
+# The admin import's upload directory -----------------------------------------------------------
+
+@pytest.fixture
+def usual_umask():
+    """The umask most accounts have (022), under which a file created without an explicit mode is 0644."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch) -> Path:
+    """tempfile.gettempdir() is a fresh directory for the test (the real /tmp is shared)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def upload_as_editor() -> "object":
+    client = Client()
+    client.force_login(member("editor"))
+    with open(FIXTURES / "acled_small.csv", "rb") as f:
+        data = f.read()
+    return client.post(reverse("admin:incidents_incident_import"),
+                       {"file": SimpleUploadedFile("small.csv", data), "format": "acled"})
+
+
+def test_the_upload_directory_is_created_private_and_uploads_are_0600(private_tmp, usual_umask):
+    response = upload_as_editor()
+    assert response.status_code == 200 and "Preview of small.csv" in response.content.decode()
+    directory = private_tmp / f"vraem-imports-{os.getuid()}"
+    info = directory.lstat()
+    assert stat.S_ISDIR(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o700
+    assert info.st_uid == os.getuid()
+    [upload] = directory.iterdir()
+    assert stat.S_IMODE(upload.stat().st_mode) == 0o600
+    assert upload.suffix == ".acled"  # named by the chosen format, not by the upload's name
+
+
+def test_a_planted_symlink_is_not_followed(private_tmp):
+    """Another local account plants /tmp/vraem-imports-<uid> -> a directory of ours (here one
+    holding an 'old' file, as ~/.ssh would): the upload is refused, nothing there is deleted
+    and nothing is written there."""
+    target = private_tmp / "victim"
+    target.mkdir(mode=0o700)
+    precious = target / "authorized_keys"
+    precious.write_text("ssh-ed25519 AAAA… admin\n")
+    seven_hours_ago = time.time() - 7 * 3600
+    os.utime(precious, (seven_hours_ago, seven_hours_ago))
+    (private_tmp / f"vraem-imports-{os.getuid()}").symlink_to(target)
+    response = upload_as_editor()
+    assert [p.name for p in target.iterdir()] == ["authorized_keys"]
+    assert response.status_code == 503
+    assert "is not a directory (a symbolic link?); remove it" in response.content.decode()
+
+
+@pytest.mark.parametrize("planted", ["file", "open-directory"])
+def test_a_planted_file_or_shared_directory_is_refused(private_tmp, planted):
+    path = private_tmp / f"vraem-imports-{os.getuid()}"
+    if planted == "file":
+        path.write_text("not a directory")
+    else:
+        path.mkdir()
+        path.chmod(0o777)
+    response = upload_as_editor()
+    assert response.status_code == 503
+    assert ("is not a directory" if planted == "file" else "mode 777); remove it") in \
+        response.content.decode()
