@@ -165,3 +165,25 @@ def test_a_planted_file_or_shared_directory_is_refused(private_tmp, planted):
     assert response.status_code == 503
     assert ("is not a directory" if planted == "file" else "mode 777); remove it") in \
         response.content.decode()
+
+
+# Backups ---------------------------------------------------------------------------------------
+
+def test_a_backup_is_written_0600(tmp_path, usual_umask):
+    fresh, existing = tmp_path / "fresh.dump", tmp_path / "existing.dump"
+    existing.write_text("an older backup")
+    existing.chmod(0o644)
+    for path in (fresh, existing):
+        call_command("backup_database", output=str(path))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        assert path.read_bytes().startswith(b"PGDMP")  # a custom-format dump
+
+
+def test_a_backup_does_not_follow_a_planted_symlink(tmp_path, usual_umask):
+    target = tmp_path / "elsewhere"
+    target.write_text("not to be overwritten")
+    link = tmp_path / "backup.dump"
+    link.symlink_to(target)
+    with pytest.raises(BackupError, match="cannot write"):
+        backup(str(link))
+    assert target.read_text() == "not to be overwritten"
