@@ -100,6 +100,7 @@ def test_export_refuses_a_url_or_vsi_output(tmp_path):
 
 # The admin import's upload directory -----------------------------------------------------------
 
+
 @pytest.fixture
 def usual_umask():
     """The umask most accounts have (022), under which a file created without an explicit mode is 0644."""
@@ -115,7 +116,7 @@ def private_tmp(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-def upload_as_editor() -> "object":
+def upload_as_editor():
     client = Client()
     client.force_login(member("editor"))
     with open(FIXTURES / "acled_small.csv", "rb") as f:
@@ -168,6 +169,7 @@ def test_a_planted_file_or_shared_directory_is_refused(private_tmp, planted):
 
 
 # Backups ---------------------------------------------------------------------------------------
+
 
 def test_a_backup_is_written_0600(tmp_path, usual_umask):
     fresh, existing = tmp_path / "fresh.dump", tmp_path / "existing.dump"

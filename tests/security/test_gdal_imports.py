@@ -60,10 +60,12 @@ def environ_entries() -> list[str]:
     return [entry for entry in raw.split("\0") if len(entry) >= 8]
 
 
-def leaks(text: str, secrets: list[str]) -> list[str]:
-    shown = [text, html.unescape(text)]
-    return [s for s in secrets if any(s in t or s.split("=", 1)[-1] in t for t in shown
-                                      if len(s.split("=", 1)[-1]) >= 6)]
+def leaks(text: str, entries: list[str]) -> list[str]:
+    """The environment entries shown in `text` (HTML-escaped or not), whole or by a value of
+    six characters or more (shorter ones, like '1' or 'root', occur in any page)."""
+    shown = text + "\n" + html.unescape(text)
+    return [entry for entry in entries
+            if entry in shown or (len(value := entry.split("=", 1)[-1]) >= 6 and value in shown)]
 
 
 class RecordingServer:
@@ -215,6 +217,7 @@ def test_boundaries_from_a_directory_refuse_a_vrt_naming_a_local_file(tmp_path, 
 
 
 # Row errors quote values only as short, escaped excerpts (the mechanism: RowError/row_reason).
+
 
 def test_a_long_value_is_quoted_by_its_first_40_characters_only(tmp_path, capsys):
     long = "A" * 38 + "BC" + "-the rest must not be shown-" * 20
