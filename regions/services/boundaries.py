@@ -2,14 +2,18 @@
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Left, Length
 
+from security.untrusted import excerpt
+
 from ..models import AdminArea
-from . import reference_data
+from . import geojson_reader, reference_data
+from .geojson_reader import GeoJSONError
 
 # Albers equal-area conic fitted to Peru (standard parallels 2°S and 16°S), for areas in km².
 PERU_EQUAL_AREA_CRS = (
@@ -44,31 +48,46 @@ def _to_geos(geometry) -> GEOSGeometry:
     return GEOSGeometry(memoryview(shapely.to_wkb(geometry)), srid=4326)
 
 
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _read_level(spec: LevelFile, path: str) -> list[AdminArea]:
-    frame = gpd.read_file(path, engine="pyogrio")
-    missing = {spec.code_field, spec.name_field} - set(frame.columns)
+    """The areas of one level file. Parsed with json + shapely, never GDAL (which would pick its
+    driver from the content: see geojson_reader), whether `path` is a file or a URL."""
+    try:
+        document = geojson_reader.parse(reference_data.read_bytes(path))
+        transform = geojson_reader.to_wgs84(document)
+        features = geojson_reader.features(document)
+        shapes = [geojson_reader.shape(f.geometry, transform) for f in features]
+    except GeoJSONError as error:
+        raise BoundaryDataError(f"{spec.filename}: {error}") from error
+    present = {key for f in features for key in f.properties}
+    missing = {spec.code_field, spec.name_field} - present
     if missing:
         raise BoundaryDataError(f"{spec.filename}: missing column(s) {', '.join(sorted(missing))}")
-    frame = frame.to_crs(4326)
-    geoms = shapely.make_valid(frame.geometry.values)
+    empty = [f.number - 1 for f, g in zip(features, shapes) if g is None]
+    if empty:
+        raise BoundaryDataError(f"{spec.filename}: feature(s) {empty[:10]} are not polygons")
+    geoms = shapely.make_valid(np.array(shapes, dtype=object))
     # Promote Polygon to MultiPolygon so every row fits the MultiPolygon column.
     geoms = [shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in geoms]
     bad = [i for i, g in enumerate(geoms) if g.geom_type != "MultiPolygon" or g.is_empty]
     if bad:
         raise BoundaryDataError(f"{spec.filename}: feature(s) {bad[:10]} are not polygons")
     areas_km2 = gpd.GeoSeries(geoms, crs=4326).to_crs(PERU_EQUAL_AREA_CRS).area / 1e6
-    has_label = {"coords_x", "coords_y"} <= set(frame.columns)
 
     rows = []
-    for i, (code, name) in enumerate(zip(frame[spec.code_field], frame[spec.name_field])):
+    for i, feature in enumerate(features):
+        code, name = feature.properties.get(spec.code_field), feature.properties.get(spec.name_field)
         ubigeo = str(code)[: spec.ubigeo_length]
         if len(ubigeo) != spec.ubigeo_length or not ubigeo.isdigit():
-            raise BoundaryDataError(f"{spec.filename}: feature {i} has a bad code {code!r}")
-        if has_label:
-            label = shapely.Point(frame["coords_x"].iat[i], frame["coords_y"].iat[i])
-            if not geoms[i].covers(label):
-                label = geoms[i].representative_point()
-        else:
+            raise BoundaryDataError(f"{spec.filename}: feature {i} has a bad code {excerpt(code)}")
+        if not isinstance(name, str) or not name.strip():
+            raise BoundaryDataError(f"{spec.filename}: feature {i} has no name")
+        x, y = (_number(feature.properties.get(k)) for k in ("coords_x", "coords_y"))
+        label = shapely.Point(x, y) if x is not None and y is not None else None
+        if label is None or not geoms[i].covers(label):
             label = geoms[i].representative_point()
         rows.append(
             AdminArea(

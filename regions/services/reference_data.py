@@ -1,4 +1,10 @@
-"""Where the reference data lives: a local directory or a base URL given by the operator."""
+"""Where the reference data lives: a local directory or a base URL given by the operator.
+
+Threat line: the operator chooses the source, but the bytes served there are not trusted
+(a mirror, a proxy or a tampered copy): `read_bytes` fetches them itself, over http(s) only,
+capped at REFERENCE_MAX_BYTES, and readers parse them without GDAL (see geojson_reader), so a
+file cannot make the server read local files or fetch other URLs.
+"""
 import urllib.request
 from pathlib import Path
 
@@ -7,6 +13,10 @@ from django.conf import settings
 
 class MissingReferenceData(Exception):
     pass
+
+
+# The largest reference file accepted (districts.geojson is 6 MB).
+REFERENCE_MAX_BYTES = 200 * 1024 * 1024
 
 
 HOW_TO_POINT = (
@@ -46,3 +56,19 @@ def resolve(source: str | None, filenames: list[str]) -> dict[str, str]:
             f"Reference data not found in {directory}: missing {', '.join(missing)}. " + HOW_TO_POINT
         )
     return {name: str(directory / name) for name in filenames}
+
+
+def read_bytes(location: str, *, limit: int = REFERENCE_MAX_BYTES) -> bytes:
+    """The bytes of a path or http(s) URL returned by `resolve`; more than `limit` is refused."""
+    if is_url(location):
+        try:
+            with urllib.request.urlopen(location, timeout=60) as response:
+                data = response.read(limit + 1)
+        except (OSError, ValueError) as error:
+            raise MissingReferenceData(f"{location}: cannot download ({error})") from error
+    else:
+        with open(location, "rb") as f:
+            data = f.read(limit + 1)
+    if len(data) > limit:
+        raise MissingReferenceData(f"{location} is over {limit:,} bytes; refused")
+    return data

@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from incidents.models import Incident
 from incidents.services.exporters import FORMATS, export_incidents
+from security.untrusted import UnsafePath
 
 
 class Command(BaseCommand):
@@ -14,5 +15,8 @@ class Command(BaseCommand):
                             help="Only incidents with this status (default: all).")
 
     def handle(self, *args, format, output, status=None, **options):
-        count = export_incidents(path=output, format=format, status=status)
+        try:
+            count = export_incidents(path=output, format=format, status=status)
+        except UnsafePath as error:
+            raise CommandError(f"--output: {error}") from error
         self.stdout.write(f"{count} incident(s) written to {output}.")

@@ -2,8 +2,11 @@
 import csv
 import io
 
+from security.untrusted import shorten
+
 from ...models import Incident
-from ...taxonomy import EVENT_TYPES
+from ...taxonomy import EVENT_TYPES, sub_event_belongs
+from ..exporters import restore_cell
 from .common import RowData, RowError, parse_date, parse_int, parse_point
 
 REQUIRED = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2",
@@ -42,7 +45,11 @@ def map_row(row: dict, *, point=None, status: str = Incident.Status.DRAFT,
         raise RowError("event_id_cnty is empty")
     event_type, sub_event_type = row["event_type"].strip(), row["sub_event_type"].strip()
     if event_type not in EVENT_TYPES:
-        raise RowError(f"event_type {event_type!r} is not an ACLED event type")
+        raise RowError("event_type {value} is not an ACLED event type", value=event_type)
+    # Checked here as well as in Incident.clean(), whose message would quote the whole value.
+    if sub_event_type and not sub_event_belongs(event_type, sub_event_type):
+        raise RowError("sub_event_type: {value} is not a sub-event type of {event_type}.",
+                       value=sub_event_type, event_type=event_type)
     geo_precision = parse_int(row["geo_precision"], column="geo_precision", allowed=(1, 2, 3))
     location = (row.get("location") or "").strip()
     fields = {
@@ -86,7 +93,9 @@ def read_csv(text: str, *, required: list[str], filename: str) -> list[dict]:
     header = [cell.strip() for cell in header]
     duplicates = sorted({c for c in header if c and header.count(c) > 1})
     if duplicates:
-        raise RowError(f"{filename}: duplicate column(s) {', '.join(duplicates)} in the header")
+        # The file's own header names, shown as they are (cut and escaped): the user wrote them.
+        raise RowError(f"{filename}: duplicate column(s) {shorten(', '.join(duplicates), 120)} "
+                       "in the header")
     missing = [c for c in required if c not in header]
     if missing:
         raise RowError(f"{filename}: missing column(s) {', '.join(missing)}")
@@ -94,6 +103,8 @@ def read_csv(text: str, *, required: list[str], filename: str) -> list[dict]:
     for cells in reader:
         if not cells:
             continue
+        # Undo the apostrophe our CSV exports put before formula-like text (=, +, -, @).
+        cells = [restore_cell(cell) for cell in cells]
         row = dict(zip(header, cells))
         if len(cells) != len(header):
             row[_RAGGED] = f"has {len(cells)} cells, the header has {len(header)} columns"
@@ -101,7 +112,8 @@ def read_csv(text: str, *, required: list[str], filename: str) -> list[dict]:
     return rows
 
 
-_RAGGED = "__ragged__"
+# Not a string, so that no column of the file can be taken for it.
+_RAGGED = object()
 
 
 def check_row_shape(row: dict) -> None:

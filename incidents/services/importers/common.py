@@ -4,6 +4,12 @@ Every row is mapped to `RowData` by its format's reader, then created or updated
 (source, external id). One bad row aborts the whole import naming its row and reason; with
 `skip_invalid` the good rows are kept and the bad ones reported. Areas are assigned by one
 set-based statement at the end (services.areas), not row by row.
+
+Row errors quote values of the file only as `security.untrusted.excerpt` (≤ 40 characters,
+repr-escaped): RowError takes them as keyword arguments and `row_reason` does the same to the
+values in Django's validation messages, then cuts the whole reason to REASON_CHARS. Threat line:
+an Editor who imports a file sees at most these excerpts of it (and, before the GeoJSON reader
+stopped using GDAL, a crafted file could make those values come from any server file).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -13,14 +19,28 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from security.untrusted import EXCERPT_CHARS, excerpt, shorten
+
 from ...models import Actor, Incident, Source
 from ..areas import deferred_area_assignment, reassign_areas
 from ..incidents import incident_create, incident_update
 from ..workflow import WorkflowError
 
 
+# The longest row reason shown (a row error's whole text, after "row N: ").
+REASON_CHARS = 300
+
+
 class RowError(ValueError):
-    """A row that cannot be imported; the message says why."""
+    """A row that cannot be imported; the message says why.
+
+    `template` is our own text; every value taken from the file goes in as a keyword argument
+    and is shown only as its excerpt: RowError("event_type {value} is not …", value=cell).
+    """
+
+    def __init__(self, template: str, **values):
+        quoted = {name: excerpt(value) for name, value in values.items()}
+        super().__init__(template.format(**quoted) if values else template)
 
 
 class ImportFailed(Exception):
@@ -66,7 +86,7 @@ def parse_date(value: str, *, column: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise RowError(f"{column} {value!r} is not a date (YYYY-MM-DD or '24 June 2018')")
+    raise RowError(f"{column} {{value}} is not a date (YYYY-MM-DD or '24 June 2018')", value=value)
 
 
 def parse_int(value, *, column: str, allowed: Iterable[int] | None = None, blank_ok=False) -> int | None:
@@ -78,11 +98,12 @@ def parse_int(value, *, column: str, allowed: Iterable[int] | None = None, blank
     try:
         number = int(float(text))
     except ValueError:
-        raise RowError(f"{column} {value!r} is not a whole number") from None
+        raise RowError(f"{column} {{value}} is not a whole number", value=value) from None
     if number != float(text) or number < 0:
-        raise RowError(f"{column} {value!r} is not a whole number ≥ 0")
+        raise RowError(f"{column} {{value}} is not a whole number ≥ 0", value=value)
     if allowed is not None and number not in allowed:
-        raise RowError(f"{column} {value!r} must be one of {', '.join(map(str, allowed))}")
+        raise RowError(f"{column} {{value}} must be one of {', '.join(map(str, allowed))}",
+                       value=value)
     return number
 
 
@@ -90,18 +111,42 @@ def parse_point(latitude, longitude) -> Point:
     try:
         lat, lon = float(latitude), float(longitude)
     except (TypeError, ValueError):
-        raise RowError(f"latitude/longitude {latitude!r}/{longitude!r} are not numbers") from None
+        raise RowError("latitude/longitude {latitude}/{longitude} are not numbers",
+                       latitude=latitude, longitude=longitude) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise RowError(f"latitude/longitude {lat}/{lon} out of range")
     return Point(lon, lat, srid=4326)
 
 
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
+def _cut(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+
+
+def _validation_texts(errors: list[ValidationError]) -> list[str]:
+    """Django's messages with their string parameters (the rejected value, mostly) cut to an
+    excerpt's length before they are put in, as `RowError` does."""
+    texts = []
+    for error in errors:
+        for item in error.error_list:
+            message = item.message
+            if item.params:
+                message = message % {k: (_cut(v) if isinstance(v, str) else v)
+                                     for k, v in item.params.items()}
+            texts.append(str(message))
+    return texts
+
+
+def row_reason(error: Exception) -> str:
+    """The one place a row error becomes text: value excerpts only (see RowError), every
+    non-printable character escaped, at most REASON_CHARS characters."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        text = "; ".join(f"{field}: {' '.join(_validation_texts(errors))}"
+                         for field, errors in error.error_dict.items())
+    elif isinstance(error, ValidationError):
+        text = " ".join(_validation_texts([error]))
+    else:
+        text = str(error)
+    return shorten(text, REASON_CHARS)
 
 
 class _Lookups:
@@ -159,7 +204,7 @@ def run_import(
                     data = read()
                     _write(data, data.source or source, lookups, summary, written, user)
             except (RowError, ValidationError, WorkflowError) as error:
-                reason = f"row {number}: {_message(error)}"
+                reason = f"row {number}: {row_reason(error)}"
                 if not skip_invalid:
                     raise ImportFailed(f"{reason.rstrip('.')}. Nothing was imported.") from error
                 summary.skipped.append(reason)

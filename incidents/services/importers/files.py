@@ -1,8 +1,17 @@
-"""Open an import file by format and hand its rows to common.run_import."""
+"""Open an import file by format and hand its rows to common.run_import.
+
+Threat line: the path comes from the operator (`import_incidents FILE`) or from the admin's
+upload directory; the bytes from whoever uploaded them (an Editor at least). Nothing here hands
+them to GDAL: CSV is read by the csv module, GeoJSON by json + shapely. A path that GDAL would
+take for a URL or a virtual file system (/vsicurl/…) is refused by name before anything is read.
+"""
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+
+from regions.services.geojson_reader import GeoJSONError
+from security.untrusted import UnsafePath, excerpt, refuse_gdal_path
 
 from . import acled, geojson, ucdp
 from ..workflow import WorkflowError, check_transition, may_import_status
@@ -21,6 +30,10 @@ def import_file(*, user, path: str, format: str, skip_invalid: bool = False,
     """
     if format not in FORMATS:
         raise ImportFailed(f"format {format!r} is not one of {', '.join(FORMATS)}")
+    try:
+        refuse_gdal_path(path)
+    except UnsafePath as error:
+        raise ImportFailed(f"{error}. Nothing was imported.") from error
     try:
         check_transition(user, None, status)
     except WorkflowError as error:
@@ -50,8 +63,11 @@ def import_file(*, user, path: str, format: str, skip_invalid: bool = False,
             first_row = 2  # CSV line numbers: the header is line 1
     except (OSError, RowError) as error:
         raise ImportFailed(str(error)) from error
-    except Exception as error:  # pyogrio/pandas read errors
-        raise ImportFailed(f"{path}: cannot read as {format} ({error})") from error
+    except GeoJSONError as error:
+        raise ImportFailed(f"{path}: cannot read as {format} ({error}). Nothing was imported.") from error
+    except Exception as error:  # an unforeseen reader error: named, quoted only in part
+        raise ImportFailed(f"{path}: cannot read as {format} ({type(error).__name__}: "
+                           f"{excerpt(error)})") from error
     rows = ((i + first_row, partial(mapper, record)) for i, record in enumerate(records))
     return run_import(rows, source=format if format != "geojson" else "geojson",
                       total=len(records), user=user, skip_invalid=skip_invalid,
