@@ -24,12 +24,13 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test serve backup restore loadtest bench createsuperuser stopdb
+.PHONY: help setup system-packages db migrate data run test serve backup restore loadtest bench createsuperuser stopdb clearsessions
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
 	@echo "make test  set up everything and run the test suite"
 	@echo "make serve  production-style server (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:$(PORT)"
+	@echo "make clearsessions  delete expired sessions and unsaved-changes stashes (run it hourly beside make serve)"
 	@echo "make createsuperuser  create an admin login"
 	@echo "make db / make stopdb  start / stop the local PostgreSQL server"
 
@@ -92,6 +93,8 @@ test: data
 
 # Production-style: gunicorn, static files collected and served by whitenoise, DEBUG off.
 # DJANGO_HTTPS=0 because this serves plain HTTP on 127.0.0.1; behind TLS leave it on.
+# Periodic job: run `make clearsessions` hourly beside it (cron or a systemd timer), or expired
+# sessions and unsaved-changes stashes stay in django_session.
 serve: data
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  $(MANAGE) collectstatic --noinput -v 0
@@ -128,6 +131,12 @@ bench: setup
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_places
 	DATABASE_URL=$(BENCH_URL) DJANGO_LOG_LEVEL=WARNING $(MANAGE) bench_suite --count $(BENCH_COUNT) --output bench-results.md \
 	  --bulletins $${ALERTS_DIR:-../shared/data/alerts} tests/bulletins
+
+# Expired sessions and unsaved-changes stashes (config/unsaved_changes.py) are rows of
+# django_session that nothing else deletes. Hourly, e.g. crontab:
+#   17 * * * *  cd /srv/vraem && make -s clearsessions
+clearsessions:
+	$(MANAGE) clearsessions
 
 createsuperuser: migrate
 	$(MANAGE) createsuperuser

@@ -1,5 +1,6 @@
 """Site-wide response headers, request ids and access logs, and failure pages."""
 import logging
+import secrets
 from functools import wraps
 from time import perf_counter
 from urllib.parse import urlsplit
@@ -69,14 +70,17 @@ def embeddable(view):
     return xframe_options_exempt(wrapped)
 
 
-def content_security_policy(frame_ancestors: str = "'none'") -> str:
+def content_security_policy(nonce: str, frame_ancestors: str = "'none'") -> str:
     """Every script and stylesheet comes from this site; only basemap tiles (images) may come
-    from the tile server. folium writes each map as an inline script, hence 'unsafe-inline'."""
+    from the tile server. Inline scripts run only with this response's nonce (folium's map
+    script, django-leaflet's admin widget, ReDoc's init), so markup injected into a page cannot
+    run script even if some escaping failed. style-src keeps 'unsafe-inline': folium, Leaflet and
+    the admin set style attributes and <style> blocks (out of scope of issue #12)."""
     tiles = urlsplit(settings.MAP_TILES_URL)
     tile_origin = f" {tiles.scheme}://{tiles.netloc}" if tiles.netloc else ""
     return "; ".join([
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
+        f"script-src 'self' 'nonce-{nonce}'",
         "style-src 'self' 'unsafe-inline'",
         f"img-src 'self' data: blob:{tile_origin}",
         "font-src 'self' data:",
@@ -90,15 +94,23 @@ def content_security_policy(frame_ancestors: str = "'none'") -> str:
 
 
 class ContentSecurityPolicyMiddleware:
+    """Gives each request a fresh nonce (`request.csp_nonce`, the name django-csp uses and
+    django-leaflet's admin widget reads; templates write `nonce="{{ request.csp_nonce }}"`) and
+    each response the policy with it. Hand-written rather than django-csp: the policy is one
+    function, and /embed/'s frame-ancestors is one response attribute (`embeddable`).
+
+    Responses are never cached whole with their nonce: a page served again from a cache would
+    carry a stale nonce, and its scripts would be refused."""
+
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = content_security_policy()
-        self.embed_policy = content_security_policy(settings.EMBED_FRAME_ANCESTORS)
 
     def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(16)  # 128 bits, new for every response
         response = self.get_response(request)
         embeddable = getattr(response, "embeddable", False)
-        response.setdefault("Content-Security-Policy", self.embed_policy if embeddable else self.policy)
+        frame_ancestors = settings.EMBED_FRAME_ANCESTORS if embeddable else "'none'"
+        response.setdefault("Content-Security-Policy", content_security_policy(request.csp_nonce, frame_ancestors))
         return response
 
 

@@ -168,9 +168,26 @@ LOGIN_LOCKOUT_DURATION = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_M
 if LOGIN_LOCKOUT_FAILURES < 1:
     raise ImproperlyConfigured(f"LOGIN_LOCKOUT_FAILURES must be at least 1, got {LOGIN_LOCKOUT_FAILURES}")
 
-# An admin form posted after the session expired is kept for after the login (at most this
-# many bytes of form data; config/unsaved_changes.py).
-UNSAVED_CHANGES_MAX_BYTES = int(os.environ.get("UNSAVED_CHANGES_MAX_BYTES", str(256 * 1024)))
+# --- Unsaved changes (config/unsaved_changes.py; issue #12, findings 2 and 3) ---------------
+# An admin form posted after the session expired is kept only for the user whose signed login
+# marker the browser holds (never for anonymous requests): at most UNSAVED_CHANGES_MAX_BYTES of
+# form data (default 32 KB), for UNSAVED_CHANGES_MAX_AGE seconds (default 1 hour), one per user.
+# Expired ones are rows of django_session: `manage.py clearsessions` (`make clearsessions`)
+# removes them with the expired sessions.
+def _unsaved_changes_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1, got {value}")
+    return value
+
+
+UNSAVED_CHANGES_MAX_BYTES = _unsaved_changes_int("UNSAVED_CHANGES_MAX_BYTES", 32 * 1024)
+UNSAVED_CHANGES_MAX_AGE = _unsaved_changes_int("UNSAVED_CHANGES_MAX_AGE", 60 * 60)
+# --- end of unsaved changes ------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -21,6 +22,12 @@ PERIODS = [("all", "All dates"), ("7", "Last 7 days"), ("30", "Last 30 days"),
            ("90", "Last 90 days"), ("365", "Last 365 days"), ("custom", "Custom range")]
 
 
+# folium's header ends with an inline <script> that sets L_NO_TOUCH / L_DISABLE_3D. It runs after
+# leaflet.js has read them (so it changes nothing), and the CSP refuses inline scripts without the
+# response's nonce: it is left out. The map script itself gets the nonce in the template.
+FOLIUM_GLOBAL_SWITCHES = re.compile(r"\s*<script>\s*L_NO_TOUCH = \w+;\s*L_DISABLE_3D = \w+;\s*</script>")
+
+
 def render_map(request, template: str, m, context: dict):
     """Render a page holding a folium map: its header, div and script go into the template."""
     figure = m.get_root()
@@ -29,7 +36,7 @@ def render_map(request, template: str, m, context: dict):
         request,
         template,
         {
-            "map_header": figure.header.render(),
+            "map_header": FOLIUM_GLOBAL_SWITCHES.sub("", figure.header.render()),
             "map_html": figure.html.render(),
             "map_script": figure.script.render(),
             "data_attribution": settings.DATA_ATTRIBUTION,
