@@ -18,7 +18,7 @@ from incidents.selectors import (
 )
 
 from .. import geojson
-from ..functions import SimplifyPreserveTopology
+from ..functions import Multi, SimplifyPreserveTopology
 from ..models import AdminArea, AdvisoryZone
 from ..selectors import advisory_zones_in_force
 from .params import AdvisoryParams, RegionDetailParams, RegionListParams, default_tolerances
@@ -44,9 +44,9 @@ def _geometry(tolerance: float | None, wanted: bool = True):
         tolerances = default_tolerances()
         by_level = Case(*(When(level=level, then=Value(value)) for level, value in tolerances.items()),
                         output_field=FloatField())
-        return geojson.geometry(SimplifyPreserveTopology("geom", by_level),
+        return geojson.geometry(Multi(SimplifyPreserveTopology("geom", by_level)),
                                 decimals_for(min(tolerances.values())))
-    geom = SimplifyPreserveTopology("geom", tolerance) if tolerance else F("geom")
+    geom = Multi(SimplifyPreserveTopology("geom", tolerance)) if tolerance else F("geom")
     return geojson.geometry(geom, decimals_for(tolerance))
 
 
