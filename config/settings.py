@@ -300,6 +300,28 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Bounds on what anonymous requests cost (issue #12, finding 6) -------------------------
+# API_PAGE_RATE: requests per client to the HTML pages (explorer, incident, region, advisories,
+# region search; DRF's throttle machinery, config/page_throttle.py). MAP_PAGE_CACHE_SECONDS: how
+# long a rendered page map is kept for anonymous visitors (it is also dropped as soon as
+# published data change; incidents/map_cache.py). TILE_QUERY_TIMEOUT_MS: a vector tile query
+# running longer is cancelled and answered 503 with Retry-After (incidents/api/tiles.py).
+def _env_positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default))
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, got {value!r}")
+    return number
+
+
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["pages"] = os.environ.get("API_PAGE_RATE", "60/minute")
+MAP_PAGE_CACHE_SECONDS = _env_positive_int("MAP_PAGE_CACHE_SECONDS", 3600)
+TILE_QUERY_TIMEOUT_MS = _env_positive_int("TILE_QUERY_TIMEOUT_MS", 2000)
+# --- end of finding 6 bounds --------------------------------------------------------------
+
 # Two incidents of the same event type this close in space and time are flagged as possible
 # duplicates in the review queue, on save and on ingest.
 INCIDENT_DUPLICATE_RADIUS_KM = float(os.environ.get("INCIDENT_DUPLICATE_RADIUS_KM", "10"))

@@ -51,6 +51,39 @@ def within_km(point, radius_km: float) -> RawSQL:
     )
 
 
+class TextSearch(Func):
+    """incidents_search_text(title, description, location_name) LIKE incidents_search_pattern(text):
+    the text anywhere in the three fields, ignoring case and accents ("mazangaro" finds
+    "Mazángaro"). Both functions and the trigram index that serves the predicate are migration
+    0010's; the SQL must stay the index expression word for word."""
+
+    output_field = BooleanField()
+
+    def __init__(self, text: str):
+        super().__init__(F("title"), F("description"), F("location_name"), Value(text))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, values = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(values)
+        title, description, place, text = parts
+        return (f"incidents_search_text({title}, {description}, {place}) "
+                f"LIKE incidents_search_pattern({text})", params)
+
+
+def published_actors(queryset=None):
+    """Actors of at least one incident of `queryset` (default: published, not synthetic), by
+    name: the explorer offers these, so no draft's actor is shown to the public."""
+    if queryset is None:
+        queryset = Incident.objects.filter(status=Incident.Status.PUBLISHED, is_synthetic=False)
+    return Actor.objects.filter(
+        Exists(Incident.actors.through.objects.filter(actor_id=OuterRef("pk"),
+                                                      incident__in=queryset))
+    ).order_by("name")
+
+
 AREA_FIELD = {
     AdminArea.Level.DEPARTMENT: "department",
     AdminArea.Level.PROVINCE: "province",
@@ -85,9 +118,7 @@ def filter_incidents(queryset, params: dict):
         filters &= Q(**{f"{AREA_FIELD[area.level]}_id": area.pk})
     if "q" in params:
         text = params["q"]
-        filters &= (
-            Q(title__icontains=text) | Q(description__icontains=text) | Q(location_name__icontains=text)
-        )
+        filters &= Q(TextSearch(text))
     queryset = queryset.filter(filters)
     if "actor" in params:
         queryset = queryset.filter(
@@ -125,11 +156,13 @@ def nearby_incidents(incident, queryset, *, km: float = 25, days: int = 90):
     )
 
 
-def alert_story(alert) -> list:
-    """Every bulletin of the alert's story (its earlier and later updates), oldest first."""
-    if not alert.story:
-        return [alert]
-    return list(Alert.objects.filter(story=alert.story).order_by("published_at"))
+def alert_story(alert, incidents) -> list:
+    """The bulletins of the alert's story (its earlier and later updates) that at least one of
+    `incidents` (what the reader may see) comes from, oldest first: a bulletin whose incidents
+    are all drafts is not shown to the public."""
+    shown = Exists(incidents.filter(alert_id=OuterRef("pk")))
+    story = Alert.objects.filter(pk=alert.pk) if not alert.story else Alert.objects.filter(story=alert.story)
+    return list(story.filter(shown).order_by("published_at"))
 
 
 def casualty_totals() -> dict:

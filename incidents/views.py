@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -7,12 +6,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from config.middleware import embeddable
+from config.page_throttle import throttled_page
 from regions.models import AdminArea
 from regions.selectors import advisories_at, advisory_zones_geojson, departments_geojson
 
 from . import maps, tiles
-from .models import Actor
-from .selectors import alert_story, nearby_incidents, visible_incidents
+from .map_cache import map_parts
+from .selectors import alert_story, nearby_incidents, published_actors, visible_incidents
 from .taxonomy import EVENT_TYPES
 
 NEARBY_KM = 25
@@ -22,26 +22,13 @@ PERIODS = [("all", "All dates"), ("7", "Last 7 days"), ("30", "Last 30 days"),
            ("90", "Last 90 days"), ("365", "Last 365 days"), ("custom", "Custom range")]
 
 
-# folium's header ends with an inline <script> that sets L_NO_TOUCH / L_DISABLE_3D. It runs after
-# leaflet.js has read them (so it changes nothing), and the CSP refuses inline scripts without the
-# response's nonce: it is left out. The map script itself gets the nonce in the template.
-FOLIUM_GLOBAL_SWITCHES = re.compile(r"\s*<script>\s*L_NO_TOUCH = \w+;\s*L_DISABLE_3D = \w+;\s*</script>")
-
-
-def render_map(request, template: str, m, context: dict):
-    """Render a page holding a folium map: its header, div and script go into the template."""
-    figure = m.get_root()
-    figure.render()
+def render_map(request, template: str, map_parts: dict, context: dict):
+    """Render a page holding a folium map: its header, div and script (map_cache.map_parts)
+    go into the template."""
     return render(
         request,
         template,
-        {
-            "map_header": FOLIUM_GLOBAL_SWITCHES.sub("", figure.header.render()),
-            "map_html": figure.html.render(),
-            "map_script": figure.script.render(),
-            "data_attribution": settings.DATA_ATTRIBUTION,
-            **context,
-        },
+        {**map_parts, "data_attribution": settings.DATA_ATTRIBUTION, **context},
     )
 
 
@@ -62,23 +49,30 @@ def incident_layer_config() -> dict:
     )
 
 
+@throttled_page()
 def explorer(request, embed: bool = False):
     """The incident explorer; the filters live in the URL and are read by explorer.js.
 
     `embed`: the same map without the site's header, filters, list and footer, for other
-    sites' frames (`explorer_embed`); it takes the same query string."""
-    config = incident_layer_config()
-    m = maps.explorer_map(
-        departments=departments_geojson(), advisory_zones=advisory_zones_geojson(), config=config
-    )
+    sites' frames (`explorer_embed`); it takes the same query string.
+
+    Threat line: a stranger gets the map from the cache (built once per published data
+    version) within the "pages" rate; the actor list names actors of published incidents
+    only (staff: of every incident they may see)."""
+    parts = map_parts(request, "explorer", (), lambda: maps.explorer_map(
+        departments=departments_geojson(), advisory_zones=advisory_zones_geojson(),
+        config=incident_layer_config(),
+    ))
     return render_map(
         request,
         "incidents/explorer.html",
-        m,
+        parts,
         {
             "periods": PERIODS,
             "event_types": list(EVENT_TYPES),
-            "actors": Actor.objects.values_list("name", flat=True),
+            "actors": published_actors(
+                visible_incidents(request.user).filter(is_synthetic=False)
+            ).values_list("name", flat=True),
             "departments": AdminArea.objects.filter(level=AdminArea.Level.DEPARTMENT).values_list("ubigeo", "name"),
             "embed": embed,
         },
@@ -91,7 +85,11 @@ def explorer_embed(request):
     return explorer(request, embed=True)
 
 
+@throttled_page()
 def incident_detail(request, pk: int):
+    """One incident. Threat line: a stranger sees a published incident only (404 otherwise),
+    its map from the cache, and only the bulletins of its story that a published incident
+    comes from; an Editor sees drafts, built afresh."""
     incident = get_object_or_404(
         visible_incidents(request.user).select_related("department", "province", "district", "alert"),
         pk=pk,
@@ -106,22 +104,22 @@ def incident_detail(request, pk: int):
         "date_to": (incident.occurred_on + window).isoformat(),
         "page_size": settings.API_MAX_PAGE_SIZE,
     })
-    m = maps.incident_page_map(
+    parts = map_parts(request, "incident", (incident.pk,), lambda: maps.incident_page_map(
         incident=incident,
         advisory_zones=advisory_zones_geojson(on=incident.occurred_on),
         config=incident_layer_config(),
         incidents_url=f"{reverse('api:incident-list')}?{api_query}",
-    )
+    ))
     return render_map(
         request,
         "incidents/detail.html",
-        m,
+        parts,
         {
             "incident": incident,
             "areas": [a for a in (incident.department, incident.province, incident.district) if a],
             "actors": incident.actors.all(),
             "sources": incident.sources.all(),
-            "story": alert_story(incident.alert) if incident.alert else [],
+            "story": alert_story(incident.alert, visible_incidents(request.user)) if incident.alert else [],
             "nearby": nearby[:50],
             "nearby_km": NEARBY_KM,
             "nearby_days": NEARBY_DAYS,

@@ -20,3 +20,10 @@ class Percentile(Aggregate):
         if not 0 <= fraction <= 1:
             raise ValueError(f"fraction must be between 0 and 1, got {fraction!r}")
         super().__init__(expression, fraction=float(fraction), **extra)
+
+
+class Multi(GeomOutputGeoFunc):
+    """ST_Multi(geom): a MultiPolygon stays one after ST_SimplifyPreserveTopology, which may
+    return a Polygon for a single-part input."""
+
+    function = "ST_Multi"

@@ -2,7 +2,9 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404, render
 
+from config.page_throttle import throttled_page
 from incidents import maps
+from incidents.map_cache import map_parts
 from incidents.selectors import region_summary, visible_incidents
 from incidents.views import incident_layer_config, render_map
 
@@ -45,6 +47,7 @@ def month_bars(by_month: list[dict]) -> list[dict]:
     return bars
 
 
+@throttled_page()
 def region_detail(request, ubigeo: str):
     area = get_object_or_404(AdminArea.objects.select_related("parent__parent"), ubigeo=ubigeo)
     summary = region_summary(area, visible_incidents(request.user))
@@ -58,17 +61,17 @@ def region_detail(request, ubigeo: str):
     for zone in zones:
         zone.covered_percent = round(100 * (zone.covered_share or 0))
     config = incident_layer_config()
-    m = maps.region_page_map(
+    parts = map_parts(request, "region", (area.pk,), lambda: maps.region_page_map(
         area=area,
         outline=area_outline_geojson(area),
         advisory_zones=advisory_zones_geojson(),
         config=config,
         incidents_url=f"{config['api']['incidents']}?region={area.ubigeo}&page_size=5000",
-    )
+    ))
     return render_map(
         request,
         "regions/detail.html",
-        m,
+        parts,
         {
             "area": area,
             "lineage": lineage,
@@ -82,12 +85,15 @@ def region_detail(request, ubigeo: str):
     )
 
 
+@throttled_page()
 def advisories(request):
     zones = advisory_zones_in_force().order_by("-level", "name")
-    m = maps.advisories_map(departments=departments_geojson(), advisory_zones=advisory_zones_geojson())
-    return render_map(request, "regions/advisories.html", m, {"zones": zones, "today": date.today()})
+    parts = map_parts(request, "advisories", (), lambda: maps.advisories_map(
+        departments=departments_geojson(), advisory_zones=advisory_zones_geojson()))
+    return render_map(request, "regions/advisories.html", parts, {"zones": zones, "today": date.today()})
 
 
+@throttled_page()
 def region_search(request):
     """Find a department, province or district by name, ignoring case, accents and typos."""
     query = request.GET.get("q", "").strip()[:100]

@@ -9,7 +9,7 @@ CONNECTIONS=${CONNECTIONS:-50}
 URL="http://127.0.0.1:$PORT"
 
 # The anonymous API and tile rate limits would turn a load test from one address into 429s.
-API_ANON_RATE=1000000/minute API_TILE_RATE=1000000/minute PORT=$PORT WORKERS=${WORKERS:-4} make --no-print-directory serve \
+API_ANON_RATE=1000000/minute API_TILE_RATE=1000000/minute API_PAGE_RATE=1000000/minute PORT=$PORT WORKERS=${WORKERS:-4} make --no-print-directory serve \
   > /tmp/vraem-loadtest-serve.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; pkill -f "gunicorn config.wsgi --bind 127.0.0.1:$PORT" || true' EXIT

@@ -1,4 +1,6 @@
 """Query parameters of the incident endpoints, validated: a bad one is a 400 naming it."""
+import re
+
 from django.conf import settings
 from django.contrib.gis.geos import Point, Polygon
 from rest_framework import serializers
@@ -10,6 +12,9 @@ from ..taxonomy import EVENT_TYPES
 SYNTHETIC_CHOICES = ["exclude", "include", "only"]
 ORDERINGS = ["occurred_on", "-occurred_on", "fatalities", "-fatalities", "id", "-id"]
 ALL_SUB_EVENT_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
+# The trigram index (migration 0010) can only narrow a search that holds a trigram: a run of 3
+# letters or digits. Shorter text would read the whole index and every row behind it.
+MIN_SEARCH_RUN = 3
 
 
 def _floats(value: str, count: int, form: str) -> list[float]:
@@ -75,13 +80,26 @@ class IncidentFilterParams(serializers.Serializer):
     radius_km = serializers.FloatField(
         required=False, min_value=0, max_value=2000, help_text="Geodesic radius in km around `near`."
     )
-    q = serializers.CharField(required=False, max_length=200, help_text="Text in title, description or location.")
+    q = serializers.CharField(
+        required=False, max_length=200,
+        help_text="Text in title, description or location, ignoring case and accents; at least "
+        f"{MIN_SEARCH_RUN} letters or digits in a row.",
+    )
     min_fatalities = serializers.IntegerField(required=False, min_value=0, max_value=10**9)
     synthetic = serializers.ChoiceField(
         choices=SYNTHETIC_CHOICES, required=False, default="exclude",
         help_text="Synthetic load-test incidents (manage.py generate_synthetic): exclude (default), "
         "include them with the real ones, or only them.",
     )
+
+    def validate_q(self, text: str) -> str:
+        """Threat line: any stranger sends q (list, count, stats, tiles); it is one indexed
+        LIKE with the wildcards escaped, and a text without a trigram is refused here."""
+        if not re.search(rf"[^\W_]{{{MIN_SEARCH_RUN}}}", text):
+            raise serializers.ValidationError(
+                f"Expected at least {MIN_SEARCH_RUN} letters or digits in a row, got {text!r}."
+            )
+        return text
 
     def validate_region(self, ubigeo):
         area = AdminArea.objects.filter(ubigeo=ubigeo).only("id", "level").first()

@@ -9,8 +9,12 @@ the tile, the filters and whether drafts are visible: a matching If-None-Match i
 before any tile query. Built tiles are kept in Django's cache under the same key.
 """
 import hashlib
+from contextlib import contextmanager
 
+import psycopg
+from django.conf import settings
 from django.core.cache import cache
+from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers
@@ -25,6 +29,7 @@ from .params import IncidentFilterParams, validated
 MVT = "application/vnd.mapbox-vector-tile"
 MAX_AGE = 60  # seconds a client may reuse a tile before revalidating (304 when unchanged)
 CACHE_SECONDS = 600
+RETRY_AFTER = 30  # seconds, when a tile query hit TILE_QUERY_TIMEOUT_MS
 
 
 class TileParams(IncidentFilterParams):
@@ -43,13 +48,31 @@ def _check_tile(z: int, x: int, y: int) -> None:
         raise serializers.ValidationError(errors)
 
 
+@contextmanager
+def statement_timeout(milliseconds: int):
+    """Run the block's queries under a statement timeout (a transaction-local setting, put
+    back after the block; a cancelled query rolls the block's savepoint back with it)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
+        yield
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+
+
+def _cancelled(error: OperationalError) -> bool:
+    return isinstance(error.__cause__, psycopg.errors.QueryCanceled)
+
+
 def _key(kind: str, request, params: dict, z: int, x: int, y: int) -> str:
     staff = sees_unpublished(request.user)
     filters = sorted(
         (name, getattr(value, "ubigeo", None) or getattr(value, "wkt", None) or str(value))
         for name, value in params.items()
     )
-    text = f"{kind}|{tiles.data_version()}|{z}/{x}/{y}|{staff}|{filters}"
+    # Staff see drafts: their tiles follow every write. Everyone else's follow published data
+    # only, so the ETag of a public tile does not reveal that drafts are being written.
+    text = f"{kind}|{tiles.data_version(published_only=not staff)}|{z}/{x}/{y}|{staff}|{filters}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -83,8 +106,21 @@ class _TileView(APIView):
         cache_key = f"tile:{etag}"
         body = cache.get(cache_key)
         if body is None:
+            # Threat line: a stranger's filters (dates, text, actor) can make a tile read much
+            # of the table; TILE_QUERY_TIMEOUT_MS bounds it, answered 503 + Retry-After rather
+            # than a worker held for seconds. The "tiles" rate bounds how often.
             queryset = filter_incidents(visible_incidents(request.user), params)
-            body = self.build(queryset, params, z, x, y)
+            try:
+                with statement_timeout(settings.TILE_QUERY_TIMEOUT_MS):
+                    body = self.build(queryset, params, z, x, y)
+            except OperationalError as error:
+                if not _cancelled(error):
+                    raise
+                return HttpResponse(
+                    "This tile took too long to build; try again later or with fewer filters.",
+                    status=503, content_type="text/plain; charset=utf-8",
+                    headers={"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"},
+                )
             cache.set(cache_key, body, CACHE_SECONDS)
         return HttpResponse(body, content_type=MVT, headers=headers)
 

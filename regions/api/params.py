@@ -33,7 +33,43 @@ class SimplifyParams(serializers.Serializer):
         return attrs
 
 
-class RegionListParams(SimplifyParams):
+# Outlines of the regions endpoints are simplified unless `detail=full`: half a pixel at the zoom
+# a whole level is usually looked at. Full districts are 4.7 MB of GeoJSON; this default is
+# 1.1 MB (docs/operations.md). Anyone may still ask for full detail: it costs the same query,
+# and the anonymous rate bounds how often.
+DEFAULT_ZOOM = {
+    AdminArea.Level.DEPARTMENT: 6,
+    AdminArea.Level.PROVINCE: 7,
+    AdminArea.Level.DISTRICT: 7,
+}
+
+
+def default_tolerances() -> dict[str, float]:
+    return {level: tolerance_for_zoom(zoom) for level, zoom in DEFAULT_ZOOM.items()}
+
+
+class AreaSimplifyParams(SimplifyParams):
+    """`tolerance` None: each area simplified for its level (DEFAULT_ZOOM); 0: full detail."""
+
+    detail = serializers.ChoiceField(
+        choices=["simplified", "full"], required=False, default="simplified",
+        help_text="simplified (default): outlines simplified to half a pixel at zoom "
+        f"{DEFAULT_ZOOM[AdminArea.Level.DEPARTMENT]} (departments) or "
+        f"{DEFAULT_ZOOM[AdminArea.Level.DISTRICT]} (provinces, districts), unless simplify or "
+        "zoom says otherwise; full: the stored outlines, unsimplified.",
+    )
+
+    def validate(self, attrs):
+        explicit = "simplify" in attrs or "zoom" in attrs
+        if attrs["detail"] == "full" and explicit:
+            raise serializers.ValidationError({"detail": "detail=full takes no simplify or zoom."})
+        attrs = super().validate(attrs)
+        if not explicit:
+            attrs["tolerance"] = 0 if attrs["detail"] == "full" else None
+        return attrs
+
+
+class RegionListParams(AreaSimplifyParams):
     level = serializers.ChoiceField(choices=AdminArea.Level.values, required=False)
     parent = serializers.RegexField(
         r"^(\d{2}|\d{4})$", required=False, help_text="Ubigeo of the parent department or province.",
@@ -61,7 +97,7 @@ class RegionListParams(SimplifyParams):
         return ubigeo
 
 
-class RegionDetailParams(SimplifyParams):
+class RegionDetailParams(AreaSimplifyParams):
     date_from = serializers.DateField(required=False, help_text="YYYY-MM-DD: counts from this day.")
     date_to = serializers.DateField(required=False, help_text="YYYY-MM-DD: counts up to this day.")
 

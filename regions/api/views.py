@@ -1,10 +1,14 @@
+import hashlib
 import json
+import math
 
-from django.db.models import F, JSONField, Value
+from django.core.cache import caches
+from django.db.models import Case, F, FloatField, JSONField, Value, When
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework.views import APIView
 
+from incidents import tiles
 from incidents.api.params import validated
 from incidents.selectors import (
     casualty_totals,
@@ -14,23 +18,39 @@ from incidents.selectors import (
 )
 
 from .. import geojson
-from ..functions import SimplifyPreserveTopology
+from ..functions import Multi, SimplifyPreserveTopology
 from ..models import AdminArea, AdvisoryZone
 from ..selectors import advisory_zones_in_force
-from .params import AdvisoryParams, RegionDetailParams, RegionListParams
+from .params import AdvisoryParams, RegionDetailParams, RegionListParams, default_tolerances
 
 GEOJSON = "application/geo+json"
+REGIONS_CACHE_SECONDS = 24 * 3600
 FEATURE_COLLECTION = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection")
 
 
-def _geometry(tolerance: float, wanted: bool = True):
+def decimals_for(tolerance: float) -> int:
+    """Coordinate decimals one order finer than the simplification: more are invisible bytes."""
+    if not tolerance:
+        return geojson.COORDINATE_DECIMALS
+    return max(0, min(geojson.COORDINATE_DECIMALS, math.ceil(-math.log10(tolerance)) + 1))
+
+
+def _geometry(tolerance: float | None, wanted: bool = True):
+    """The outline as GeoJSON: unsimplified (tolerance 0), simplified by `tolerance` degrees,
+    or (None) by the default tolerance of each area's level."""
     if not wanted:
         return Value(None, output_field=JSONField())
-    geom = SimplifyPreserveTopology("geom", tolerance) if tolerance else F("geom")
-    return geojson.geometry(geom)
+    if tolerance is None:
+        tolerances = default_tolerances()
+        by_level = Case(*(When(level=level, then=Value(value)) for level, value in tolerances.items()),
+                        output_field=FloatField())
+        return geojson.geometry(Multi(SimplifyPreserveTopology("geom", by_level)),
+                                decimals_for(min(tolerances.values())))
+    geom = Multi(SimplifyPreserveTopology("geom", tolerance)) if tolerance else F("geom")
+    return geojson.geometry(geom, decimals_for(tolerance))
 
 
-def _area_feature(tolerance: float, geometry: bool = True, **extra):
+def _area_feature(tolerance: float | None, geometry: bool = True, **extra):
     return geojson.feature(
         id=F("ubigeo"),
         geometry=_geometry(tolerance, geometry),
@@ -46,7 +66,11 @@ def _area_feature(tolerance: float, geometry: bool = True, **extra):
 
 
 class RegionListView(APIView):
-    """Departments, provinces or districts, optionally of one parent, with simplified outlines."""
+    """Departments, provinces or districts, optionally of one parent, with simplified outlines
+    (detail=full for the stored ones).
+
+    Threat line: a stranger can ask for every area at full detail (4.7 MB for the districts);
+    it is one query, bounded by the anonymous rate. The default answer is 1.1 MB."""
 
     queryset = AdminArea.objects.none()
 
@@ -54,6 +78,17 @@ class RegionListView(APIView):
                    responses={200: FEATURE_COLLECTION})
     def get(self, request):
         params = validated(RegionListParams, request.query_params)
+        # Simplifying 1,891 districts costs the database ~0.3 s: answers to the parameters a
+        # map sends (level, parent, zoom, detail, geometry) are kept until the areas change
+        # (published_version moves with any write to them). An arbitrary `simplify` or
+        # `ubigeo` list is computed each time: keying on them would let anyone fill the cache.
+        cache_key = None
+        if "simplify" not in params and "ubigeo" not in params:
+            text = f"{tiles.data_version(published_only=True)}|{sorted(params.items())}"
+            cache_key = "regions:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+            body = caches["default"].get(cache_key)
+            if body is not None:
+                return HttpResponse(body, content_type=GEOJSON)
         areas = AdminArea.objects.order_by("ubigeo")
         if "level" in params:
             areas = areas.filter(level=params["level"])
@@ -62,7 +97,10 @@ class RegionListView(APIView):
         if "ubigeo" in params:
             areas = areas.filter(ubigeo__in=params["ubigeo"])
         features = geojson.features_json(areas, _area_feature(params["tolerance"], params["geometry"]))
-        return HttpResponse(geojson.feature_collection(features), content_type=GEOJSON)
+        body = geojson.feature_collection(features)
+        if cache_key:
+            caches["default"].set(cache_key, body, REGIONS_CACHE_SECONDS)
+        return HttpResponse(body, content_type=GEOJSON)
 
 
 class RegionDetailView(APIView):
