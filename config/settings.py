@@ -283,6 +283,55 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Client address, shared throttle counters, login lockout rules (issue #12, finding 4) ---
+# security/client.py takes the client's address in one place for the throttles, the login
+# lockout and the access log. TRUSTED_PROXY_COUNT: how many reverse proxies of ours stand in
+# front of the app, each appending to X-Forwarded-For; 0 (default) = the socket address only,
+# N = the Nth X-Forwarded-For entry from the right. Never more than the proxies really there.
+def _env_int(name: str, default: int, minimum: int) -> int:
+    value = os.environ.get(name, str(default))
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0, 0)
+# DRF's own get_ident follows NUM_PROXIES; the app's throttles (security/throttling.py) use
+# security/client.py instead, but a DRF throttle left somewhere then still agrees with them.
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "security.throttling.AnonRateThrottle",
+    "security.throttling.UserRateThrottle",
+]
+# POST /api/v1/token/ per client (security/api.py): each try costs a password hash.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"] = os.environ.get("API_TOKEN_RATE", "10/minute")
+# Throttle counters live in one table every gunicorn worker shares (`make` runs
+# `createcachetable`); the default cache (built tiles) stays per process.
+THROTTLE_CACHE = "throttle"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    THROTTLE_CACHE: {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "vraem_throttle_cache",
+        # Above this many rows expired ones are deleted, then a third of the rest; high enough
+        # that a client with many addresses cannot push other clients' counters out.
+        "OPTIONS": {"MAX_ENTRIES": _env_int("THROTTLE_CACHE_MAX_ENTRIES", 100_000, 1000)},
+    },
+}
+# Login lockout rules beyond the pair (security/lockout.py): LOGIN_ADDRESS_FAILURES failures
+# from one address (any usernames) lock that address; LOGIN_ACCOUNT_FAILURES failures for one
+# username from all addresses lock it except from addresses it logged in from within
+# LOGIN_KNOWN_ADDRESS_DAYS. Failure rows older than LOGIN_FAILURE_RETENTION_DAYS are deleted.
+LOGIN_ADDRESS_FAILURES = _env_int("LOGIN_ADDRESS_FAILURES", 20, 1)
+LOGIN_ACCOUNT_FAILURES = _env_int("LOGIN_ACCOUNT_FAILURES", 10, 1)
+LOGIN_KNOWN_ADDRESS_DAYS = _env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30, 1)
+LOGIN_FAILURE_RETENTION_DAYS = _env_int("LOGIN_FAILURE_RETENTION_DAYS", 7, 1)
+# --- end of issue #12 finding 4 block ---
+
 # Two incidents of the same event type this close in space and time are flagged as possible
 # duplicates in the review queue, on save and on ingest.
 INCIDENT_DUPLICATE_RADIUS_KM = float(os.environ.get("INCIDENT_DUPLICATE_RADIUS_KM", "10"))
