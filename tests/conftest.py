@@ -6,7 +6,8 @@ flush would empty these tables for later tests. Browser tests start their own se
 and run last (tests/browser/conftest.py).
 """
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import cache, caches
 from django.contrib.gis.geos import Point
 
 from regions.services.advisories import load_advisory_zones
@@ -39,9 +40,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """API throttling counts requests in the cache; every test starts from zero."""
+def _fresh_throttle_counters(request):
+    """API throttling counts requests in a database cache (settings.THROTTLE_CACHE); every test
+    that may reach the database starts from zero (inside its transaction: rolled back after).
+    The default cache (tiles) is cleared for every test."""
     cache.clear()
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames \
+            or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+        caches[django_settings.THROTTLE_CACHE].clear()
 
 
 # Capitals from the INEI populated places (longitude, latitude).
