@@ -6,7 +6,7 @@ in the default cache (per process with LocMem: N workers = N times the limit). T
 - take the identity from `security.client.throttle_ident` (TRUSTED_PROXY_COUNT decides);
 - keep the counters in the THROTTLE_CACHE cache (the database cache: one table all gunicorn
   workers share; `make` creates it with `createcachetable`);
-- read and write a client's counter under a PostgreSQL advisory lock: DRF reads the list of
+- read and write a client's counter under a PostgreSQL advisory lock (one per client key): DRF reads the list of
   request times, appends, writes it back; without the lock two workers answering the same
   client at once would both read the same list and count two requests as one, so a client
   sending requests in parallel would get up to `workers` times the limit again.
@@ -51,13 +51,20 @@ class SharedCounterThrottle(throttling.SimpleRateThrottle):
         if getattr(backend, "_table", None) is None:  # not the database cache: nothing to lock
             return super().allow_request(request, view)
         alias = router.db_for_write(backend.cache_model_class)
-        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-            # A counter need not survive a crash: do not wait for the WAL flush at commit.
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            # Held until this transaction ends; crc32 collisions only make two clients wait.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
-                           [_ADVISORY_LOCK_CLASS, zlib.crc32(key.encode()) - 2**31])
-            return super().allow_request(request, view)
+        connection = connections[alias]
+        lock = [_ADVISORY_LOCK_CLASS, zlib.crc32(key.encode()) - 2**31]  # collisions only wait
+        outermost = not connection.in_atomic_block
+        with connection.cursor() as cursor:
+            # A session lock, released only after the counter is committed: the next worker
+            # then reads the updated list. Never held past this check, even inside a transaction.
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", lock)
+            try:
+                with transaction.atomic(using=alias):
+                    if outermost:  # a counter need not survive a crash: no wait for the WAL flush
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                    return super().allow_request(request, view)
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", lock)
 
 
 class AnonRateThrottle(throttling.AnonRateThrottle, SharedCounterThrottle):

@@ -23,10 +23,8 @@ from django.db import connection
 
 from tests.faults.test_killed_import import database_url
 
-# For the test database (pytest-django makes it only for django_db tests). The per-test clearing
-# of throttle counters (tests/conftest.py) then runs inside the test's transaction and locks
-# only rows of earlier tests' addresses, which the server never touches again: each test uses
-# a fresh address.
+# For the test database (pytest-django makes it only for django_db tests). Each test uses a
+# fresh client address; tests/conftest.py deletes committed counters between tests anyway.
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
