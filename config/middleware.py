@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from config.logs import request_id_from, request_id_var
+from security.client import client_ip
 
 access_log = logging.getLogger("vraem.access")
 
@@ -19,7 +20,8 @@ access_log = logging.getLogger("vraem.access")
 class RequestIdMiddleware:
     """Outermost: gives the request an id (the client's sane X-Request-ID, else a new one),
     tags every log record of the request with it, returns it as X-Request-ID and writes one
-    access line per request (method, path, status, duration, user id)."""
+    access line per request (method, path, status, duration, user id, client address as
+    security.client.client_ip decides it: the socket's, or the trusted proxies')."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,6 +43,7 @@ class RequestIdMiddleware:
                 "status": response.status_code,
                 "duration_ms": round(duration_ms, 1),
                 "user_id": _user_id(request),
+                "client_ip": client_ip(request),
             },
         )
         return response

@@ -3,15 +3,16 @@
 The folium pages cost tens of milliseconds of CPU each even when their map comes from the cache
 (incidents.map_cache), and an uncached one several times that, so a stranger could keep a
 worker busy by asking for them in a loop. `throttled_page` applies DRF's own throttle machinery
-(the rate of `scope` in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], the cache DRF's throttles
-use, and DRF's way of identifying the client) so pages and the API count clients one way.
+(the rate of `scope` in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) through the app's throttle
+classes (security.throttling: the client address of security.client, counters shared by all
+workers), so pages and the API count clients one way.
 """
 from functools import wraps
 from math import ceil
 from types import SimpleNamespace
 
 from django.http import HttpResponse
-from rest_framework.throttling import ScopedRateThrottle
+from security.throttling import ScopedRateThrottle
 
 
 def too_many_requests(wait: float | None) -> HttpResponse:

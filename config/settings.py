@@ -26,6 +26,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}")
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -52,7 +65,7 @@ HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
@@ -134,7 +147,7 @@ DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default="postgis:///vraem",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
 # PostgreSQL's JIT compiler spends 0.1-2 s compiling the plans of spatial queries whose cost
@@ -162,11 +175,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # from one address within LOGIN_LOCKOUT_WINDOW_MINUTES lock that pair for
 # LOGIN_LOCKOUT_MINUTES after the last one (admin login and API token login).
 AUTHENTICATION_BACKENDS = ["security.lockout.LockoutModelBackend"]
-LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5, minimum=1)
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_WINDOW_MINUTES", "15")))
 LOGIN_LOCKOUT_DURATION = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
-if LOGIN_LOCKOUT_FAILURES < 1:
-    raise ImproperlyConfigured(f"LOGIN_LOCKOUT_FAILURES must be at least 1, got {LOGIN_LOCKOUT_FAILURES}")
 
 # --- Unsaved changes (config/unsaved_changes.py; issue #12, findings 2 and 3) ---------------
 # An admin form posted after the session expired is kept only for the user whose signed login
@@ -174,19 +185,8 @@ if LOGIN_LOCKOUT_FAILURES < 1:
 # form data (default 32 KB), for UNSAVED_CHANGES_MAX_AGE seconds (default 1 hour), one per user.
 # Expired ones are rows of django_session: `manage.py clearsessions` (`make clearsessions`)
 # removes them with the expired sessions.
-def _unsaved_changes_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, str(default))
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise ImproperlyConfigured(f"{name} must be at least 1, got {value}")
-    return value
-
-
-UNSAVED_CHANGES_MAX_BYTES = _unsaved_changes_int("UNSAVED_CHANGES_MAX_BYTES", 32 * 1024)
-UNSAVED_CHANGES_MAX_AGE = _unsaved_changes_int("UNSAVED_CHANGES_MAX_AGE", 60 * 60)
+UNSAVED_CHANGES_MAX_BYTES = env_int("UNSAVED_CHANGES_MAX_BYTES", 32 * 1024, minimum=1)
+UNSAVED_CHANGES_MAX_AGE = env_int("UNSAVED_CHANGES_MAX_AGE", 60 * 60, minimum=1)
 # --- end of unsaved changes ------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -226,7 +226,7 @@ ALERTS_DIR = Path(os.environ.get("ALERTS_DIR", BASE_DIR.parent / "shared" / "dat
 # Upper limits of what an operator may feed in: an import file (import_incidents) and a
 # bulletin (ingest_alert, the admin's "Ingest bulletin" page). Larger input is refused, named.
 IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "100")) * 1024 * 1024)
-BULLETIN_MAX_CHARS = int(os.environ.get("BULLETIN_MAX_CHARS", "100000"))
+BULLETIN_MAX_CHARS = env_int("BULLETIN_MAX_CHARS", 100000, minimum=1)
 
 # Basemap tiles are decoration: the map works when they cannot load. Empty disables them.
 MAP_TILES_URL = os.environ.get(
@@ -254,7 +254,7 @@ LEAFLET_CONFIG = {
 }
 
 # The explorer draws the incidents in view as GeoJSON markers up to this many, as vector tiles above.
-EXPLORER_TILE_THRESHOLD = int(os.environ.get("EXPLORER_TILE_THRESHOLD", "5000"))
+EXPLORER_TILE_THRESHOLD = env_int("EXPLORER_TILE_THRESHOLD", 5000)
 
 # REST API. Anonymous clients may only read published data, within the documented rates.
 API_MAX_PAGE_SIZE = 5000
@@ -302,30 +302,56 @@ SPECTACULAR_SETTINGS = {
 
 # --- Bounds on what anonymous requests cost (issue #12, finding 6) -------------------------
 # API_PAGE_RATE: requests per client to the HTML pages (explorer, incident, region, advisories,
-# region search; DRF's throttle machinery, config/page_throttle.py). MAP_PAGE_CACHE_SECONDS: how
-# long a rendered page map is kept for anonymous visitors (it is also dropped as soon as
-# published data change; incidents/map_cache.py). TILE_QUERY_TIMEOUT_MS: a vector tile query
-# running longer is cancelled and answered 503 with Retry-After (incidents/api/tiles.py).
-def _env_positive_int(name: str, default: int) -> int:
-    value = os.environ.get(name, str(default))
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, got {value!r}")
-    return number
-
-
+# region search; config/page_throttle.py). MAP_PAGE_CACHE_SECONDS: how long a rendered page map
+# is kept for anonymous visitors (it is also dropped as soon as published data change;
+# incidents/map_cache.py). TILE_QUERY_TIMEOUT_MS: a vector tile query running longer is
+# cancelled and answered 503 with Retry-After (incidents/api/tiles.py).
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["pages"] = os.environ.get("API_PAGE_RATE", "60/minute")
-MAP_PAGE_CACHE_SECONDS = _env_positive_int("MAP_PAGE_CACHE_SECONDS", 3600)
-TILE_QUERY_TIMEOUT_MS = _env_positive_int("TILE_QUERY_TIMEOUT_MS", 2000)
-# --- end of finding 6 bounds --------------------------------------------------------------
+MAP_PAGE_CACHE_SECONDS = env_int("MAP_PAGE_CACHE_SECONDS", 3600, minimum=1)
+TILE_QUERY_TIMEOUT_MS = env_int("TILE_QUERY_TIMEOUT_MS", 2000, minimum=1)
+
+# --- Client address, shared throttle counters, login lockout rules (issue #12, finding 4) ---
+# security/client.py takes the client's address in one place for the throttles, the login
+# lockout and the access log. TRUSTED_PROXY_COUNT: how many reverse proxies of ours stand in
+# front of the app, each appending to X-Forwarded-For; 0 (default) = the socket address only,
+# N = the Nth X-Forwarded-For entry from the right. Never more than the proxies really there.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# DRF's own get_ident follows NUM_PROXIES; the app's throttles (security/throttling.py) use
+# security/client.py instead, but a DRF throttle left somewhere then still agrees with them.
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "security.throttling.AnonRateThrottle",
+    "security.throttling.UserRateThrottle",
+]
+# POST /api/v1/token/ per client (security/api.py): each try costs a password hash.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"] = os.environ.get("API_TOKEN_RATE", "10/minute")
+# Throttle counters live in one table every gunicorn worker shares (`make` runs
+# `createcachetable`); the default cache (built tiles) stays per process.
+THROTTLE_CACHE = "throttle"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    THROTTLE_CACHE: {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "vraem_throttle_cache",
+        # Above this many rows expired ones are deleted, then a third of the rest; high enough
+        # that a client with many addresses cannot push other clients' counters out.
+        "OPTIONS": {"MAX_ENTRIES": env_int("THROTTLE_CACHE_MAX_ENTRIES", 100_000, minimum=1000)},
+    },
+}
+# Login lockout rules beyond the pair (security/lockout.py): LOGIN_ADDRESS_FAILURES failures
+# from one address (any usernames) lock that address; LOGIN_ACCOUNT_FAILURES failures for one
+# username from all addresses lock it except from addresses it logged in from within
+# LOGIN_KNOWN_ADDRESS_DAYS. Failure rows older than LOGIN_FAILURE_RETENTION_DAYS are deleted.
+LOGIN_ADDRESS_FAILURES = env_int("LOGIN_ADDRESS_FAILURES", 20, minimum=1)
+LOGIN_ACCOUNT_FAILURES = env_int("LOGIN_ACCOUNT_FAILURES", 10, minimum=1)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30, minimum=1)
+LOGIN_FAILURE_RETENTION_DAYS = env_int("LOGIN_FAILURE_RETENTION_DAYS", 7, minimum=1)
+# --- end of issue #12 finding 4 block ---
 
 # Two incidents of the same event type this close in space and time are flagged as possible
 # duplicates in the review queue, on save and on ingest.
 INCIDENT_DUPLICATE_RADIUS_KM = float(os.environ.get("INCIDENT_DUPLICATE_RADIUS_KM", "10"))
-INCIDENT_DUPLICATE_DAYS = int(os.environ.get("INCIDENT_DUPLICATE_DAYS", "2"))
+INCIDENT_DUPLICATE_DAYS = env_int("INCIDENT_DUPLICATE_DAYS", 2)
 
 # Logs: one JSON object per line (DJANGO_LOG_FORMAT=json, the default when DEBUG is off) or
 # plain text; every record of a request carries its id (config/logs.py), and every request

@@ -3,7 +3,6 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from config.health import healthz
@@ -12,6 +11,7 @@ from incidents.api.tiles import DistrictTileView, IncidentTileView
 from incidents.api.views import IncidentViewSet, StatsView
 from regions import views as region_views
 from regions.api.views import AdvisoryListView, RegionDetailView, RegionListView
+from security.api import obtain_auth_token
 
 def favicon(request):
     # static() at request time: in production the hashed name comes from the manifest.

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from .lockout import unlock
-from .models import LoginFailure
+from .models import LoginFailure, LoginSuccess
 
 
 @admin.register(LoginFailure)
@@ -24,3 +24,18 @@ class LoginFailureAdmin(admin.ModelAdmin):
         removed = sum(unlock(username, address) for username, address in pairs)
         self.message_user(request, f"Unlocked {len(pairs)} username/address pair(s); "
                                    f"{removed} failure(s) forgotten.", messages.SUCCESS)
+
+
+@admin.register(LoginSuccess)
+class LoginSuccessAdmin(admin.ModelAdmin):
+    """Where each username logged in from lately: there, failures of that username from other
+    addresses do not lock it (security.lockout). Deleting a row makes the address unknown."""
+
+    list_display = ["username", "ip_address", "last_success_at"]
+    search_fields = ["username", "ip_address"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,12 +6,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from .lockout import client_address, locked_until, lockout_message
+from .client import client_ip
+from .lockout import Lock, current_lock, lockout_message
 
 
 class LoginLockoutMiddleware:
-    """Before a login POST: refuse a locked username/address pair. After a failed one that has
-    just locked the pair: say so at once, instead of the usual 'wrong password' form."""
+    """Before a login POST: refuse a locked login (security.lockout's rules). After a failed one
+    that has just locked it: say so at once, instead of the usual 'wrong password' form."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,18 +21,18 @@ class LoginLockoutMiddleware:
         kind = self._login_kind(request)
         if kind is None:
             return self.get_response(request)
-        username, address = request.POST.get("username", ""), client_address(request)
+        username, address = request.POST.get("username", ""), client_ip(request)
         try:
-            until = locked_until(username, address) if username else None
+            lock = current_lock(username, address) if username else None
         except DatabaseError:  # the login view then answers the 503 page
             return self.get_response(request)
-        if until is None:
+        if lock is None:
             response = self.get_response(request)
             if response.status_code in (200, 400) and username:  # the login failed
-                until = locked_until(username, address)
-            if until is None:
+                lock = current_lock(username, address)
+            if lock is None:
                 return response
-        return self._locked(request, kind, until)
+        return self._locked(request, kind, lock)
 
     @staticmethod
     def _login_kind(request) -> str | None:
@@ -44,9 +45,9 @@ class LoginLockoutMiddleware:
         return None
 
     @staticmethod
-    def _locked(request, kind, until):
-        message = lockout_message(until)
-        retry_after = max(1, int((until - timezone.now()).total_seconds()))
+    def _locked(request, kind, lock: Lock):
+        message = lockout_message(lock)
+        retry_after = max(1, int((lock.until - timezone.now()).total_seconds()))
         if kind == "api":
             response = JsonResponse({"detail": message}, status=429)
         else:

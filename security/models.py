@@ -2,7 +2,7 @@ from django.db import models
 
 
 class LoginFailure(models.Model):
-    """One failed login; enough of them for a username from one address lock that pair."""
+    """One failed login (security.lockout counts them per pair, per address and per username)."""
 
     username = models.CharField(max_length=150, help_text="As typed, lower-cased.")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -10,7 +10,29 @@ class LoginFailure(models.Model):
 
     class Meta:
         ordering = ["-attempted_at"]
-        indexes = [models.Index(fields=["username", "ip_address", "attempted_at"])]
+        indexes = [
+            models.Index(fields=["username", "ip_address", "attempted_at"]),
+            models.Index(fields=["ip_address", "attempted_at"]),  # the per-address limit
+        ]
 
     def __str__(self):
         return f"{self.username} from {self.ip_address or 'unknown address'} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginSuccess(models.Model):
+    """An address a username logged in from, and when last: a lock caused by failures from
+    many addresses does not apply there (security.lockout, the "account" rule)."""
+
+    username = models.CharField(max_length=150, help_text="Lower-cased.")
+    ip_address = models.GenericIPAddressField()
+    last_success_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-last_success_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip_address"], name="security_loginsuccess_unique_pair"),
+        ]
+        verbose_name = "known login address"
+
+    def __str__(self):
+        return f"{self.username} from {self.ip_address} (last {self.last_success_at:%Y-%m-%d %H:%M:%S})"

@@ -5,8 +5,11 @@ transaction rolled back at its end, so they stay. Avoid `transactional_db`/`live
 flush would empty these tables for later tests. Browser tests start their own server instead
 and run last (tests/browser/conftest.py).
 """
+import threading
+
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import cache, caches
 from django.contrib.gis.geos import Point
 
 from regions.services.advisories import load_advisory_zones
@@ -39,9 +42,40 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """API throttling counts requests in the cache; every test starts from zero."""
+def _fresh_throttle_counters(request):
+    """API throttling counts requests in a database cache (settings.THROTTLE_CACHE); every test
+    that may reach the database starts from zero. The default cache (tiles) is cleared always."""
     cache.clear()
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames \
+            or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+        _clear_committed_throttle_counters()
+
+
+def _clear_committed_throttle_counters():
+    """Counters committed by servers the tests start (live server, gunicorn) are deleted from
+    another connection, committed at once: deleting them inside the test's transaction would
+    lock those rows until the test ends, and the server updating one would wait for ever.
+    Counters the test's own requests write are rolled back with the test."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(caches[django_settings.THROTTLE_CACHE]._table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+        if not cursor.fetchone()[0]:
+            return
+
+    def clear():
+        from django.db import connections
+
+        try:
+            caches[django_settings.THROTTLE_CACHE].clear()
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    thread = threading.Thread(target=clear)
+    thread.start()
+    thread.join()
 
 
 # Capitals from the INEI populated places (longitude, latitude).

@@ -18,7 +18,7 @@ from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers
-from rest_framework.throttling import ScopedRateThrottle
+from security.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .. import tiles

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import F
 from rest_framework.test import APIClient
 
 from security.models import LoginFailure
@@ -140,3 +141,76 @@ def test_with_the_database_down_the_login_is_the_503_page(client, editor):
         response = admin_login(client, "editor", PASSWORD)
     assert response.status_code == 503
     assert "Temporarily unavailable" in response.content.decode()
+
+
+# --- Issue #12, finding 4: behind a proxy, per-address limit, per-account rule, pruning -------
+
+def proxied_login(client, username, password, address):
+    """A login arriving through one reverse proxy (TRUSTED_PROXY_COUNT=1): the socket address is
+    the proxy's, the client's is the last X-Forwarded-For entry; a client may prepend anything."""
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR="127.0.0.1",
+                       HTTP_X_FORWARDED_FOR=f"10.9.8.7, {address}")
+
+
+def test_behind_a_proxy_an_attackers_failures_do_not_lock_the_admin_out(client, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = [proxied_login(client, "editor", "wrong", "203.0.113.66").status_code for _ in range(12)]
+    assert attacker == [200] * 4 + [429] * 8
+    # The real admin, at another address behind the same proxy, is not locked.
+    assert proxied_login(client, "editor", PASSWORD, "198.51.100.10").status_code == 302
+    assert logged_in(client)
+    assert set(LoginFailure.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
+
+
+def test_failures_from_one_address_lock_that_address_for_every_username(client, editor, other, settings):
+    settings.LOGIN_ADDRESS_FAILURES = 6
+    codes = [admin_login(client, f"user{i}", "wrong", "203.0.113.70").status_code for i in range(6)]
+    assert codes == [200] * 5 + [429]
+    response = admin_login(client, "other", PASSWORD, "203.0.113.70")
+    assert response.status_code == 429
+    assert "Too many failed logins from your address: login is locked for every username" in response.content.decode()
+    assert 800 <= int(response["Retry-After"]) <= 900
+    assert admin_login(client, "other", PASSWORD, "203.0.113.71").status_code == 302
+
+
+def test_failures_from_many_addresses_lock_the_account_except_where_it_logged_in_lately(client, editor):
+    assert admin_login(client, "editor", PASSWORD, "198.51.100.10").status_code == 302  # a known address
+    client.logout()
+    # A distributed guess: ten addresses, one failure each (LOGIN_ACCOUNT_FAILURES = 10).
+    codes = [admin_login(client, "editor", "wrong", f"203.0.113.{100 + i}").status_code for i in range(10)]
+    assert codes == [200] * 9 + [429]
+    response = admin_login(client, "editor", PASSWORD, "203.0.113.200")  # a new address: waits
+    assert response.status_code == 429
+    assert "from many addresses: it can log in only from addresses it used recently" in response.content.decode()
+    assert 800 <= int(response["Retry-After"]) <= 900
+    assert LoginFailure.objects.count() == 10  # attempts during the lock are not counted
+    # The known address logs in at once.
+    assert admin_login(client, "editor", PASSWORD, "198.51.100.10").status_code == 302
+    client.logout()
+    # And the lock ends after LOGIN_LOCKOUT_MINUTES: a stranger cannot keep it on by trying more.
+    LoginFailure.objects.update(attempted_at=F("attempted_at") - timedelta(minutes=16))
+    assert admin_login(client, "editor", PASSWORD, "203.0.113.200").status_code == 302
+
+
+def test_old_failures_and_known_addresses_are_pruned(client, editor, capsys):
+    from django.utils import timezone
+
+    from security.models import LoginSuccess
+
+    now = timezone.now()
+    LoginFailure.objects.create(username="someone", ip_address="192.0.2.50")
+    LoginFailure.objects.filter(username="someone").update(attempted_at=now - timedelta(days=8))
+    LoginFailure.objects.create(username="recent", ip_address="192.0.2.51")
+    LoginFailure.objects.filter(username="recent").update(attempted_at=now - timedelta(days=6))
+    # A new failure deletes rows older than LOGIN_FAILURE_RETENTION_DAYS (7) as it is written.
+    fail(client, 1)
+    assert sorted(LoginFailure.objects.values_list("username", flat=True)) == ["editor", "recent"]
+
+    LoginSuccess.objects.create(username="gone", ip_address="192.0.2.52", last_success_at=now - timedelta(days=31))
+    LoginSuccess.objects.create(username="kept", ip_address="192.0.2.53", last_success_at=now - timedelta(days=29))
+    LoginFailure.objects.filter(username="recent").update(attempted_at=now - timedelta(days=9))
+    call_command("prune_login_records")
+    assert capsys.readouterr().out == (
+        "1 failed login(s) older than 7 days and 1 known address(es) older than 30 days deleted.\n")
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["editor"]
+    assert list(LoginSuccess.objects.values_list("username", flat=True)) == ["kept"]

@@ -20,7 +20,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from config import unsaved_changes
-from config.settings import _unsaved_changes_int
+from config.settings import env_int
 from config.unsaved_changes import MARKER_COOKIE, MARKER_SALT
 from incidents.models import Incident
 from tests.factories import make_incident
@@ -318,4 +318,4 @@ def test_logging_out_forgets_the_marker_and_the_stash(client, editor):
 def test_bad_settings_values_are_named(monkeypatch, value):
     monkeypatch.setenv("UNSAVED_CHANGES_MAX_AGE", value)
     with pytest.raises(ImproperlyConfigured, match="UNSAVED_CHANGES_MAX_AGE"):
-        _unsaved_changes_int("UNSAVED_CHANGES_MAX_AGE", 3600)
+        env_int("UNSAVED_CHANGES_MAX_AGE", 3600, minimum=1)
