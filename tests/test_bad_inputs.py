@@ -14,7 +14,6 @@ from django.test import override_settings
 
 from incidents.models import Actor, Alert, Incident, Source
 from regions.models import AdminArea, AdvisoryZone
-from tests.api.conftest import editor_api  # noqa: F401  (fixture)
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.django_db

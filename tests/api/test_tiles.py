@@ -8,7 +8,7 @@ from django.contrib.gis.geos import Polygon
 
 from incidents.models import Incident
 from incidents.tiles import tile_bounds_lonlat
-from tests.conftest import LIMA, PICHARI
+from tests.places import LIMA, PICHARI
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ import pytest
 from django.core.management import call_command
 
 from incidents.models import Actor, Alert, Incident, Source
-from tests.conftest import PICHARI
+from tests.browser.common import XSS_TITLE
 from tests.factories import make_incident
+from tests.places import PICHARI
 from tools.browser import chromium, live_server
 
 
@@ -25,7 +26,6 @@ def live_url(django_db_setup):
         yield url
 
 
-XSS_TITLE = '<img src=x onerror="window.__xss=1"> ${window.__xss=2} `x` \\'
 
 
 @pytest.fixture(scope="session")
