@@ -130,7 +130,7 @@ bench: setup
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_boundaries --if-empty
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_advisory_zones
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_places
-	DATABASE_URL=$(BENCH_URL) DJANGO_LOG_LEVEL=WARNING $(MANAGE) bench_suite --count $(BENCH_COUNT) --output bench-results.md \
+	DATABASE_URL=$(BENCH_URL) DJANGO_LOG_LEVEL=WARNING $(PY) -m tools.bench --count $(BENCH_COUNT) --output bench-results.md \
 	  --bulletins $${ALERTS_DIR:-../shared/data/alerts} tests/bulletins
 
 # Expired sessions and unsaved-changes stashes (config/unsaved_changes.py) are rows of

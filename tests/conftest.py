@@ -6,16 +6,24 @@ flush would empty these tables for later tests. Browser tests start their own se
 and run last (tests/browser/conftest.py).
 """
 import threading
+from datetime import date
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.cache import cache, caches
-from django.contrib.gis.geos import Point
+from django.db import connection
+from rest_framework.test import APIClient
+
+from incidents.models import Actor, Incident
+from regions.models import AdminArea
 
 from regions.services.advisories import load_advisory_zones
 from regions.services.boundaries import load_boundaries
 from regions.services.gazetteer import load_places
 from regions.services.indicators import load_indicators
+from tests.factories import make_incident, user_with
+from tests.places import LIMA, PICHARI, SAN_MIGUEL_DEL_ENE
 
 
 @pytest.hookimpl(trylast=True)
@@ -78,8 +86,68 @@ def _clear_committed_throttle_counters():
     thread.join()
 
 
-# Capitals from the INEI populated places (longitude, latitude).
-PICHARI = Point(-73.8290288969999, -12.5195740239999, srid=4326)  # 080910, Cusco
-SAN_MIGUEL_DEL_ENE = Point(-74.027089694, -12.186018616, srid=4326)  # 120609, Junín
-LIMA = Point(-77.0282, -12.0432, srid=4326)  # Plaza Mayor, 150101
-PACIFIC = Point(-80.0, -12.0, srid=4326)  # 300 km off the coast
+# A small, hand-placed set of incidents whose filter answers are known in advance (API,
+# security and bad-input tests).
+def kimbiri_pichari_border_vertex():
+    """A vertex shared by Kimbiri (080907) and Pichari (080910)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ST_AsText(v.p)
+            FROM (SELECT (ST_DumpPoints(geom)).geom AS p FROM regions_adminarea
+                  WHERE ubigeo = '080907') v
+            JOIN regions_adminarea pichari
+              ON pichari.ubigeo = '080910' AND ST_Intersects(v.p, pichari.geom)
+            ORDER BY ST_X(v.p), ST_Y(v.p) LIMIT 1
+            """
+        )
+        return GEOSGeometry(cursor.fetchone()[0], srid=4326)
+
+
+@pytest.fixture
+def incidents(db):
+    army = Actor.objects.create(name="Military Forces of Peru", kind=1, aliases=["Peruvian Army"])
+    sl = Actor.objects.create(name="Shining Path", kind=2, aliases=["Sendero Luminoso"])
+    protesters = Actor.objects.create(name="Protesters (Peru)", kind=6)
+    huancavelica = AdminArea.objects.get(ubigeo="09")
+    made = {
+        "pichari": make_incident(
+            title="Clash in Pichari", location=PICHARI, occurred_on=date(2018, 6, 1),
+            fatalities=2, injuries=1, actors=[army, sl],
+        ),
+        "vizcatan": make_incident(
+            title="Ambush near San Miguel del Ene", location=SAN_MIGUEL_DEL_ENE,
+            occurred_on=date(2018, 6, 24), actors=[army, sl], description="Soldiers ambushed on the Ene river",
+        ),
+        "lima": make_incident(
+            title="March in Lima", location=LIMA, occurred_on=date(2019, 1, 15),
+            event_type="Protests", sub_event_type="Peaceful protest", fatalities=0, actors=[protesters],
+        ),
+        "border": make_incident(
+            title="Patrol attacked on the Kimbiri-Pichari border", occurred_on=date(2018, 7, 2),
+            location=kimbiri_pichari_border_vertex(), fatalities=1, actors=[sl],
+        ),
+        "huancavelica": make_incident(
+            title="Police ambushed in Huancavelica", location=huancavelica.label_point,
+            area_level="department", geo_precision=3, occurred_on=date(2018, 6, 7), fatalities=4,
+        ),
+        "draft": make_incident(
+            title="Unreviewed report", location=PICHARI, occurred_on=date(2018, 6, 2),
+            status=Incident.Status.DRAFT,
+        ),
+    }
+    return {key: incident.pk for key, incident in made.items()}
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+
+
+@pytest.fixture
+def editor_api():
+    client = APIClient()
+    client.force_authenticate(user_with("add_incident", "change_incident", "delete_incident", "view_incident"))
+    return client

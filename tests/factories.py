@@ -1,9 +1,14 @@
 """Small builders for test data (real boundaries come from the session fixture)."""
 from datetime import date
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
+from django.test import Client
+from django.urls import reverse
 
 from incidents.models import Actor, Incident
+from incidents.roles import ADMINISTRATORS, EDITORS, REVIEWERS
 from incidents.services.incidents import incident_create
 from incidents.services.workflow import OPERATOR
 
@@ -23,3 +28,64 @@ def make_incident(*, user=OPERATOR, **overrides) -> Incident:
 
 def make_actor(name="Shining Path", kind=Actor.Kind.REBEL_GROUP) -> Actor:
     return Actor.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+
+
+# Users ------------------------------------------------------------------------------------
+
+ROLES = {"editor": EDITORS, "reviewer": REVIEWERS, "administrator": ADMINISTRATORS}
+PASSWORD = "pw-for-tests-only"
+
+
+def member(role: str):
+    """A staff user in the role's group ('staff': staff status and no group), named after the
+    role (then role-2, role-3… when there are several)."""
+    users = get_user_model().objects
+    taken = users.filter(username__startswith=role).count()
+    username = role if not taken else f"{role}-{taken + 1}"
+    user = users.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
+    if role in ROLES:
+        user.groups.add(Group.objects.get(name=ROLES[role]))
+    return user
+
+def user_with(*codenames):
+    user = get_user_model().objects.create_user(f"user-{'-'.join(codenames) or 'none'}", password="x-for-tests")
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def logged_in(role: str) -> Client:
+    """A test client logged in as a new member of the role."""
+    client = Client()
+    client.force_login(member(role))
+    return client
+
+
+# Admin forms ---------------------------------------------------------------------------------
+
+def admin_change_url(incident) -> str:
+    return reverse("admin:incidents_incident_change", args=[incident.pk])
+
+
+def incident_form_data(incident, **changes):
+    """The incident's admin change form as posted, with `changes` applied."""
+    data = {
+        "title": incident.title,
+        "description": incident.description,
+        "status": incident.status,
+        "occurred_on": incident.occurred_on.isoformat(),
+        "date_precision": incident.date_precision,
+        "event_type": incident.event_type,
+        "sub_event_type": incident.sub_event_type,
+        "fatalities": "",
+        "injuries": "",
+        "actors": [a.pk for a in incident.actors.all()],
+        "location": incident.location.geojson,
+        "location_name": incident.location_name,
+        "geo_precision": incident.geo_precision,
+        "area_level": incident.area_level,
+        "sources": [],
+        "alert": "",
+        "expected_version": incident.version,
+    }
+    data.update(changes)
+    return data

@@ -14,14 +14,12 @@ from django.test import override_settings
 
 from incidents.models import Actor, Alert, Incident, Source
 from regions.models import AdminArea, AdvisoryZone
-from tests.api.conftest import editor_api  # noqa: F401  (fixture)
+from tests.acled import ACLED_HEADER, acled, acled_row
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ACLED = (FIXTURES / "acled_small.csv").read_text(encoding="utf-8")
-ACLED_HEADER, ACLED_ROW = ACLED.splitlines()[:2]
 UCDP = (FIXTURES / "ucdp_small.csv").read_text(encoding="utf-8")
 SEED_BULLETIN = (settings.ALERTS_DIR / "2018-06-26-peru-vraem-clashes-update-2.txt").read_text(encoding="utf-8")
 
@@ -29,23 +27,6 @@ SEED_BULLETIN = (settings.ALERTS_DIR / "2018-06-26-peru-vraem-clashes-update-2.t
 IMPORT_LIMIT = 2_000
 BULLETIN_LIMIT = 6_000
 BODY_LIMIT = 3_000
-
-
-def acled(*rows: str, header: str = ACLED_HEADER) -> bytes:
-    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
-
-
-def acled_row(**changes) -> str:
-    """The first fixture row with some columns changed."""
-    import csv
-    import io
-
-    columns = ACLED_HEADER.split(",")
-    cells = next(csv.reader([ACLED_ROW]))
-    row = dict(zip(columns, cells)) | changes
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([row[c] for c in columns])
-    return out.getvalue()
 
 
 def feature(geometry, **properties):

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from incidents.services.exporters import COLUMNS
-from tests.conftest import PICHARI
+from tests.places import PICHARI
 
 URL = "/api/v1/incidents/"
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 import pytest
 from pyproj import Geod
 
-from tests.conftest import PICHARI, SAN_MIGUEL_DEL_ENE
+from tests.places import PICHARI, SAN_MIGUEL_DEL_ENE
 
 URL = "/api/v1/incidents/"
 pytestmark = pytest.mark.django_db

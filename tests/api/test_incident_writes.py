@@ -4,9 +4,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from incidents.models import Incident
-from tests.conftest import PACIFIC, SAN_MIGUEL_DEL_ENE
+from tests.places import PACIFIC, SAN_MIGUEL_DEL_ENE
 
-from .conftest import user_with
+from tests.factories import user_with
 
 URL = "/api/v1/incidents/"
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
 from regions.api.params import tolerance_for_zoom
-from tests.conftest import LIMA, PICHARI
+from tests.places import LIMA, PICHARI
 
 pytestmark = pytest.mark.django_db
 

@@ -1,35 +1,16 @@
 """Vector tiles: valid MVT, clusters at low zoom and incidents at high zoom, the API's filters,
 ETag/304, and a 400 naming a bad parameter."""
-import math
-
 import mapbox_vector_tile
 import pytest
 from django.contrib.gis.geos import Polygon
 
 from incidents.models import Incident
 from incidents.tiles import tile_bounds_lonlat
-from tests.conftest import LIMA, PICHARI
 from tests.factories import make_incident
+from tests.places import LIMA, PICHARI
+from tests.tiles import features, get_tile, tile_of
 
 pytestmark = pytest.mark.django_db
-
-
-def tile_of(point, z):
-    n = 2 ** z
-    lat = math.radians(point.y)
-    x = int((point.x + 180) / 360 * n)
-    y = int((1 - math.log(math.tan(lat) + 1 / math.cos(lat)) / math.pi) / 2 * n)
-    return z, x, y
-
-
-def get_tile(api, kind, z, x, y, query="", **headers):
-    return api.get(f"/tiles/{kind}/{z}/{x}/{y}.pbf{query}", **headers)
-
-
-def features(response, layer):
-    assert response.status_code == 200, response.content
-    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
-    return mapbox_vector_tile.decode(response.content).get(layer, {"features": []})["features"]
 
 
 def published_in_tile(z, x, y, **filters):

@@ -11,40 +11,21 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.test.testcases import LiveServerThread
 from django.core.management import call_command
-from django.db import connections
-from playwright.sync_api import sync_playwright
 
 from incidents.models import Actor, Alert, Incident, Source
-from tests.conftest import PICHARI
+from tests.browser.common import XSS_TITLE
 from tests.factories import make_incident
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.places import PICHARI
+from tools.browser import chromium, live_server
 
 
 @pytest.fixture(scope="session")
 def live_url(django_db_setup):
-    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
+    with live_server() as url:
+        yield url
 
 
-XSS_TITLE = '<img src=x onerror="window.__xss=1"> ${window.__xss=2} `x` \\'
 
 
 @pytest.fixture(scope="session")
@@ -67,17 +48,8 @@ def site_data(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def browser(live_url, site_data):
-    # Playwright's sync API keeps an event loop in this thread, and Django then refuses the
-    # (synchronous, never concurrent) database calls of pytest-django's per-test transaction.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
-        # Connections opened while the loop ran live in their own context: close them here.
-        connections.close_all()
 
 
 class PageWatch:

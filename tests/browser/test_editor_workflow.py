@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from incidents.models import Incident
 from regions.models import AdvisoryZone
 from regions.selectors import advisories_at
-from tests.incidents.roles import PASSWORD, member
+from tests.factories import PASSWORD, member
 
-from .test_explorer import ARTIFACTS
+from .common import ARTIFACTS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 TITLE = "Patrol ambushed near Natividad"

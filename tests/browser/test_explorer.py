@@ -1,15 +1,13 @@
 """The explorer in a real browser: filters in the URL, list and popups, precision, escaping."""
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import XSS_TITLE
+from .common import ARTIFACTS, XSS_TITLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MAZANGARO = "Attack on the Mazángaro military base wounds six"
 
 

@@ -3,8 +3,7 @@ import pytest
 
 from incidents.models import Incident
 
-from .conftest import XSS_TITLE
-from .test_explorer import ARTIFACTS
+from .common import ARTIFACTS, XSS_TITLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 

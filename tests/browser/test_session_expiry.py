@@ -7,7 +7,7 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from incidents.models import Incident
-from tests.conftest import LIMA
+from tests.places import LIMA
 from tests.factories import make_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]

@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import MultiPolygon
 from playwright.sync_api import expect
 
-from incidents.models import Actor, Alert, Incident, Source
+from incidents.models import Actor, Alert, Source
 from regions.models import AdminArea, AdvisoryZone
-from tests.conftest import LIMA
+from tests.places import LIMA
 from tests.factories import make_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from config.logs import JsonFormatter
-from tests.config.test_production import PRODUCTION, run_manage
+from tests.config.production import PRODUCTION, run_manage
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 

@@ -1,9 +1,4 @@
 """Production settings, security headers, health check and failure pages."""
-import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -11,22 +6,7 @@ from django.db import OperationalError, connection
 from django.test import RequestFactory
 
 from config.middleware import DatabaseUnavailableMiddleware
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True)
-
-
-PRODUCTION = {
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-    "DJANGO_ALLOWED_HOSTS": "conflict.example.org",
-}
+from tests.config.production import PRODUCTION, run_manage
 
 
 def test_check_deploy_reports_nothing_in_production():

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from incidents.models import Incident
-from tests.conftest import PACIFIC, PICHARI, SAN_MIGUEL_DEL_ENE
-from tests.factories import make_actor, make_incident
+from tests.factories import incident_form_data, make_actor, make_incident
+from tests.places import PACIFIC, PICHARI, SAN_MIGUEL_DEL_ENE
 
 pytestmark = pytest.mark.django_db
 
@@ -20,28 +20,6 @@ def admin_client(client):
     return client
 
 
-def form_data(incident, **changes):
-    data = {
-        "title": incident.title,
-        "description": incident.description,
-        "status": incident.status,
-        "occurred_on": incident.occurred_on.isoformat(),
-        "date_precision": incident.date_precision,
-        "event_type": incident.event_type,
-        "sub_event_type": incident.sub_event_type,
-        "fatalities": "",
-        "injuries": "",
-        "actors": [a.pk for a in incident.actors.all()],
-        "location": incident.location.geojson,
-        "location_name": incident.location_name,
-        "geo_precision": incident.geo_precision,
-        "area_level": incident.area_level,
-        "sources": [],
-        "alert": "",
-        "expected_version": incident.version,
-    }
-    data.update(changes)
-    return data
 
 
 def geojson(point):
@@ -52,7 +30,7 @@ def test_moving_the_point_in_the_admin_reassigns_the_district(admin_client):
     incident = make_incident(location=PICHARI, actors=[make_actor()])
     assert incident.district.ubigeo == "080910"
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
-    response = admin_client.post(url, form_data(incident, location=geojson(SAN_MIGUEL_DEL_ENE)))
+    response = admin_client.post(url, incident_form_data(incident, location=geojson(SAN_MIGUEL_DEL_ENE)))
     assert response.status_code == 302, response.context["adminform"].form.errors
     incident.refresh_from_db()
     assert (incident.department.ubigeo, incident.province.ubigeo, incident.district.ubigeo) == (
@@ -63,7 +41,7 @@ def test_moving_the_point_in_the_admin_reassigns_the_district(admin_client):
 def test_admin_refuses_a_point_outside_peru(admin_client):
     incident = make_incident(location=PICHARI)
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
-    response = admin_client.post(url, form_data(incident, location=geojson(PACIFIC)))
+    response = admin_client.post(url, incident_form_data(incident, location=geojson(PACIFIC)))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["location"] == [
         "The point (longitude -80.00000, latitude -12.00000) is outside Peru's boundaries."

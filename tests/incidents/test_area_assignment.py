@@ -8,7 +8,7 @@ from django.db import connection
 
 from incidents.models import Incident
 from regions.models import AdminArea
-from tests.conftest import PACIFIC, PICHARI, SAN_MIGUEL_DEL_ENE
+from tests.places import PACIFIC, PICHARI, SAN_MIGUEL_DEL_ENE
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.django_db

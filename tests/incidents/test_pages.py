@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from regions.models import AdminArea
-from tests.conftest import PICHARI, SAN_MIGUEL_DEL_ENE
+from tests.places import PICHARI, SAN_MIGUEL_DEL_ENE
 from tests.factories import make_actor, make_incident
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from django.db import connection, transaction
 
-from incidents.bench.assign import area_frame, geopandas_assign
+from tools.bench.assign import area_frame, geopandas_assign
 from incidents.services.areas import deferred_area_assignment, reassign_areas
 
 pytestmark = pytest.mark.django_db

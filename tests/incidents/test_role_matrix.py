@@ -12,11 +12,10 @@ from rest_framework.test import APIClient
 
 from incidents.models import Incident
 from regions.models import AdminArea
-from tests.conftest import SAN_MIGUEL_DEL_ENE
+from tests.places import SAN_MIGUEL_DEL_ENE
 from tests.factories import make_incident
 
-from .roles import member
-from .test_admin import form_data
+from tests.factories import incident_form_data, member
 
 pytestmark = pytest.mark.django_db
 S = Incident.Status
@@ -52,7 +51,7 @@ def admin_add_page(client, world):
 
 def _admin_edit(client, incident):
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
-    client.post(url, form_data(incident, title="Edited title", expected_version=incident.version))
+    client.post(url, incident_form_data(incident, title="Edited title", expected_version=incident.version))
     return _title(incident) == "Edited title"
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from regions.models import AdvisoryZone
 from regions.selectors import advisory_zones_in_force
 from regions.services.advisories import SLIVER_MAX_M2, ZONES_FILE, load_advisory_zones
-from tests.conftest import LIMA, PICHARI, SAN_MIGUEL_DEL_ENE
+from tests.places import LIMA, PICHARI, SAN_MIGUEL_DEL_ENE
 
 pytestmark = pytest.mark.django_db
 

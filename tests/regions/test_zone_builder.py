@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from regions.models import AdminArea, AdvisoryZone
-from tests.incidents.roles import member
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 AREAS = ["1206", "120609", "0809"]  # Satipo province, Vizcatán del Ene (inside it), La Convención

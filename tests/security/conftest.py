@@ -5,6 +5,3 @@ import pytest
 def _fast_password_hasher(settings):
     """Logins are what these tests repeat: a cheap hasher keeps each one in milliseconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-from tests.api.conftest import api, incidents  # noqa: E402,F401  (shared with the API tests)

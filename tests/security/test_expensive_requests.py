@@ -16,9 +16,9 @@ from incidents.api.tiles import IncidentTileView
 from incidents.models import Incident
 from incidents.selectors import filter_incidents
 from rest_framework.throttling import ScopedRateThrottle
-from tests.api.test_tiles import features, get_tile, tile_of
-from tests.conftest import PICHARI
 from tests.factories import make_incident
+from tests.places import PICHARI
+from tests.tiles import features, get_tile, tile_of
 
 pytestmark = pytest.mark.django_db
 

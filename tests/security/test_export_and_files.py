@@ -18,8 +18,7 @@ from incidents.models import Actor, Incident
 from incidents.services.exporters import export_incidents, neutralise_cell, restore_cell
 from incidents.services.importers.files import import_file
 from incidents.services.workflow import OPERATOR
-from tests.factories import make_actor, make_incident
-from tests.incidents.roles import member
+from tests.factories import make_actor, make_incident, member
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -27,8 +27,8 @@ from incidents.services.importers.files import import_file
 from incidents.services.workflow import OPERATOR
 from regions.models import AdminArea
 from regions.services.boundaries import BoundaryDataError, load_boundaries
-from tests.incidents.roles import member
-from tests.test_bad_inputs import ACLED_HEADER, acled, acled_row
+from tests.acled import ACLED_HEADER, acled, acled_row
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 MARKER = "VRAEM_SECRET_MARKER_7f3a=correct-horse-battery-staple"

@@ -9,7 +9,7 @@ from django.test import Client
 
 from incidents.models import Incident
 from tests.factories import make_incident
-from tests.incidents.roles import member
+from tests.factories import member
 
 from .urls import all_paths
 

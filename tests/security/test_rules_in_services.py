@@ -22,7 +22,7 @@ from incidents.services.incidents import incident_create, incident_transition, i
 from incidents.services.records import record_save
 from incidents.services.workflow import OPERATOR, WorkflowError
 from tests.factories import make_actor, make_incident
-from tests.incidents.roles import PASSWORD, member
+from tests.factories import PASSWORD, member
 
 pytestmark = pytest.mark.django_db
 S = Incident.Status

@@ -13,10 +13,9 @@ from django.contrib.auth.models import Group
 from incidents import maps, tiles
 from incidents.map_cache import cache_key
 from incidents.models import Actor, Alert, Incident
-from tests.api.conftest import editor_api  # noqa: F401  (a fixture)
-from tests.api.test_tiles import get_tile, tile_of
-from tests.conftest import PICHARI
 from tests.factories import make_actor, make_incident
+from tests.places import PICHARI
+from tests.tiles import get_tile, tile_of
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,7 @@ from config import unsaved_changes
 from config.settings import env_int
 from config.unsaved_changes import MARKER_COOKIE, MARKER_SALT
 from incidents.models import Incident
-from tests.factories import make_incident
-from tests.incidents.roles import PASSWORD as ROLE_PASSWORD, member
+from tests.factories import PASSWORD as ROLE_PASSWORD, make_incident, member
 
 PAGE = "/admin/incidents/incident/ingest-bulletin/"
 PASSWORD = "right-horse-battery-9"

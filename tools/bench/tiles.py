@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from .. import tiles
+from incidents import tiles
 from . import Row, ms, p50, p95
 
 VRAEM_BOX = (-74.9, -13.4, -73.3, -11.3)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from ..services.bulletins.ingest import ingest_bulletin
-from ..services.workflow import OPERATOR
+from incidents.services.bulletins.ingest import ingest_bulletin
+from incidents.services.workflow import OPERATOR
 from . import Row, ms, p50, p95
 
 

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test import Client
 from rest_framework.renderers import JSONRenderer
 
-from ..api.serializers import IncidentSerializer
-from ..models import Incident
+from incidents.api.serializers import IncidentSerializer
+from incidents.models import Incident
 from . import Row, ms, p50, p95, timed
 
 BBOX = (-74.0, -12.7, -73.7, -12.4)  # around Pichari, in the VRAEM

@@ -4,19 +4,14 @@ drawn (the map's data-incidents-drawn attribute), and the bytes transferred for 
 
 The app is served by Django's live-server thread on the benchmark database, static files
 through the finders (uncompressed, as `make run` serves them)."""
-import os
 import time
 from urllib.parse import urlencode, urlsplit
 
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection
-from django.test.testcases import LiveServerThread
 
+from ..browser import chromium, live_server
 from . import Row, ms
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 MATCHING = 100_000
 
 
@@ -98,8 +93,6 @@ def _rows(label: str, matching: int, results: list, runs: int) -> list[Row]:
 
 
 def run(runs: int = 3) -> tuple[list[Row], dict]:
-    from playwright.sync_api import sync_playwright
-
     date_from = _date_from()
     # An event type whose synthetic count is nearest 100,000 (pre-counted tiles answer it).
     with connection.cursor() as cursor:
@@ -111,23 +104,8 @@ def run(runs: int = 3) -> tuple[list[Row], dict]:
          urlencode({"synthetic": "only", "period": "custom", "date_from": date_from})),
         (f"event type {event_type}", by_type, urlencode({"synthetic": "only", "event_type": event_type})),
     ]
-    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    base = f"http://127.0.0.1:{thread.port}"
     rows = []
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares this thread
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            for label, matching, query in scenarios:
-                rows += _rows(label, matching, _measure(browser, base, query, runs), runs)
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        thread.terminate()
-        connection.close()
+    with live_server() as base, chromium() as browser:
+        for label, matching, query in scenarios:
+            rows += _rows(label, matching, _measure(browser, base, query, runs), runs)
     return rows, {}

@@ -10,7 +10,7 @@ import geopandas as gpd
 import shapely
 from django.db import connection, transaction
 
-from ..services.areas import REASSIGN_SQL, deferred_area_assignment, reassign_areas
+from incidents.services.areas import REASSIGN_SQL, deferred_area_assignment, reassign_areas
 from . import Row, ms
 
 COUNT = 100_000

@@ -1,0 +1,22 @@
+"""The test suite's own layout: fixtures live in conftest.py files, helpers in plain modules
+(factories.py, places.py, common.py ...), and no test module imports another test module or a
+conftest (pytest finds fixtures itself; importing them runs a module twice under two names)."""
+import re
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+IMPORT = re.compile(r"^\s*from\s+(\S+)\s+import|^\s*import\s+(\S+)", re.MULTILINE)
+
+
+def _imported_modules(path: Path) -> list[str]:
+    return [a or b for a, b in IMPORT.findall(path.read_text(encoding="utf-8"))]
+
+
+def test_no_test_module_imports_another_or_a_conftest():
+    offenders = []
+    for path in TESTS.rglob("*.py"):
+        for module in _imported_modules(path):
+            last = module.rsplit(".", 1)[-1]
+            if last.startswith("test_") or last == "conftest":
+                offenders.append(f"{path.relative_to(TESTS)} imports {module}")
+    assert offenders == []
