@@ -60,7 +60,7 @@ def test_an_ipv6_client_is_throttled_by_its_64(rf):
     ("one", "TRUSTED_PROXY_COUNT must be a whole number, got 'one'"),
 ])
 def test_a_bad_trusted_proxy_count_stops_the_start(value, message):
-    from tests.config.test_production import run_manage
+    from tests.config.production import run_manage
 
     result = run_manage("check", DJANGO_DEBUG="1", DJANGO_SECRET_KEY="x" * 50, TRUSTED_PROXY_COUNT=value)
     assert result.returncode != 0
