@@ -5,6 +5,9 @@ transaction rolled back at its end, so they stay. Avoid `transactional_db`/`live
 flush would empty these tables for later tests. Browser tests start their own server instead
 and run last (tests/browser/conftest.py).
 """
+import io
+import json
+import logging
 import threading
 from datetime import date
 
@@ -15,6 +18,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from rest_framework.test import APIClient
 
+from config.logs import JsonFormatter
 from incidents.models import Actor, Incident
 from regions.models import AdminArea
 
@@ -151,3 +155,17 @@ def editor_api():
     client = APIClient()
     client.force_authenticate(user_with("add_incident", "change_incident", "delete_incident", "view_incident"))
     return client
+
+
+@pytest.fixture
+def log_lines():
+    """What the configured console handler writes, as JSON lines (its real filter, our formatter)."""
+    (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    stream, formatter = io.StringIO(), handler.formatter
+    old_stream = handler.setStream(stream)
+    handler.setFormatter(JsonFormatter())
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        handler.setStream(old_stream)
+        handler.setFormatter(formatter)

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
 from django.test import Client
+from django.db import connection
 from django.urls import reverse
 
 from incidents.models import Actor, Incident
@@ -89,3 +90,13 @@ def incident_form_data(incident, **changes):
     }
     data.update(changes)
     return data
+
+
+# Servers the tests start (gunicorn, manage.py subprocesses) ---------------------------------
+
+def database_url() -> str:
+    """The URL of the database the tests use (the test database once it exists)."""
+    db = connection.settings_dict
+    auth = f"{db['USER']}:{db['PASSWORD']}@" if db.get("USER") else ""
+    host = f"{db['HOST']}:{db['PORT'] or 5432}" if db.get("HOST") else ""
+    return f"postgis://{auth}{host}/{db['NAME']}"

@@ -1,5 +1,4 @@
 """Request ids, JSON log lines and the access log."""
-import io
 import json
 import logging
 import re
@@ -7,24 +6,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from config.logs import JsonFormatter
 from tests.config.production import PRODUCTION, run_manage
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
-
-
-@pytest.fixture
-def log_lines():
-    """What the configured console handler writes, as JSON lines (its real filter, our formatter)."""
-    (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
-    stream, formatter = io.StringIO(), handler.formatter
-    old_stream = handler.setStream(stream)
-    handler.setFormatter(JsonFormatter())
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        handler.setStream(old_stream)
-        handler.setFormatter(formatter)
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from incidents.models import Actor, Incident, Source
-from tests.factories import make_incident
+from tests.factories import database_url, make_incident
 from tests.make_acled_csv import HEADER, rows
 
 # Marked so that the test database exists; the rows the subprocess must see are committed by
@@ -29,13 +29,6 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 APP_NAME = "vraem-killed-import-test"
 ROWS = 3000
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    auth = f"{db['USER']}:{db['PASSWORD']}@" if db.get("USER") else ""
-    host = f"{db['HOST']}:{db['PORT'] or 5432}" if db.get("HOST") else ""
-    return f"postgis://{auth}{host}/{db['NAME']}"
 
 
 def counts():

@@ -8,7 +8,6 @@ from django.urls.resolvers import URLPattern, URLResolver
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
-from tests.config.test_logging import log_lines  # noqa: F401  (fixture)
 
 ADVISORIES = "/api/v1/advisories/"
 

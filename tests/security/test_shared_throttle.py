@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.faults.test_killed_import import database_url
+from tests.factories import database_url
 
 # For the test database (pytest-django makes it only for django_db tests). Each test uses a
 # fresh client address; tests/conftest.py deletes committed counters between tests anyway.
