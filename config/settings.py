@@ -10,7 +10,7 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.logs import logging_config
+from core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -97,15 +97,18 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "leaflet",
     "simple_history",
+    # The project's apps, lowest layer first: each may import only from those listed before it.
     "security",
+    "core",
     "regions",
     "incidents",
+    "web",
 ]
 
 MIDDLEWARE = [
-    "config.middleware.RequestIdMiddleware",
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,9 +116,9 @@ MIDDLEWARE = [
     "security.middleware.LoginLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
-    "config.unsaved_changes.UnsavedChangesMiddleware",
+    "core.unsaved_changes.UnsavedChangesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 if not DEBUG:  # production serves collected static files itself (`make serve`)
     MIDDLEWARE.insert(3, "whitenoise.middleware.WhiteNoiseMiddleware")
@@ -278,9 +281,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "config.api.GeoJSONRenderer",
+        "core.api.GeoJSONRenderer",
     ],
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     # `format` is an ordinary, validated query parameter of the list endpoints.
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -301,9 +304,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Bounds on what anonymous requests cost (issue #12, finding 6) -------------------------
 # API_PAGE_RATE: requests per client to the HTML pages (explorer, incident, region, advisories,
-# region search; config/page_throttle.py). MAP_PAGE_CACHE_SECONDS: how long a rendered page map
+# region search; web/throttle.py). MAP_PAGE_CACHE_SECONDS: how long a rendered page map
 # is kept for anonymous visitors (it is also dropped as soon as published data change;
-# incidents/map_cache.py). TILE_QUERY_TIMEOUT_MS: a vector tile query running longer is
+# web/map_cache.py). TILE_QUERY_TIMEOUT_MS: a vector tile query running longer is
 # cancelled and answered 503 with Retry-After (incidents/api/tiles.py).
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["pages"] = os.environ.get("API_PAGE_RATE", "60/minute")
 MAP_PAGE_CACHE_SECONDS = env_int("MAP_PAGE_CACHE_SECONDS", 3600, minimum=1)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from leaflet.admin import LeafletGeoAdmin
 
-from config.history_admin import GuardedHistoryAdmin
+from core.history_admin import GuardedHistoryAdmin
 from regions.models import AdminArea
 from regions.selectors import advisories_at
 

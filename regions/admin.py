@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdmin
 
-from config.history_admin import GuardedHistoryAdmin
+from core.history_admin import GuardedHistoryAdmin
 
 from .models import AdminArea, AdvisoryZone
 from .services.advisories import zone_geometry, zone_preview

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, FloatField, Max, Min, OuterRef, Q, When
 from django.db.models.expressions import RawSQL
 
@@ -163,3 +164,11 @@ def indicator_summary(area: AdminArea) -> dict:
             for field in INDICATOR_FIELDS
         },
     }
+
+
+def regions_version() -> int:
+    """Grows with every statement that writes areas or advisory zones (migration 0005's
+    triggers): the key of caches built from them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM regions_data_version WHERE id = 1")
+        return cursor.fetchone()[0]

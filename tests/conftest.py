@@ -18,7 +18,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from rest_framework.test import APIClient
 
-from config.logs import JsonFormatter
+from core.logs import JsonFormatter
 from incidents.models import Actor, Incident
 from regions.models import AdminArea
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from incidents.models import Actor, Incident
-from incidents.roles import ADMINISTRATORS, EDITORS, REVIEWERS
+from core.roles import ADMINISTRATORS, EDITORS, REVIEWERS
 from incidents.services.incidents import incident_create
 from incidents.services.workflow import OPERATOR
 

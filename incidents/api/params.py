@@ -2,9 +2,9 @@
 import re
 
 from django.conf import settings
-from django.contrib.gis.geos import Point, Polygon
 from rest_framework import serializers
 
+from core.params import BBoxField, LonLatField
 from regions.models import AdminArea
 
 from ..taxonomy import EVENT_TYPES
@@ -15,51 +15,6 @@ ALL_SUB_EVENT_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
 # The trigram index (migration 0010) can only narrow a search that holds a trigram: a run of 3
 # letters or digits. Shorter text would read the whole index and every row behind it.
 MIN_SEARCH_RUN = 3
-
-
-def _floats(value: str, count: int, form: str) -> list[float]:
-    parts = value.split(",")
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        numbers = []
-    if len(numbers) != count or any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
-        raise serializers.ValidationError(f"Expected {form}, got {value!r}.")
-    return numbers
-
-
-def _check_lon_lat(lon: float, lat: float, form: str) -> None:
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise serializers.ValidationError(
-            f"Expected {form} with longitude in [-180, 180] and latitude in [-90, 90]."
-        )
-
-
-class BBoxField(serializers.CharField):
-    """`minlon,minlat,maxlon,maxlat` (WGS 84) → Polygon."""
-
-    FORM = "bbox=minlon,minlat,maxlon,maxlat"
-
-    def to_internal_value(self, data):
-        minlon, minlat, maxlon, maxlat = _floats(super().to_internal_value(data), 4, self.FORM)
-        _check_lon_lat(minlon, minlat, self.FORM)
-        _check_lon_lat(maxlon, maxlat, self.FORM)
-        if minlon >= maxlon or minlat >= maxlat:
-            raise serializers.ValidationError(
-                f"Expected {self.FORM} with minlon < maxlon and minlat < maxlat."
-            )
-        return Polygon.from_bbox((minlon, minlat, maxlon, maxlat))
-
-
-class LonLatField(serializers.CharField):
-    """`lon,lat` (WGS 84) → Point."""
-
-    FORM = "lon,lat"
-
-    def to_internal_value(self, data):
-        lon, lat = _floats(super().to_internal_value(data), 2, self.FORM)
-        _check_lon_lat(lon, lat, self.FORM)
-        return Point(lon, lat, srid=4326)
 
 
 class IncidentFilterParams(serializers.Serializer):
@@ -144,10 +99,3 @@ class IncidentListParams(IncidentFilterParams):
         required=False, min_value=0, max_value=settings.API_MAX_PAGE_SIZE, default=500,
         help_text=f"Features per page, at most {settings.API_MAX_PAGE_SIZE}; 0: only the count.",
     )
-
-
-def validated(params_class, query_params) -> dict:
-    """Validate query parameters; unknown ones are ignored (e.g. `format`)."""
-    params = params_class(data=query_params.dict())
-    params.is_valid(raise_exception=True)
-    return params.validated_data

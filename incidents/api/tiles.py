@@ -18,13 +18,15 @@ from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers
-from security.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from core.params import validated
+from security.throttling import ScopedRateThrottle
 
 from .. import tiles
 from ..models import Incident
 from ..selectors import filter_incidents, sees_unpublished, visible_incidents
-from .params import IncidentFilterParams, validated
+from .params import IncidentFilterParams
 
 MVT = "application/vnd.mapbox-vector-tile"
 MAX_AGE = 60  # seconds a client may reuse a tile before revalidating (304 when unchanged)

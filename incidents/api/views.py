@@ -7,6 +7,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.params import validated
 from regions import geojson
 from regions.models import AdminArea
 
@@ -21,7 +22,7 @@ from ..selectors import (
 from ..services.incidents import EditConflict, incident_delete
 from . import exports
 from .features import incident_feature
-from .params import IncidentFilterParams, IncidentListParams, validated
+from .params import IncidentFilterParams, IncidentListParams
 from .serializers import IncidentSerializer
 
 GEOJSON = "application/geo+json"

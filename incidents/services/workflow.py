@@ -1,6 +1,6 @@
 """The rules: who may edit what, and move an incident draft → in review → published → archived.
 
-One table of allowed status changes, each guarded by a permission (see incidents/roles.py),
+One table of allowed status changes, each guarded by a permission (see core/roles.py),
 and one predicate per kind of write. Only the services (incidents.py, records.py,
 duplicates.py, importers, bulletin ingestion) decide with these, on the row as it is stored
 and locked; the admin and the API ask them only to decide what to offer (buttons, choices).
@@ -10,7 +10,7 @@ URLs, its bulletin) changes only through a Reviewer: an Editor's writes reach dr
 """
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from ..models import Actor, Alert, Incident, Source
 
@@ -148,6 +148,10 @@ def used_by(record: Actor | Source | Alert):
 
 
 def check_transition(user, current: str | None, target: str) -> None:
+    if target not in S.values:  # not a rule but bad input: named like the model's own check
+        raise ValidationError(
+            {"status": ValidationError("%(value)r is not a status (" + ", ".join(S.values) + ").",
+                                       code="invalid_choice", params={"value": target})})
     if target not in allowed_statuses(user, current):
         start = S(current).label.lower() if current else "new"
         raise WorkflowError(

@@ -3,7 +3,7 @@ from datetime import date
 
 from rest_framework import serializers
 
-from incidents.api.params import LonLatField
+from core.params import LonLatField
 
 from ..models import AdminArea
 

@@ -1,27 +1,19 @@
 import hashlib
-import json
 import math
 
 from django.core.cache import caches
 from django.db.models import Case, F, FloatField, JSONField, Value, When
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework.views import APIView
 
-from incidents import tiles
-from incidents.api.params import validated
-from incidents.selectors import (
-    casualty_totals,
-    counts_by_event_type,
-    filter_incidents,
-    visible_incidents,
-)
+from core.params import validated
 
 from .. import geojson
 from ..functions import Multi, SimplifyPreserveTopology
 from ..models import AdminArea, AdvisoryZone
-from ..selectors import advisory_zones_in_force
-from .params import AdvisoryParams, RegionDetailParams, RegionListParams, default_tolerances
+from ..selectors import advisory_zones_in_force, regions_version
+from .params import AdvisoryParams, RegionListParams, default_tolerances
 
 GEOJSON = "application/geo+json"
 REGIONS_CACHE_SECONDS = 24 * 3600
@@ -50,7 +42,7 @@ def _geometry(tolerance: float | None, wanted: bool = True):
     return geojson.geometry(geom, decimals_for(tolerance))
 
 
-def _area_feature(tolerance: float | None, geometry: bool = True, **extra):
+def area_feature(tolerance: float | None, geometry: bool = True, **extra):
     return geojson.feature(
         id=F("ubigeo"),
         geometry=_geometry(tolerance, geometry),
@@ -80,11 +72,11 @@ class RegionListView(APIView):
         params = validated(RegionListParams, request.query_params)
         # Simplifying 1,891 districts costs the database ~0.3 s: answers to the parameters a
         # map sends (level, parent, zoom, detail, geometry) are kept until the areas change
-        # (published_version moves with any write to them). An arbitrary `simplify` or
+        # (regions_version moves with any write to them). An arbitrary `simplify` or
         # `ubigeo` list is computed each time: keying on them would let anyone fill the cache.
         cache_key = None
         if "simplify" not in params and "ubigeo" not in params:
-            text = f"{tiles.data_version(published_only=True)}|{sorted(params.items())}"
+            text = f"{regions_version()}|{sorted(params.items())}"
             cache_key = "regions:" + hashlib.sha256(text.encode()).hexdigest()[:32]
             body = caches["default"].get(cache_key)
             if body is not None:
@@ -96,44 +88,11 @@ class RegionListView(APIView):
             areas = areas.filter(parent__ubigeo=params["parent"])
         if "ubigeo" in params:
             areas = areas.filter(ubigeo__in=params["ubigeo"])
-        features = geojson.features_json(areas, _area_feature(params["tolerance"], params["geometry"]))
+        features = geojson.features_json(areas, area_feature(params["tolerance"], params["geometry"]))
         body = geojson.feature_collection(features)
         if cache_key:
             caches["default"].set(cache_key, body, REGIONS_CACHE_SECONDS)
         return HttpResponse(body, content_type=GEOJSON)
-
-
-class RegionDetailView(APIView):
-    """One area with its incident counts (published incidents) for a period."""
-
-    queryset = AdminArea.objects.none()
-
-    @extend_schema(operation_id="regions_retrieve", parameters=[RegionDetailParams],
-                   responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON Feature")})
-    def get(self, request, ubigeo):
-        params = validated(RegionDetailParams, request.query_params)
-        area = AdminArea.objects.filter(ubigeo=ubigeo).first()
-        if area is None:
-            raise Http404(f"No area with ubigeo {ubigeo!r}.")
-        filters = {"region": area, **{k: params[k] for k in ("date_from", "date_to") if k in params}}
-        counted = filter_incidents(visible_incidents(request.user), filters)
-        totals = counted.aggregate(**casualty_totals())
-        by_type = {row["event_type"]: row["incidents"] for row in counts_by_event_type(counted)}
-        text = geojson.feature_json(
-            AdminArea.objects.filter(pk=area.pk), _area_feature(params["tolerance"])
-        )
-        # Counts are a few numbers: added in Python to the database-built feature.
-        feature = json.loads(text)
-        feature["properties"].update(
-            {
-                "period": {"from": params.get("date_from"), "to": params.get("date_to")},
-                "incident_count": totals["incidents"],
-                "fatalities": totals["fatalities"],
-                "injuries": totals["injuries"],
-                "by_event_type": by_type,
-            }
-        )
-        return HttpResponse(json.dumps(feature, default=str), content_type=GEOJSON)
 
 
 class AdvisoryListView(APIView):

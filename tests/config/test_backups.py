@@ -5,7 +5,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from config.backups import BackupError, libpq_env, backup, restore
+from core.backups import BackupError, libpq_env, backup, restore
 
 pytestmark = pytest.mark.django_db
 SCRATCH = f"{connection.settings_dict['NAME']}_restore_check"

@@ -5,7 +5,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import RequestFactory
 
-from config.middleware import DatabaseUnavailableMiddleware
+from core.middleware import DatabaseUnavailableMiddleware
 from tests.config.production import PRODUCTION, run_manage
 
 

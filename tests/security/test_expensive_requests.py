@@ -10,8 +10,8 @@ import json
 import pytest
 from django.db import connection
 
-from config.page_throttle import PageRateThrottle
-from incidents import maps
+from web.throttle import PageRateThrottle
+from web import maps
 from incidents.api.tiles import IncidentTileView
 from incidents.models import Incident
 from incidents.selectors import filter_incidents

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from config.backups import BackupError, backup
+from core.backups import BackupError, backup
 from incidents.models import Actor, Incident
 from incidents.services.exporters import export_incidents, neutralise_cell, restore_cell
 from incidents.services.importers.files import import_file

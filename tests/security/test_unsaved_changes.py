@@ -19,9 +19,9 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from config import unsaved_changes
+from core import unsaved_changes
 from config.settings import env_int
-from config.unsaved_changes import MARKER_COOKIE, MARKER_SALT
+from core.unsaved_changes import MARKER_COOKIE, MARKER_SALT
 from incidents.models import Incident
 from tests.factories import PASSWORD as ROLE_PASSWORD, make_incident, member
 

@@ -6,8 +6,9 @@ from django.conf import settings
 
 from regions.models import AdvisoryZone
 
+from incidents.models import Incident
+
 from .map_elements import DataAttribution, Legend, StartWithLayers, escape, local_assets
-from .models import Incident
 
 VRAEM_CENTRE = (-74.0, -12.3)  # (lon, lat)
 

@@ -21,7 +21,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import caches
 
-from . import tiles
+from incidents import tiles
 
 MapParts = dict[str, str]
 

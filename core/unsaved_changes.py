@@ -54,8 +54,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 MARKER_COOKIE = "vraem_stash_marker"
-MARKER_SALT = "config.unsaved_changes.marker"
-STORE_SALT = "config.unsaved_changes.store"
+MARKER_SALT = "core.unsaved_changes.marker"
+STORE_SALT = "core.unsaved_changes.store"
 STASH = "unsaved_changes"
 PENDING = "unsaved_changes_pending"  # in the user's session: a stash waited at login
 DISCARD = "_discard_unsaved_changes"
@@ -169,8 +169,8 @@ def _on_logout(sender, request, user, **kwargs) -> None:
     request._unsaved_changes_marker = (_CLEAR, None)
 
 
-user_logged_in.connect(_on_login, dispatch_uid="config.unsaved_changes.login")
-user_logged_out.connect(_on_logout, dispatch_uid="config.unsaved_changes.logout")
+user_logged_in.connect(_on_login, dispatch_uid="core.unsaved_changes.login")
+user_logged_out.connect(_on_logout, dispatch_uid="core.unsaved_changes.logout")
 
 
 # --- the store: one django_session row per user --------------------------------------------

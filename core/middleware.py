@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.http import HttpResponse
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from config.logs import request_id_from, request_id_var
+from core.logs import request_id_from, request_id_var
 from security.client import client_ip
 
 access_log = logging.getLogger("vraem.access")
@@ -28,7 +28,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request.id = request_id_from(request.headers.get("X-Request-ID"))
-        # Stays set until request_finished (config.logs): Django logs 4xx/5xx after the
+        # Stays set until request_finished (core.logs): Django logs 4xx/5xx after the
         # middleware has returned, and those records belong to the request too.
         request_id_var.set(request.id)
         started = perf_counter()

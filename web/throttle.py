@@ -1,7 +1,7 @@
 """Request rates for the site's HTML pages, which are plain Django views, not DRF's.
 
 The folium pages cost tens of milliseconds of CPU each even when their map comes from the cache
-(incidents.map_cache), and an uncached one several times that, so a stranger could keep a
+(web.map_cache), and an uncached one several times that, so a stranger could keep a
 worker busy by asking for them in a loop. `throttled_page` applies DRF's own throttle machinery
 (the rate of `scope` in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) through the app's throttle
 classes (security.throttling: the client address of security.client, counters shared by all

@@ -2,14 +2,9 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404, render
 
-from config.page_throttle import throttled_page
-from incidents import maps
-from incidents.map_cache import map_parts
 from incidents.selectors import region_summary, visible_incidents
-from incidents.views import incident_layer_config, render_map
-
-from .models import AdminArea, Place
-from .selectors import (
+from regions.models import AdminArea, Place
+from regions.selectors import (
     advisory_zones_geojson,
     advisory_zones_in_force,
     area_outline_geojson,
@@ -18,7 +13,12 @@ from .selectors import (
     places_like,
     zones_covering,
 )
-from .text import normalise
+from regions.text import normalise
+
+from .. import maps
+from ..map_cache import map_parts
+from ..throttle import throttled_page
+from .incidents import incident_layer_config, render_map
 
 CHART_WIDTH, CHART_HEIGHT = 600, 120
 INDICATOR_LABELS = [  # field, label, decimals

@@ -5,15 +5,16 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from config.middleware import embeddable
-from config.page_throttle import throttled_page
+from core.middleware import embeddable
+from incidents import tiles
+from incidents.selectors import alert_story, nearby_incidents, published_actors, visible_incidents
+from incidents.taxonomy import EVENT_TYPES
 from regions.models import AdminArea
 from regions.selectors import advisories_at, advisory_zones_geojson, departments_geojson
 
-from . import maps, tiles
-from .map_cache import map_parts
-from .selectors import alert_story, nearby_incidents, published_actors, visible_incidents
-from .taxonomy import EVENT_TYPES
+from .. import maps
+from ..map_cache import map_parts
+from ..throttle import throttled_page
 
 NEARBY_KM = 25
 NEARBY_DAYS = 90

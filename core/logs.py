@@ -1,6 +1,6 @@
 """Structured logs: a request id on every record of a request, JSON lines or plain text.
 
-`RequestIdMiddleware` (config.middleware) sets the id of the current request in a context
+`RequestIdMiddleware` (core.middleware) sets the id of the current request in a context
 variable; `RequestIdFilter`, attached to the handlers, copies it onto every record, whichever
 logger wrote it (Django's, the app's, a library's). `JsonFormatter` writes one JSON object per
 line; DJANGO_LOG_FORMAT=json|text chooses (json by default when DEBUG is off).
@@ -39,7 +39,7 @@ def _end_of_request(**kwargs) -> None:
 
 
 # After the response is closed: nothing logged later in this thread belongs to the request.
-request_finished.connect(_end_of_request, dispatch_uid="config.logs.end_of_request")
+request_finished.connect(_end_of_request, dispatch_uid="core.logs.end_of_request")
 
 
 class RequestIdFilter(logging.Filter):
@@ -84,9 +84,9 @@ def logging_config(*, log_format: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
         "formatters": {
-            "json": {"()": "config.logs.JsonFormatter"},
+            "json": {"()": "core.logs.JsonFormatter"},
             "text": {"format": TEXT_FORMAT},
         },
         "handlers": {

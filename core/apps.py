@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CoreConfig(AppConfig):
+    """Cross-cutting pieces every app may use: request ids and logs, security headers and
+    embedding, the history admin base, the editorial roles, shared API parameters, backups."""
+
+    name = "core"
+    verbose_name = "Core"
+
+    def ready(self):
+        from .roles import ensure_roles_after_migrate
+
+        # The editorial groups follow core/roles.py after every migrate (tests included).
+        post_migrate.connect(ensure_roles_after_migrate, sender=self)

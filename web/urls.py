@@ -1,0 +1,13 @@
+"""The public pages."""
+from django.urls import path
+
+from .views import incidents, regions
+
+urlpatterns = [
+    path("", incidents.explorer, name="map"),
+    path("embed/", incidents.explorer_embed, name="embed"),
+    path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
+    path("regions/", regions.region_search, name="region-search"),
+    path("regions/<str:ubigeo>/", regions.region_detail, name="region"),
+    path("advisories/", regions.advisories, name="advisories"),
+]
