@@ -130,7 +130,8 @@ class Incident(models.Model):
         help_text="The finest administrative level the location is known to. Areas below it "
         "stay empty (e.g. 'department' for 'in the Huancavelica region').",
     )
-    # Assigned by the database from `location` (trigger incidents_incident_assign_areas).
+    # Assigned by the database from `location` (trigger incidents_incident_assign_areas,
+    # incidents/sql/assign_areas.sql).
     department = models.ForeignKey(
         AdminArea, null=True, blank=True, editable=False, on_delete=models.SET_NULL,
         related_name="+", limit_choices_to={"level": "department"},

@@ -2,13 +2,15 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
-    BigIntegerField, BooleanField, Count, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value,
+    BigIntegerField, BooleanField, Count, DateField, Exists, F, Func, OuterRef, Q, Sum, Value,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import TruncMonth
 
+from regions.functions import GeodesicDistance, GeodesicDWithin, MakePoint
 from regions.models import AdminArea
 
 from .models import Actor, Alert, Incident
@@ -41,21 +43,16 @@ def actors_named(name: str):
     )
 
 
-def within_km(point, radius_km: float) -> RawSQL:
-    """Geodesic distance on the WGS 84 spheroid, exact in km (uses the geography index)."""
-    return RawSQL(
-        "ST_DWithin(incidents_incident.location::geography, "
-        "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)",
-        (point.x, point.y, radius_km * 1000.0),
-        output_field=BooleanField(),
-    )
+def within_km(point, radius_km: float) -> GeodesicDWithin:
+    """Incidents within `radius_km` of `point`, geodesic on the WGS 84 spheroid."""
+    return GeodesicDWithin("location", MakePoint(point.x, point.y), radius_km * 1000.0)
 
 
 class TextSearch(Func):
     """incidents_search_text(title, description, location_name) LIKE incidents_search_pattern(text):
     the text anywhere in the three fields, ignoring case and accents ("mazangaro" finds
-    "Mazángaro"). Both functions and the trigram index that serves the predicate are migration
-    0010's; the SQL must stay the index expression word for word."""
+    "Mazángaro"). Both functions and the trigram index that serves the predicate are in
+    incidents/sql/text_search.sql; the SQL must stay the index expression word for word."""
 
     output_field = BooleanField()
 
@@ -133,14 +130,9 @@ def filter_incidents(queryset, params: dict):
     return queryset
 
 
-def distance_km(point) -> RawSQL:
+def distance_km(point):
     """Geodesic distance from `point` in km (WGS 84 spheroid)."""
-    return RawSQL(
-        "ST_Distance(incidents_incident.location::geography, "
-        "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography) / 1000.0",
-        (point.x, point.y),
-        output_field=FloatField(),
-    )
+    return GeodesicDistance("location", MakePoint(point.x, point.y)) / 1000.0
 
 
 def nearby_incidents(incident, queryset, *, km: float = 25, days: int = 90):
@@ -245,26 +237,30 @@ def incidents_for_export(*, status: str | None = None, synthetic: bool = False):
     return query.filter(status=status) if status else query
 
 
-# Same event type, not archived, within INCIDENT_DUPLICATE_DAYS and INCIDENT_DUPLICATE_RADIUS_KM
-# (geodesic, through the geography index) of the row the expression is evaluated for.
-_DUPLICATE_IDS = """ARRAY(
-    SELECT d.id FROM incidents_incident d
-     WHERE d.id <> incidents_incident.id
-       AND d.event_type = incidents_incident.event_type
-       AND d.status <> 'archived'
-       AND d.is_synthetic = incidents_incident.is_synthetic
-       AND d.occurred_on BETWEEN incidents_incident.occurred_on - %s
-                             AND incidents_incident.occurred_on + %s
-       AND ST_DWithin(d.location::geography, incidents_incident.location::geography, %s)
-     ORDER BY d.id)"""
+class DuplicateIds(ArraySubquery):
+    """ARRAY(ids of the outer incident's likely duplicates, ascending): same event type and
+    synthetic flag, not archived, within `days` days and `km` km (geodesic) of it."""
+
+    def __init__(self, *, days: int, km: float):
+        def day(sign):  # date ± integer stays a date (± interval would make it a timestamp)
+            return CombinedExpression(OuterRef("occurred_on"), sign, Value(days), output_field=DateField())
+
+        super().__init__(
+            Incident.objects.exclude(pk=OuterRef("pk"))
+            .filter(event_type=OuterRef("event_type"), is_synthetic=OuterRef("is_synthetic"))
+            .exclude(status=Incident.Status.ARCHIVED)
+            .filter(occurred_on__range=(day("-"), day("+")))
+            .filter(GeodesicDWithin("location", OuterRef("location"), km * 1000.0))
+            .order_by("id").values("id"),
+            output_field=ArrayField(BigIntegerField()),
+        )
 
 
 def with_duplicate_ids(queryset):
-    """Annotate each incident with `duplicate_ids`: the ids of its likely duplicates."""
-    days, km = settings.INCIDENT_DUPLICATE_DAYS, settings.INCIDENT_DUPLICATE_RADIUS_KM
-    return queryset.annotate(duplicate_ids=RawSQL(
-        _DUPLICATE_IDS, (days, days, km * 1000.0), output_field=ArrayField(BigIntegerField())
-    ))
+    """Annotate each incident with `duplicate_ids`: the ids of its likely duplicates (same type,
+    INCIDENT_DUPLICATE_DAYS and INCIDENT_DUPLICATE_RADIUS_KM)."""
+    return queryset.annotate(duplicate_ids=DuplicateIds(
+        days=settings.INCIDENT_DUPLICATE_DAYS, km=settings.INCIDENT_DUPLICATE_RADIUS_KM))
 
 
 def possible_duplicates(incident: Incident):

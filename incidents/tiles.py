@@ -199,10 +199,11 @@ def districts_tile(counts: tuple[list[int], list[int]], z: int, x: int, y: int) 
 
 
 def data_version(*, published_only: bool = False) -> int:
-    """`version` grows with every statement that writes incidents or their actor links
-    (migration 0007's trigger); `published_version` only with those that write a row that is or
-    was published, or the advisory zones and areas (migration 0010). What anonymous users
-    receive, ETags included, is keyed by the second, so drafts leave no trace in it."""
+    """`version` grows with every statement that writes incidents or their actor links;
+    `published_version` only with those that write a row that is or was published, or the
+    advisory zones and areas (the triggers of incidents/sql/bump_data_version.sql: migration
+    0007, `published_version` since 0010). What anonymous users receive, ETags included, is
+    keyed by the second, so drafts leave no trace in it."""
     column = "published_version" if published_only else "version"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM incidents_data_version WHERE id = 1")

@@ -1,6 +1,7 @@
 """PostGIS functions that django.contrib.gis does not ship."""
+from django.contrib.gis.db.models import GeometryField, PointField
 from django.contrib.gis.db.models.functions import GeomOutputGeoFunc
-from django.db.models import Aggregate, FloatField
+from django.db.models import Aggregate, BooleanField, FloatField, Func
 
 
 class SimplifyPreserveTopology(GeomOutputGeoFunc):
@@ -27,3 +28,51 @@ class Multi(GeomOutputGeoFunc):
     return a Polygon for a single-part input."""
 
     function = "ST_Multi"
+
+
+class Geography(Func):
+    """geom::geography: ST_Area, ST_Distance and ST_DWithin then measure on the WGS 84 spheroid,
+    in metres (the geometry must be in SRID 4326)."""
+
+    template = "(%(expressions)s)::geography"
+    output_field = GeometryField(geography=True)
+
+
+class MakePoint(Func):
+    """ST_SetSRID(ST_MakePoint(x, y), 4326): a WGS 84 point from its longitude and latitude."""
+
+    template = "ST_SetSRID(ST_MakePoint(%(expressions)s), 4326)"
+    output_field = PointField(srid=4326)
+
+
+class GeodesicDWithin(Func):
+    """ST_DWithin(a::geography, b::geography, metres): within `metres` on the WGS 84 spheroid.
+    (contrib.gis's `dwithin` lookup takes degrees for a geometry field in SRID 4326.)"""
+
+    function = "ST_DWithin"
+    output_field = BooleanField()
+
+    def __init__(self, a, b, metres, **extra):
+        super().__init__(Geography(a), Geography(b), metres, **extra)
+
+
+class GeodesicDistance(Func):
+    """ST_Distance(a::geography, b::geography): metres on the WGS 84 spheroid, as a float.
+    (contrib.gis's Distance returns a Distance object and picks ST_DistanceSpheroid for
+    geometries.)"""
+
+    function = "ST_Distance"
+    output_field = FloatField()
+
+    def __init__(self, a, b, **extra):
+        super().__init__(Geography(a), Geography(b), **extra)
+
+
+class GeodesicArea(Func):
+    """ST_Area(geom::geography): square metres on the WGS 84 spheroid, as a float."""
+
+    function = "ST_Area"
+    output_field = FloatField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(Geography(expression), **extra)

@@ -2,14 +2,13 @@
 import json
 from datetime import date
 
-from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.db.models.functions import AsGeoJSON, Intersection
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, FloatField, Max, Min, OuterRef, Q, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import NullIf
 
-from .functions import SimplifyPreserveTopology
-from .functions import Percentile
+from .functions import GeodesicArea, Percentile, SimplifyPreserveTopology
 from .models import AdminArea, AdvisoryZone, DistrictIndicators, Place
 
 # The four departments that share the VRAEM.
@@ -83,16 +82,14 @@ def area_outline_geojson(area: AdminArea, *, tolerance: float = 0.001) -> dict:
 
 def zones_covering(area: AdminArea, *, on: date | None = None):
     """Advisory zones in force that overlap the area, with the share of the area they cover."""
+    # The outline as stored (an index lookup), not sent again from `area.geom`.
+    area_geom = Subquery(AdminArea.objects.filter(pk=area.pk).order_by().values("geom"))
     return (
         advisory_zones_in_force(on=on)
         .filter(geom__intersects=area.geom)
         .annotate(
-            covered_share=RawSQL(
-                "(SELECT ST_Area(ST_Intersection(regions_advisoryzone.geom, a.geom)::geography)"
-                " / NULLIF(ST_Area(a.geom::geography), 0) FROM regions_adminarea a WHERE a.id = %s)",
-                (area.pk,),
-                output_field=FloatField(),
-            )
+            covered_share=GeodesicArea(Intersection("geom", area_geom))
+            / NullIf(GeodesicArea(area_geom), Value(0.0))
         )
         .order_by("-level", "name")
     )

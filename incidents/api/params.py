@@ -12,8 +12,9 @@ from ..taxonomy import EVENT_TYPES
 SYNTHETIC_CHOICES = ["exclude", "include", "only"]
 ORDERINGS = ["occurred_on", "-occurred_on", "fatalities", "-fatalities", "id", "-id"]
 ALL_SUB_EVENT_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
-# The trigram index (migration 0010) can only narrow a search that holds a trigram: a run of 3
-# letters or digits. Shorter text would read the whole index and every row behind it.
+# The trigram index (incidents/sql/text_search.sql) can only narrow a search that holds a
+# trigram: a run of 3 letters or digits. Shorter text would read the whole index and every row
+# behind it.
 MIN_SEARCH_RUN = 3
 
 

@@ -3,42 +3,25 @@
 `is_synthetic` marks the rows `manage.py generate_synthetic` writes; public reads leave them out
 unless asked (synthetic=include|only).
 
-`incidents_data_version` holds one row whose `version` grows with every statement that writes
-incidents or their actors (a statement-level trigger: one UPDATE per statement, not per row).
-Readers compare it instead of counting a million rows; it is read in the reader's own snapshot,
-so a version never names data that is not committed yet.
+`incidents_data_version` (incidents/sql/data_version.sql) holds one row whose `version` grows
+with every statement that writes incidents or their actors (statement-level triggers calling
+`incidents_bump_data_version`, incidents/sql/bump_data_version.sql: one UPDATE per statement, not
+per row). Readers compare it instead of counting a million rows; it is read in the reader's own
+snapshot, so a version never names data that is not committed yet.
 """
 from django.db import migrations, models
 
-FORWARD = r"""
-CREATE TABLE incidents_data_version (
-    id smallint PRIMARY KEY CHECK (id = 1),
-    version bigint NOT NULL,
-    changed_at timestamptz NOT NULL
-);
-INSERT INTO incidents_data_version VALUES (1, 1, now());
+from incidents.sql import sql
 
-CREATE FUNCTION incidents_bump_data_version() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE incidents_data_version SET version = version + 1, changed_at = now() WHERE id = 1;
-    RETURN NULL;
-END
-$$;
+# The table and the trigger function in their current form (incidents/sql/): a database created
+# now gets here the columns 0008 and 0010 add and the ten triggers 0010 puts in place of this
+# migration's first two; those migrations then skip what it already has.
+FORWARD = [sql("data_version.sql"), sql("bump_data_version.sql")]
 
-CREATE TRIGGER incidents_incident_data_version
-AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON incidents_incident
-FOR EACH STATEMENT EXECUTE FUNCTION incidents_bump_data_version();
-
-CREATE TRIGGER incidents_incident_actors_data_version
-AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON incidents_incident_actors
-FOR EACH STATEMENT EXECUTE FUNCTION incidents_bump_data_version();
-"""
-
-BACKWARD = r"""
-DROP TRIGGER IF EXISTS incidents_incident_actors_data_version ON incidents_incident_actors;
-DROP TRIGGER IF EXISTS incidents_incident_data_version ON incidents_incident;
-DROP FUNCTION IF EXISTS incidents_bump_data_version();
+# CASCADE: with the function go the triggers that call it, the two this migration first made
+# or the ten of bump_data_version.sql.
+BACKWARD = """
+DROP FUNCTION IF EXISTS incidents_bump_data_version() CASCADE;
 DROP TABLE IF EXISTS incidents_data_version;
 """
 

@@ -1,5 +1,6 @@
-"""Rebuild the pre-counted tile clusters (migration 0007's incidents_tile_cell) in one
-transaction: every incident's Web Mercator cell at SUMMARY_MAX_ZOOM, then each coarser zoom summed from it."""
+"""Rebuild the pre-counted tile clusters (incidents_tile_cell: incidents/sql/tile_cell.sql,
+migration 0008) in one transaction: every incident's Web Mercator cell at SUMMARY_MAX_ZOOM, then
+each coarser zoom summed from it."""
 from django.db import connection, transaction
 
 from ..tiles import CELLS, MERC_X, MERC_Y, MERCATOR_HALF, SUMMARY_MAX_ZOOM
