@@ -343,7 +343,7 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
             return "Shown once saved (the place search shows it at once)."
         zones = advisories_at(obj.location, on=obj.occurred_on or timezone.localdate())
         return format_html_join(
-            ", ", "{} (level {}, {})", ((z.name, z.level, z.issuer) for z in zones)
+            ", ", "{} ({})", ((z.name, z.wording) for z in zones)
         ) or "None at this point on this date."
 
     @admin.display(description="Possible duplicates")

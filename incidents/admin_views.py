@@ -63,7 +63,9 @@ def place_search_view(request):
             "areas": [names[u] for u in reversed(r["assigned"]) if u in names],
             "longitude": c.longitude, "latitude": c.latitude,
             "geo_precision": c.geo_precision, "area_level": c.area_level, "reason": c.reason,
-            "advisories": [{"name": z.name, "level": z.level, "issuer": z.issuer} for z in zones],
+            "advisories": [{"name": z.name, "kind": z.kind, "issuer": z.issuer,
+                            "issuer_level": z.issuer_level, "wording": z.wording,
+                            "severity": z.severity} for z in zones],
         })
     return JsonResponse({"query": text, "candidates": payload})
 

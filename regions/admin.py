@@ -45,23 +45,34 @@ class AdvisoryZoneForm(forms.ModelForm):
         elif buffer_km:
             self.add_error("buffer_km", "The buffer widens chosen areas; for a drawn zone, "
                                         "draw the wider outline instead.")
+        kind, severity = cleaned.get("kind"), cleaned.get("severity")
+        if kind == AdvisoryZone.Kind.ADVICE:
+            if severity is None:
+                self.add_error("severity", "Advice needs a severity (for colouring and filtering).")
+            if not cleaned.get("issuer_level"):
+                self.add_error("issuer_level", "Give the issuer's own level name, as published.")
+        elif kind == AdvisoryZone.Kind.REFERENCE and severity is not None:
+            self.add_error("severity", "A reference area is not advice: leave severity empty.")
         return cleaned
 
 
 @admin.register(AdvisoryZone)
 class AdvisoryZoneAdmin(GuardedHistoryAdmin, LeafletGeoAdmin):
     form = AdvisoryZoneForm
-    list_display = ["name", "level", "issuer", "valid_from", "valid_until"]
-    list_filter = ["level", "issuer"]
-    search_fields = ["name", "summary"]
+    list_display = ["name", "issuer", "issuer_level", "kind", "valid_from", "valid_until",
+                    "last_reviewed"]
+    list_filter = ["kind", "severity", "issuer"]
+    search_fields = ["name", "summary", "definition"]
     autocomplete_fields = ["areas"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["preview"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "level", "issuer", "summary", "source_url",
-                           "valid_from", "valid_until"]}),
+        (None, {"fields": ["name", "slug", "kind", "issuer", "issuer_level", "severity",
+                           "definition", "exceptions", "summary", "source_url",
+                           "valid_from", "valid_until", "last_reviewed"]}),
         ("Where", {
-            "fields": ["areas", "buffer_km", "preview", "geom"],
+            "fields": ["areas", "buffer_km", "preview", "geom", "construction",
+                       "construction_note", "same_as"],
             "description": "Choose departments, provinces or districts (their union is computed "
             "in PostGIS when you save, widened by the buffer) or leave them empty and draw the "
             "zone on the map.",

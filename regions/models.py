@@ -55,24 +55,72 @@ class AdminArea(models.Model):
 
 
 class AdvisoryZone(models.Model):
-    """An area a government advises travellers about, built from administrative areas."""
+    """An area a government advises travellers about, or a reference area (not advice).
 
-    class Level(models.IntegerChoices):
-        NORMAL = 1, "1 – Exercise normal precautions"
-        INCREASED_CAUTION = 2, "2 – Exercise increased caution"
-        RECONSIDER = 3, "3 – Reconsider travel / avoid all but essential travel"
-        DO_NOT_TRAVEL = 4, "4 – Do not travel / avoid all travel"
+    Each zone says what its issuer says: `issuer`, the issuer's own level name (`issuer_level`,
+    e.g. "Level 4: Do Not Travel" or "Advise against all but essential travel"), the defining
+    sentence quoted (`definition`) and its stated exceptions, the source URL, validity and when
+    the definition was last checked against the source. `severity` only orders and colours
+    zones across issuers; pages and the API always show issuer and wording next to it.
+    """
+
+    class Kind(models.TextChoices):
+        ADVICE = "advice", "Travel advice"
+        REFERENCE = "reference", "Reference area (not advice)"
+
+    class Severity(models.IntegerChoices):
+        # One scale across issuers, for colouring and filtering only; never shown on its own.
+        # 1: no special advice (U.S. Level 1 "Exercise normal precautions"; UK: no FCDO warning;
+        #    Canada "Take normal security precautions").
+        # 2: take extra care (U.S. Level 2 "Exercise increased caution"; Canada "Exercise a
+        #    high degree of caution"; UK: a see-travel-advice note without an advise-against).
+        # 3: avoid unless essential (U.S. Level 3 "Reconsider travel"; UK "Advise against all
+        #    but essential travel"; Canada "Avoid non-essential travel").
+        # 4: do not go (U.S. Level 4 "Do Not Travel"; UK "Advise against all travel"; Canada
+        #    "Avoid all travel").
+        NO_SPECIAL_ADVICE = 1, "1 – no special advice"
+        EXTRA_CARE = 2, "2 – take extra care"
+        ESSENTIAL_ONLY = 3, "3 – avoid unless essential"
+        DO_NOT_GO = 4, "4 – do not go"
+
+    class Construction(models.TextChoices):
+        AREAS = "areas", "Union of administrative areas"
+        BORDER_BUFFER = "border_buffer", "Geodesic buffer of a border line, clipped to the department"
+        REFERENCE = "reference", "By reference to another zone"
+        DRAWN = "drawn", "Drawn or chosen in the admin"
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
-    level = models.PositiveSmallIntegerField(
-        choices=Level.choices, validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ADVICE)
     issuer = models.CharField(max_length=200)
+    issuer_level = models.CharField(
+        max_length=200, blank=True,
+        help_text='The issuer\'s own level name, as published ("Level 4: Do Not Travel", '
+        '"Advise against all but essential travel", "Avoid all travel"). Empty for reference areas.',
+    )
+    severity = models.PositiveSmallIntegerField(
+        choices=Severity.choices, null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Normalised across issuers, for colouring and filtering (advice only).",
+    )
+    definition = models.TextField(
+        blank=True, help_text="The sentence that defines the zone, quoted from the source.")
+    exceptions = models.TextField(
+        blank=True, help_text="Exceptions the source states (kept as text; not cut from the shape).")
     summary = models.TextField(blank=True)
     source_url = models.URLField(blank=True)
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the definition was last checked against the source.")
+    construction = models.CharField(
+        max_length=20, choices=Construction.choices, default=Construction.DRAWN)
+    construction_note = models.TextField(
+        blank=True, help_text="How the shape was built from the definition, and what it leaves out.")
+    same_as = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="referenced_by",
+        help_text="For zones defined by reference to another zone.",
+    )
     geom = models.MultiPolygonField(srid=4326)
     areas = models.ManyToManyField(
         AdminArea, blank=True, related_name="advisory_zones",
@@ -85,10 +133,12 @@ class AdvisoryZone(models.Model):
     history = HistoricalRecords(m2m_fields=[areas])
 
     class Meta:
-        ordering = ["-level", "name"]
+        ordering = ["kind", "-severity", "issuer", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(level__gte=1, level__lte=4), name="advisoryzone_level_1_to_4"
+                condition=models.Q(kind="advice", severity__gte=1, severity__lte=4)
+                | models.Q(kind="reference", severity__isnull=True),
+                name="advisoryzone_severity_for_advice_only",
             ),
             models.CheckConstraint(
                 condition=models.Q(valid_until__isnull=True)
@@ -97,8 +147,15 @@ class AdvisoryZone(models.Model):
             ),
         ]
 
+    @property
+    def wording(self) -> str:
+        """Issuer and the issuer's own words: "U.S. Department of State — Level 4: Do Not Travel"."""
+        if self.kind == self.Kind.REFERENCE:
+            return f"{self.issuer} — reference area, not travel advice"
+        return f"{self.issuer} — {self.issuer_level}"
+
     def __str__(self):
-        return f"{self.name} (level {self.level})"
+        return f"{self.name} ({self.wording})"
 
 
 class Place(models.Model):

@@ -13,7 +13,10 @@ from .models import AdminArea, AdvisoryZone, DistrictIndicators, Place
 
 # The four departments that share the VRAEM.
 VRAEM_DEPARTMENTS = ("05", "08", "09", "12")  # Ayacucho, Cusco, Huancavelica, Junín
-VRAEM_ZONE_SLUG = "vraem"
+VRAEM_ZONE_SLUG = "vraem"  # the Peruvian government's VRAEM area (a reference area, not advice)
+
+# Strictest advice first, then by issuer; reference areas (no severity) after the advice.
+ZONE_ORDER = ("kind", F("severity").desc(nulls_last=True), "issuer", "name")
 
 
 def _feature_collection(rows, properties) -> dict:
@@ -49,7 +52,7 @@ def advisory_zones_in_force(*, on: date | None = None):
 
 
 def advisory_zones_geojson(*, on: date | None = None, tolerance: float = 0.002) -> dict:
-    rows = advisory_zones_in_force(on=on).annotate(
+    rows = advisory_zones_in_force(on=on).order_by(*ZONE_ORDER).annotate(
         geojson=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=5)
     )
     return _feature_collection(
@@ -57,9 +60,13 @@ def advisory_zones_geojson(*, on: date | None = None, tolerance: float = 0.002) 
         lambda zone: {
             "slug": zone.slug,
             "name": zone.name,
-            "level": zone.level,
-            "level_label": zone.get_level_display(),
+            "kind": zone.kind,
+            "severity": zone.severity,
             "issuer": zone.issuer,
+            "issuer_level": zone.issuer_level,
+            "wording": zone.wording,
+            "definition": zone.definition,
+            "exceptions": zone.exceptions,
             "summary": zone.summary,
             "valid_from": zone.valid_from.isoformat(),
             "valid_until": zone.valid_until and zone.valid_until.isoformat(),
@@ -68,8 +75,8 @@ def advisory_zones_geojson(*, on: date | None = None, tolerance: float = 0.002) 
 
 
 def advisories_at(point, *, on: date):
-    """Zones in force on `on` that contain `point`, strictest first."""
-    return advisory_zones_in_force(on=on).filter(geom__intersects=point).order_by("-level", "name")
+    """Zones in force on `on` that contain `point`: advice strictest first, then reference areas."""
+    return advisory_zones_in_force(on=on).filter(geom__intersects=point).order_by(*ZONE_ORDER)
 
 
 def area_outline_geojson(area: AdminArea, *, tolerance: float = 0.001) -> dict:
@@ -91,7 +98,7 @@ def zones_covering(area: AdminArea, *, on: date | None = None):
             covered_share=GeodesicArea(Intersection("geom", area_geom))
             / NullIf(GeodesicArea(area_geom), Value(0.0))
         )
-        .order_by("-level", "name")
+        .order_by(*ZONE_ORDER)
     )
 
 

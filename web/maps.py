@@ -12,12 +12,15 @@ from .map_elements import DataAttribution, Legend, StartWithLayers, escape, loca
 
 VRAEM_CENTRE = (-74.0, -12.3)  # (lon, lat)
 
+# Colour per normalised severity (AdvisoryZone.Severity); reference areas (no severity) are
+# drawn as a dashed outline. The legend and popups name the issuer and its own wording.
 ADVISORY_COLOURS = {
-    AdvisoryZone.Level.NORMAL: "#2e7d32",
-    AdvisoryZone.Level.INCREASED_CAUTION: "#f9a825",
-    AdvisoryZone.Level.RECONSIDER: "#ef6c00",
-    AdvisoryZone.Level.DO_NOT_TRAVEL: "#c62828",
+    AdvisoryZone.Severity.NO_SPECIAL_ADVICE: "#2e7d32",
+    AdvisoryZone.Severity.EXTRA_CARE: "#f9a825",
+    AdvisoryZone.Severity.ESSENTIAL_ONLY: "#ef6c00",
+    AdvisoryZone.Severity.DO_NOT_GO: "#c62828",
 }
+REFERENCE_AREA_COLOUR = "#5d4037"
 
 # Marker colour and symbol per ACLED event type (white text on these passes WCAG AA).
 EVENT_STYLES = {
@@ -78,31 +81,57 @@ def add_departments(m: folium.Map, departments: dict) -> None:
 
 def zone_popup_html(props: dict) -> str:
     valid = f"from {props['valid_from']}" + (f" until {props['valid_until']}" if props.get("valid_until") else "")
+    exceptions = f"<p>Exceptions: {escape(props['exceptions'])}</p>" if props.get("exceptions") else ""
     return (
         f'<div class="zone-popup"><h3>{escape(props["name"])}</h3>'
-        f"<p><strong>{escape(props['level_label'])}</strong></p>"
-        f"<p>Issuer: {escape(props['issuer'])}, valid {escape(valid)}</p>"
-        f"<p>{escape(props['summary'])}</p></div>"
+        f"<p><strong>{escape(props['wording'])}</strong></p>"
+        f"<p>Valid {escape(valid)}</p>"
+        f"<p>{escape(props['definition'] or props['summary'])}</p>{exceptions}</div>"
     )
 
 
+def zone_colour(props: dict) -> str:
+    return ADVISORY_COLOURS.get(props.get("severity"), REFERENCE_AREA_COLOUR)
+
+
 def add_advisory_zones(m: folium.Map, zones: dict) -> None:
-    group = folium.FeatureGroup(name="Travel advisory zones").add_to(m)
+    """Advice in one layer (filled, coloured by severity); reference areas (not advice) in
+    another, as a dashed outline."""
+    groups = {
+        "advice": folium.FeatureGroup(name="Travel advisory zones").add_to(m),
+        "reference": folium.FeatureGroup(name="Reference areas (not advice)").add_to(m),
+    }
     for feature in zones["features"]:
-        colour = ADVISORY_COLOURS[feature["properties"]["level"]]
+        props = feature["properties"]
+        colour = zone_colour(props)
+        reference = props["kind"] == "reference"
         layer = folium.GeoJson(
             feature,
-            style_function=lambda f, colour=colour: {
-                "color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.2,
+            style_function=lambda f, colour=colour, reference=reference: {
+                "color": colour, "weight": 2, "fillColor": colour,
+                "fillOpacity": 0 if reference else 0.2, "dashArray": "6 4" if reference else None,
             },
         )
-        folium.Popup(folium.Html(zone_popup_html(feature["properties"]), script=True), max_width=320).add_to(layer)
-        layer.add_to(group)
+        folium.Popup(folium.Html(zone_popup_html(props), script=True), max_width=320).add_to(layer)
+        layer.add_to(groups["reference" if reference else "advice"])
 
 
-def legend(*, event_types: bool = True, open: bool = True) -> Legend:
+def advisory_legend_rows(zones: dict) -> list[tuple[str, str, str]]:
+    """One legend row per issuer and wording in force: "U.S. Department of State — Level 4:
+    Do Not Travel", never a bare number."""
+    rows = {}
+    for feature in zones["features"]:
+        props = feature["properties"]
+        label = props["wording"]
+        if props["kind"] == "reference":
+            label = f"{props['name']} — {props['issuer']} (reference area, not advice)"
+        rows.setdefault(label, (zone_colour(props), "", label))
+    return list(rows.values())
+
+
+def legend(*, zones: dict, event_types: bool = True, open: bool = True) -> Legend:
     sections = [
-        ("Travel advisories", [(ADVISORY_COLOURS[level], "", level.label) for level in AdvisoryZone.Level]),
+        ("Travel advisories", advisory_legend_rows(zones) or [("#ffffff", "", "None in force")]),
         ("Departments", [("#90a4ae", "", "VRAEM department (Ayacucho, Cusco, Huancavelica, Junín)")]),
     ]
     if event_types:
@@ -141,7 +170,7 @@ def explorer_map(*, departments: dict, advisory_zones: dict, config: dict) -> fo
         key: folium.FeatureGroup(name=name, show=show).add_to(m) for key, name, show in OVERLAYS
     }
     folium.LayerControl(collapsed=True).add_to(m)
-    legend().add_to(m)
+    legend(zones=advisory_zones).add_to(m)
     StartWithLayers("VraemExplorer.start", groups, config).add_to(m)
     return m
 
@@ -160,7 +189,7 @@ def incident_page_map(*, incident: Incident, advisory_zones: dict, config: dict,
     m = base_map(centre=(incident.location.x, incident.location.y), zoom=9, incidents=True)
     add_advisory_zones(m, advisory_zones)
     StartWithLayers("VraemIncidents.show", _incident_groups(m), config, incidents_url).add_to(m)
-    legend(open=False).add_to(m)
+    legend(zones=advisory_zones, open=False).add_to(m)
     return m
 
 
@@ -178,7 +207,7 @@ def region_page_map(*, area, outline: dict, advisory_zones: dict, config: dict, 
     ).add_to(m)
     m.fit_bounds([latlng(xmin, ymin), latlng(xmax, ymax)])
     StartWithLayers("VraemIncidents.show", _incident_groups(m), config, incidents_url).add_to(m)
-    legend(open=False).add_to(m)
+    legend(zones=advisory_zones, open=False).add_to(m)
     return m
 
 
@@ -188,5 +217,5 @@ def advisories_map(*, departments: dict, advisory_zones: dict) -> folium.Map:
     add_departments(m, departments)
     add_advisory_zones(m, advisory_zones)
     folium.LayerControl(collapsed=True).add_to(m)
-    legend(event_types=False).add_to(m)
+    legend(zones=advisory_zones, event_types=False).add_to(m)
     return m

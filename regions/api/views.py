@@ -1,4 +1,5 @@
 import hashlib
+import json
 import math
 
 from django.core.cache import caches
@@ -12,7 +13,7 @@ from core.params import validated
 from .. import geojson
 from ..functions import Multi, SimplifyPreserveTopology
 from ..models import AdminArea, AdvisoryZone
-from ..selectors import advisory_zones_in_force, regions_version
+from ..selectors import ZONE_ORDER, advisory_zones_in_force, regions_version
 from .params import AdvisoryParams, RegionListParams, default_tolerances
 
 GEOJSON = "application/geo+json"
@@ -96,7 +97,13 @@ class RegionListView(APIView):
 
 
 class AdvisoryListView(APIView):
-    """Travel-advisory zones in force on a day; with `at`, the ones that apply at a point."""
+    """Travel-advisory zones in force on a day; with `at`, the ones that apply at a point.
+
+    `features` are advice, each with its issuer and the issuer's own level name
+    (`issuer_level`, e.g. "Level 4: Do Not Travel"), the defining sentence, the stated
+    exceptions and `severity` (1–4, normalised across issuers for colouring and filtering;
+    it replaced `level`, which held the same number). `reference_areas` lists zones that are
+    not advice (the Peruvian government's VRAEM area) in the same form."""
 
     queryset = AdvisoryZone.objects.none()
 
@@ -104,19 +111,28 @@ class AdvisoryListView(APIView):
                    responses={200: FEATURE_COLLECTION})
     def get(self, request):
         params = validated(AdvisoryParams, request.query_params)
-        zones = advisory_zones_in_force(on=params["on"]).order_by("-level", "name")
+        zones = advisory_zones_in_force(on=params["on"]).order_by(*ZONE_ORDER)
         if "at" in params:
             zones = zones.filter(geom__intersects=params["at"])
+        kind = AdvisoryZone.Kind
         feature = geojson.feature(
             id=F("slug"),
             geometry=_geometry(params["tolerance"]),
             properties={
-                "slug": F("slug"), "name": F("name"), "level": F("level"), "issuer": F("issuer"),
+                # `severity` (1–4, normalised across issuers, see AdvisoryZone.Severity) replaced
+                # `level`; show `issuer` and `issuer_level` (the issuer's own words) to people.
+                "slug": F("slug"), "name": F("name"), "kind": F("kind"), "issuer": F("issuer"),
+                "issuer_level": F("issuer_level"), "severity": F("severity"),
+                "definition": F("definition"), "exceptions": F("exceptions"),
                 "summary": F("summary"), "source_url": F("source_url"),
                 "valid_from": F("valid_from"), "valid_until": F("valid_until"),
+                "last_reviewed": F("last_reviewed"), "construction": F("construction"),
             },
         )
-        features = geojson.features_json(zones, feature)
+        advice = geojson.features_json(zones.filter(kind=kind.ADVICE), feature)
+        # Reference areas (the VRAEM intervention area) are not advice: listed apart.
+        reference = json.loads(geojson.features_json(zones.filter(kind=kind.REFERENCE), feature))
         return HttpResponse(
-            geojson.feature_collection(features, on=params["on"].isoformat()), content_type=GEOJSON
+            geojson.feature_collection(advice, on=params["on"].isoformat(), reference_areas=reference),
+            content_type=GEOJSON,
         )

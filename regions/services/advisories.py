@@ -1,4 +1,12 @@
-"""Build advisory zones from the districts listed in regions/data/advisory_zones.json."""
+"""Build advisory zones from their definitions in regions/data/advisory_zones.json.
+
+Each zone's `build` says how its shape follows from the issuer's words: the union of the
+districts listed in a reference file (read from PERU_DATA_SOURCE at load time), the same shape
+as another zone, or a geodesic buffer of a border line that is itself derived from Peru's
+outline between two tripoints. One set-based PostGIS statement per shape.
+"""
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -7,6 +15,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import connection, transaction
 
 from ..models import AdminArea, AdvisoryZone
+from . import reference_data
 
 ZONES_FILE = Path(__file__).resolve().parent.parent / "data" / "advisory_zones.json"
 
@@ -64,40 +73,185 @@ def zone_preview(area_ids: list[int], *, buffer_km: float = 0) -> tuple[float, s
     return _run(ZONE_PREVIEW, area_ids, buffer_km)
 
 
+# Peru's outline (exterior ring of the largest part of the departments' union), cut between
+# the points nearest two tripoints; of the two stretches of the ring between them, the shorter
+# one is the border between them (the other runs round the rest of the country).
+BORDER_LINE = """
+WITH outline AS (
+    SELECT ST_ExteriorRing(part) AS ring
+    FROM (SELECT (ST_Dump(ST_Union(geom))).geom AS part
+          FROM regions_adminarea WHERE level = 'department') parts
+    ORDER BY ST_Area(part) DESC LIMIT 1
+), cut AS (
+    SELECT ring,
+           least(ST_LineLocatePoint(ring, ST_SetSRID(ST_MakePoint(%(lon1)s, %(lat1)s), 4326)),
+                 ST_LineLocatePoint(ring, ST_SetSRID(ST_MakePoint(%(lon2)s, %(lat2)s), 4326))) AS a,
+           greatest(ST_LineLocatePoint(ring, ST_SetSRID(ST_MakePoint(%(lon1)s, %(lat1)s), 4326)),
+                    ST_LineLocatePoint(ring, ST_SetSRID(ST_MakePoint(%(lon2)s, %(lat2)s), 4326))) AS b
+    FROM outline
+), stretches AS (
+    SELECT ST_LineSubstring(ring, a, b) AS inside,
+           ST_LineMerge(ST_Collect(ST_LineSubstring(ring, b, 1), ST_LineSubstring(ring, 0, a))) AS wrapped
+    FROM cut
+)
+SELECT ST_AsEWKB(CASE WHEN ST_Length(inside::geography) <= ST_Length(wrapped::geography)
+                      THEN inside ELSE wrapped END)
+FROM stretches
+"""
+
+# A geodesic band (geography buffer, metres) round the line, clipped to the department.
+BORDER_BAND = """
+SELECT ST_AsEWKB(ST_Multi(ST_CollectionExtract(ST_Intersection(
+           ST_Buffer(ST_GeomFromEWKB(%(line)s)::geography, %(distance_m)s)::geometry, d.geom), 3)))
+FROM regions_adminarea d WHERE d.level = 'department' AND d.ubigeo = %(department)s
+"""
+
+
+def border_line(spec: dict, name: str) -> GEOSGeometry:
+    """The named border line of the definitions file, derived from Peru's outline in PostGIS.
+
+    Raises AdvisoryDataError when the stretch found is not as long as the file says it must be
+    (wrong tripoints, or boundaries from another publisher with a different outline)."""
+    line = spec["border_lines"][name]
+    with connection.cursor() as cursor:
+        cursor.execute(BORDER_LINE, {"lon1": line["from"]["lon"], "lat1": line["from"]["lat"],
+                                     "lon2": line["to"]["lon"], "lat2": line["to"]["lat"]})
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        raise AdvisoryDataError(f"border line {name!r}: no departments loaded")
+    geom = GEOSGeometry(memoryview(row[0]))
+    low, high = line["expected_length_km"]
+    km = geodesic_length_km(geom)
+    if not low <= km <= high:
+        raise AdvisoryDataError(
+            f"border line {name!r}: the outline between the tripoints measures {km:,.0f} km, "
+            f"not {low:,}–{high:,} km; check the tripoints in the definitions file"
+        )
+    return geom
+
+
+def geodesic_length_km(geom) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_Length(ST_GeomFromEWKB(%s)::geography) / 1000", [bytes(geom.ewkb)])
+        return cursor.fetchone()[0]
+
+
+def _border_band(line: GEOSGeometry, *, distance_km: float, department: str) -> MultiPolygon:
+    with connection.cursor() as cursor:
+        cursor.execute(BORDER_BAND, {"line": bytes(line.ewkb), "distance_m": distance_km * 1000.0,
+                                     "department": department})
+        row = cursor.fetchone()
+    if row is None:
+        raise AdvisoryDataError(f"unknown department {department!r} (are the boundaries loaded?)")
+    return GEOSGeometry(memoryview(row[0]))
+
+
+def _listed_districts(entry: dict, build: dict, *, source: str | None) -> list[AdminArea]:
+    """The districts whose ubigeos a reference file lists, checked against the expected count."""
+    name = build["districts_file"]
+    location = reference_data.resolve(source, [name])[name]
+    text = reference_data.read_bytes(location).decode("utf-8-sig")
+    column = build["ubigeo_column"]
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if rows and column not in rows[0]:
+        raise AdvisoryDataError(f"{name}: no {column!r} column (found {', '.join(rows[0])})")
+    wanted = [row[column].strip().zfill(6) for row in rows]
+    if len(set(wanted)) != build["expected_count"]:
+        raise AdvisoryDataError(
+            f"zone {entry['slug']!r}: {name} lists {len(set(wanted))} districts, "
+            f"the definition expects {build['expected_count']}"
+        )
+    areas = list(AdminArea.objects.filter(ubigeo__in=wanted, level=AdminArea.Level.DISTRICT))
+    unknown = sorted(set(wanted) - {a.ubigeo for a in areas})
+    if unknown:
+        raise AdvisoryDataError(
+            f"zone {entry['slug']!r}: unknown district ubigeo(s) {', '.join(unknown)} "
+            "(are the boundaries loaded?)"
+        )
+    return areas
+
+
+def _day(value):
+    return value and date.fromisoformat(value)
+
+
 @transaction.atomic
-def load_advisory_zones(*, path: Path = ZONES_FILE) -> list[AdvisoryZone]:
-    """Create or update each listed zone; unchanged zones are left untouched."""
+def load_advisory_zones(*, path: Path = ZONES_FILE, source: str | None = None) -> list[AdvisoryZone]:
+    """Create or update each defined zone; a zone whose fields and shape are unchanged is not
+    saved again (no new history row), so a second run changes nothing."""
     spec = json.loads(Path(path).read_text(encoding="utf-8"))
+    built: dict[str, tuple] = {}  # slug -> (geom, areas, zone)
+    lines: dict[str, GEOSGeometry] = {}
     zones = []
     for entry in spec["zones"]:
-        wanted = [ubigeo for ubigeo, _name in entry["districts"]]
-        areas = list(AdminArea.objects.filter(ubigeo__in=wanted, level=AdminArea.Level.DISTRICT))
-        unknown = sorted(set(wanted) - {a.ubigeo for a in areas})
-        if unknown:
-            raise AdvisoryDataError(
-                f"zone {entry['slug']!r}: unknown district ubigeo(s) {', '.join(unknown)} "
-                "(are the boundaries loaded?)"
-            )
+        build = entry["build"]
+        method = build["method"]
+        same_as = None
+        if method == "areas":
+            areas = _listed_districts(entry, build, source=source)
+            geom = zone_geometry([a.pk for a in areas])
+            construction = AdvisoryZone.Construction.AREAS
+            note = (f"Union of the {len(areas)} districts listed in {build['districts_file']} "
+                    "(read from PERU_DATA_SOURCE at load time), sliver holes filled.")
+        elif method == "reference":
+            if build["zone"] not in built:
+                raise AdvisoryDataError(
+                    f"zone {entry['slug']!r} refers to {build['zone']!r}, which must come earlier")
+            geom, areas, same_as = built[build["zone"]]
+            construction = AdvisoryZone.Construction.REFERENCE
+            note = f"The same shape as {same_as.name}. {build.get('note', '')}".strip()
+        elif method == "border_buffer":
+            if build["line"] not in lines:
+                lines[build["line"]] = border_line(spec, build["line"])
+            line = lines[build["line"]]
+            geom = _border_band(line, distance_km=build["distance_km"],
+                                department=build["clip_to_department"])
+            areas = []
+            construction = AdvisoryZone.Construction.BORDER_BUFFER
+            note = (f"Geodesic buffer of {build['distance_km']:g} km round the {build['line']} "
+                    f"border line ({geodesic_length_km(line):,.0f} km, derived from Peru's outline "
+                    f"between the tripoints), clipped to department {build['clip_to_department']}. "
+                    f"{build.get('note', '')}").strip()
+        else:
+            raise AdvisoryDataError(f"zone {entry['slug']!r}: unknown build method {method!r}")
         fields = {
             "name": entry["name"],
-            "level": entry["level"],
+            "kind": entry["kind"],
             "issuer": entry["issuer"],
+            "issuer_level": entry["issuer_level"],
+            "severity": entry["severity"],
+            "definition": entry["definition"],
+            "exceptions": entry["exceptions"],
             "summary": entry["summary"],
             "source_url": entry["source_url"],
-            "valid_from": date.fromisoformat(entry["valid_from"]),
-            "valid_until": entry["valid_until"] and date.fromisoformat(entry["valid_until"]),
+            "valid_from": _day(entry["valid_from"]),
+            "valid_until": _day(entry["valid_until"]),
+            "last_reviewed": _day(entry["last_reviewed"]),
+            "construction": construction,
+            "construction_note": note,
+            "same_as": same_as,
+            "buffer_km": 0,
         }
         zone = AdvisoryZone.objects.filter(slug=entry["slug"]).first()
-        same_areas = zone is not None and {a.pk for a in zone.areas.all()} == {a.pk for a in areas}
-        if zone is not None and same_areas and all(getattr(zone, k) == v for k, v in fields.items()):
-            zones.append(zone)
-            continue
-        zone = zone or AdvisoryZone(slug=entry["slug"])
-        for key, value in fields.items():
-            setattr(zone, key, value)
-        zone.geom = zone_geometry([a.pk for a in areas])
-        zone.full_clean()
-        zone.save()
-        zone.areas.set(areas)
+        if zone is None and entry.get("replaces"):
+            # An older data file's slug for the same zone: keep the row and its history.
+            zone = AdvisoryZone.objects.filter(slug=entry["replaces"]).first()
+            if zone is not None:
+                zone.slug = entry["slug"]
+        unchanged = (
+            zone is not None and zone.slug == entry["slug"]
+            and {a.pk for a in zone.areas.all()} == {a.pk for a in areas}
+            and all(getattr(zone, k) == v for k, v in fields.items())
+            and zone.geom.equals_exact(geom, 0)
+        )
+        if not unchanged:
+            zone = zone or AdvisoryZone(slug=entry["slug"])
+            for key, value in fields.items():
+                setattr(zone, key, value)
+            zone.geom = geom
+            zone.full_clean()
+            zone.save()
+            zone.areas.set(areas)
+        built[entry["slug"]] = (geom, areas, zone)
         zones.append(zone)
     return zones

@@ -23,7 +23,7 @@
     }
     if (c.advisories.length) {
       text += " – advisory: " + c.advisories.map(function (z) {
-        return z.name + " (level " + z.level + ")";
+        return z.name + " (" + z.wording + ")";
       }).join(", ");
     }
     return text;

@@ -48,13 +48,18 @@ def test_region_detail_counts_incidents_for_a_period(api, incidents):
 
 def test_advisory_at_a_point_today(api):
     at_pichari = api.get("/api/v1/advisories/", {"at": f"{PICHARI.x},{PICHARI.y}"}).json()
-    assert [(f["id"], f["properties"]["level"]) for f in at_pichari["features"]] == [("vraem", 4)]
-    assert at_pichari["features"][0]["properties"]["issuer"] == "U.S. Department of State"
+    assert [(f["id"], f["properties"]["issuer"], f["properties"]["issuer_level"])
+            for f in at_pichari["features"]] == [
+        ("us-vraem", "U.S. Department of State", "Level 4: Do Not Travel"),
+        ("uk-vraem", "UK Foreign, Commonwealth & Development Office", "Advise against all but essential travel"),
+    ]
+    assert [(f["id"], f["properties"]["kind"]) for f in at_pichari["reference_areas"]] == [("vraem", "reference")]
     assert api.get("/api/v1/advisories/", {"at": f"{LIMA.x},{LIMA.y}"}).json()["features"] == []
     before = api.get("/api/v1/advisories/", {"at": f"{PICHARI.x},{PICHARI.y}", "on": "2017-06-01"}).json()
     assert before["features"] == [] and before["on"] == "2017-06-01"
     everything = api.get("/api/v1/advisories/", {"zoom": 6}).json()
-    assert sorted(f["id"] for f in everything["features"]) == ["loreto-colombian-border", "vraem"]
+    assert sorted(f["id"] for f in everything["features"]) == [
+        "uk-colombia-border", "uk-vraem", "us-colombia-border", "us-vraem"]
 
 
 def test_stats_follow_the_incident_filters(api, incidents):

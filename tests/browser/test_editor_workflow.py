@@ -65,7 +65,7 @@ def test_editor_places_and_submits_then_reviewer_publishes(browser, live_url, ed
     # 2. A click places the point and shows the advisory in force there.
     first.click()
     expect(page.locator(".place-search-chosen")).to_contain_text("Placed at Natividad")
-    expect(page.locator(".place-search-chosen")).to_contain_text("level 4")
+    expect(page.locator(".place-search-chosen")).to_contain_text("U.S. Department of State — Level 4: Do Not Travel")
     assert '"Point"' in page.input_value("#id_location")
     assert page.locator("#id_status option").all_inner_texts() == ["Draft", "In review"]
     page.select_option("#id_status", "in_review")
@@ -76,7 +76,7 @@ def test_editor_places_and_submits_then_reviewer_publishes(browser, live_url, ed
     incident = Incident.objects.get(title=TITLE)
     assert incident.status == Incident.Status.IN_REVIEW
     assert incident.district is not None and incident.department.ubigeo in ("08", "12")
-    assert advisories_at(incident.location, on=incident.occurred_on).filter(level=4).exists()
+    assert advisories_at(incident.location, on=incident.occurred_on).filter(severity=4).exists()
     assert incident.history.order_by("-history_id").first().history_user.username == editor
     context.close()
 

@@ -55,7 +55,8 @@ def hostile(django_db_blocker, site_data):
             location=LIMA, occurred_on=date(2019, 1, 15), actors=actors, sources=[source], alert=alert,
         )
         zone = AdvisoryZone.objects.create(
-            slug="probe-zone", name=probe("zn"), level=3, issuer=probe("zi"),
+            slug="probe-zone", name=probe("zn"), severity=3, issuer=probe("zi"), issuer_level=probe("zl"),
+            definition=probe("zd"), exceptions=probe("zx"),
             summary=probe("zs"), source_url=JS_URL, valid_from=date(2018, 1, 1),
             valid_until=date.today() + timedelta(days=365), geom=MultiPolygon(*lima.geom),
         )

@@ -42,7 +42,8 @@ def test_incident_page_shows_fields_advisory_and_nearby(client, junin_incidents)
     assert "Attack on the Mazángaro base" in html
     assert "11 June 2018" in html and "Injuries</th><td>6" in html and "Fatalities</th><td>unknown" in html
     assert "2: Near a town, or a small part of a region" in html
-    assert "4 – Do not travel / avoid all travel</strong> — VRAEM" in html
+    assert "U.S. Department of State — Level 4: Do Not Travel</strong> — VRAEM" in html
+    assert "level 4" not in html.lower().replace("level 4: do not travel", "")
     nearby = [(i.title, round(i.distance_km, 1)) for i in page.context["nearby"]]
     # Same point 13 days later; Pichari is 37 km away; the 2017 clash is out of the 90 days.
     assert nearby == [("Clash in Vizcatán", 0.0)]
@@ -77,19 +78,24 @@ def test_region_page_counts(client, junin_incidents):
     satipo = next(row for row in summary["children"] if row["area"].ubigeo == "1206")
     assert satipo["incidents"] == 3 and len(summary["children"]) == 9
     assert summary["unassigned_below"] == 1  # known only at department level
-    assert [(z.slug, z.covered_percent) for z in page.context["zones"]] == [("vraem", 42)]
+    assert [(z.slug, z.covered_percent) for z in page.context["zones"]] == [("us-vraem", 42), ("uk-vraem", 42), ("vraem", 42)]
     district = client.get("/regions/120609/").context
     assert district["summary"]["totals"]["incidents"] == 3
     assert district["summary"]["children"] == []
-    assert [z.covered_percent for z in district["zones"]] == [100]
+    assert [z.covered_percent for z in district["zones"]] == [100, 100, 100]  # U.S., UK and the VRAEM reference area
+    html = client.get("/regions/120609/").content.decode()
+    assert "U.S. Department of State — Level 4: Do Not Travel</strong>" in html
+    assert "level 4" not in html.lower().replace("level 4: do not travel", "")
     assert client.get("/regions/77/").status_code == 404
 
 
 def test_advisories_page_lists_zones_in_force(client):
     page = client.get("/advisories/")
-    assert [z.slug for z in page.context["zones"]] == ["loreto-colombian-border", "vraem"]
+    assert [z.slug for z in page.context["zones"]] == [
+        "us-colombia-border", "us-vraem", "uk-colombia-border", "uk-vraem", "vraem"]
     html = page.content.decode()
-    assert "U.S. Department of State" in html and "42 districts" in html and "8 districts" in html
+    assert "U.S. Department of State — Level 4: Do Not Travel" in html and "79 districts" in html
+    assert "Advise against all but essential travel" in html and "reference area, not travel advice" in html
 
 
 def test_pages_are_small_and_embed_no_incident_data(client, junin_incidents):
@@ -97,3 +103,11 @@ def test_pages_are_small_and_embed_no_incident_data(client, junin_incidents):
     assert all(size < 300_000 for size in sizes.values()), sizes
     assert "Clash in Pichari" not in client.get("/").content.decode()
     assert "Clash in Pichari" not in client.get("/regions/08/").content.decode()
+
+
+def test_map_legend_names_each_issuer_in_its_own_words(client):
+    html = client.get("/").content.decode()
+    assert "U.S. Department of State — Level 4: Do Not Travel" in html
+    assert "Advise against all but essential travel" in html
+    assert "(reference area, not advice)" in html
+    assert "4 – Do not travel" not in html and "Reconsider travel / avoid" not in html

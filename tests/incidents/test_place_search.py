@@ -32,7 +32,7 @@ def test_place_search_returns_candidates_with_areas_and_the_advisory_in_force():
     assert [a.upper() for a in first["areas"]] == [
         AdminArea.objects.get(ubigeo=assigned[level]).name.upper()
         for level in ("district", "province", "department")]
-    assert any(z["level"] == 4 for z in first["advisories"])  # the VRAEM zone
+    assert "U.S. Department of State — Level 4: Do Not Travel" in [z["wording"] for z in first["advisories"]]
     bad = client.get(reverse("admin:incidents_incident_places"), {"q": "x"})
     assert bad.status_code == 400 and bad.json()["error"].startswith("q:")
 

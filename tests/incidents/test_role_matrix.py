@@ -109,7 +109,7 @@ def admin_review_queue(client, world):
 def admin_build_zone(client, world):
     district = AdminArea.objects.get(ubigeo="120609")
     client.post(reverse("admin:regions_advisoryzone_add"), {
-        "name": "Test zone", "slug": "test-zone", "level": 3, "issuer": "Test",
+        "name": "Test zone", "slug": "test-zone", "kind": "advice", "severity": 3, "issuer": "Test", "issuer_level": "Avoid non-essential travel", "definition": "", "exceptions": "", "last_reviewed": "", "construction": "areas", "construction_note": "", "same_as": "",
         "summary": "", "source_url": "", "valid_from": "2020-01-01", "valid_until": "",
         "areas": [district.pk], "buffer_km": "0", "geom": "",
     })

@@ -54,7 +54,9 @@ def test_rows_are_flagged_published_varied_and_concentrated_in_the_vraem():
     assert date(1980, 5, 17) <= first < date(1990, 1, 1) and date(2015, 1, 1) < last <= date(2025, 12, 31)
     vraem = AdvisoryZone.objects.get(slug="vraem").areas.values("id")
     in_vraem = rows.filter(district__in=vraem).count()
-    assert 0.45 * COUNT < in_vraem < 0.7 * COUNT  # about 58% by the weights, the rest all over Peru
+    # about 58% by the weights, the rest all over Peru; the VRAEM area is now its 79 districts
+    # (was 42), so more of the rest falls inside it too.
+    assert 0.45 * COUNT < in_vraem < 0.8 * COUNT
     assert rows.values("department").distinct().count() >= 15
 
 

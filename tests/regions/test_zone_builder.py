@@ -21,7 +21,7 @@ def reviewer():
 
 
 def zone_form(**changes):
-    data = {"name": "Test zone", "slug": "test-zone", "level": 3, "issuer": "Test ministry",
+    data = {"name": "Test zone", "slug": "test-zone", "kind": "advice", "severity": 3, "issuer": "Test ministry", "issuer_level": "Avoid non-essential travel", "definition": "", "exceptions": "", "last_reviewed": "", "construction": "areas", "construction_note": "", "same_as": "",
             "summary": "", "source_url": "", "valid_from": "2024-01-01", "valid_until": "",
             "areas": [], "buffer_km": "0", "geom": ""}
     data.update(changes)

@@ -11,6 +11,7 @@ from regions.selectors import (
     departments_geojson,
     indicator_summary,
     places_like,
+    ZONE_ORDER,
     zones_covering,
 )
 from regions.text import normalise
@@ -87,7 +88,7 @@ def region_detail(request, ubigeo: str):
 
 @throttled_page()
 def advisories(request):
-    zones = advisory_zones_in_force().order_by("-level", "name")
+    zones = advisory_zones_in_force().order_by(*ZONE_ORDER)
     parts = map_parts(request, "advisories", (), lambda: maps.advisories_map(
         departments=departments_geojson(), advisory_zones=advisory_zones_geojson()))
     return render_map(request, "regions/advisories.html", parts, {"zones": zones, "today": date.today()})
