@@ -126,8 +126,9 @@ def test_reviewer_previews_and_saves_a_zone_built_from_districts(browser, live_u
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     log_in(page, live_url, reviewer, "/admin/regions/advisoryzone/add/")
     page.fill("#id_name", "Browser-built zone")
-    page.select_option("#id_level", "3")
+    page.select_option("#id_severity", "3")
     page.fill("#id_issuer", "Test ministry")
+    page.fill("#id_issuer_level", "Avoid non-essential travel")
     page.fill("#id_valid_from", "2024-01-01")
     for name in ("Vizcatán del Ene", "Pichari"):
         page.click("#id_areas + .select2 .select2-selection")
