@@ -18,6 +18,7 @@ _EDITOR = [
     "incidents.view_source", "incidents.add_source", "incidents.change_source",
     "incidents.view_alert",
     "regions.view_adminarea", "regions.view_advisoryzone",
+    "regions.view_placecorrection",  # the gazetteer's data-quality list
 ]
 _REVIEWER = [
     *_EDITOR,

@@ -8,7 +8,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 from core.history_admin import GuardedHistoryAdmin
 
-from .models import AdminArea, AdvisoryZone
+from .models import AdminArea, AdvisoryZone, PlaceCorrection
 from .services.advisories import zone_geometry, zone_preview
 
 
@@ -120,3 +120,44 @@ class AdvisoryZoneAdmin(GuardedHistoryAdmin, LeafletGeoAdmin):
         body = (f'{{"type":"Feature","properties":{{"area_km2":{area_km2:.1f},"areas":{known}}},'
                 f'"geometry":{geometry}}}')
         return HttpResponse(body, content_type="application/geo+json")
+
+
+@admin.register(PlaceCorrection)
+class PlaceCorrectionAdmin(admin.ModelAdmin):
+    """Data quality: gazetteer places whose INEI point lies outside the district INEI lists them
+    under (computed when the gazetteer is loaded). Read-only: the list is rebuilt from the data.
+    Threat line: the search box (staff with the view permission) is an icontains filter through
+    the ORM; no write is offered to anyone."""
+
+    list_display = ["place_name", "listed_under", "point_lies_in", "distance", "split"]
+    list_filter = ["split"]
+    search_fields = ["place__name", "place__code", "place__ubigeo", "found_in__name"]
+    list_select_related = ["place", "place__district", "found_in"]
+    fields = ["place", "listed_under", "point_lies_in", "distance", "split", "inside_point"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="place", ordering="place__name")
+    def place_name(self, obj):
+        return f"{obj.place.name} ({obj.place.code})"
+
+    @admin.display(description="its district code", ordering="place__ubigeo")
+    def listed_under(self, obj):
+        district = obj.place.district
+        return f"{district.name} ({district.ubigeo})" if district else obj.place.ubigeo
+
+    @admin.display(description="district its point falls in", ordering="found_in__ubigeo")
+    def point_lies_in(self, obj):
+        return f"{obj.found_in.name} ({obj.found_in.ubigeo})" if obj.found_in else "none"
+
+    @admin.display(description="distance (km)", ordering="distance_km")
+    def distance(self, obj):
+        return f"{obj.distance_km:.1f}"

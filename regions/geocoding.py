@@ -150,16 +150,57 @@ def _score(row, name, kind, within, outside, context_areas, prefer_vraem) -> Can
     if prefer_vraem and row.in_vraem:
         score += 0.3
         reasons.append("inside the VRAEM zone")
-    if not row.in_own_district:
-        reasons.append(f"its point lies outside its district {row.ubigeo} in the boundaries; "
-                       "the areas follow the point")
+    area_name = row.kind in AREA_KINDS
+    point, precision = row.point, 3 if area_name else 1
+    correction = getattr(row, "correction", None) if not row.in_own_district else None
+    if correction is not None:
+        point, moved_to_area, why = _placement(row, correction, [] if outside else within)
+        precision = 3 if moved_to_area else precision
+        reasons.append(why)
     bonus = KIND_BONUS.get(row.kind, 0.2 if row.urban else 0.1)
     score += bonus
     reasons.append(row.get_kind_display().lower() + (" (urban)" if row.urban else ""))
-    area_name = row.kind in AREA_KINDS
     return Candidate(
         place_id=row.pk, name=row.name, kind=row.kind, ubigeo=row.ubigeo,
-        longitude=row.point.x, latitude=row.point.y,
-        geo_precision=3 if area_name else 1, area_level=AREA_LEVEL[row.kind],
+        longitude=point.x, latitude=point.y,
+        geo_precision=precision, area_level=AREA_LEVEL[row.kind],
         score=round(score, 3), reason="; ".join(reasons),
     )
+
+
+def _placement(row, correction, within):
+    """Where a place whose INEI point lies outside its own district goes: (point, whether it
+    is the district's representative point rather than a place, the reason in words).
+
+    - The text names the district the point falls in: the point stays (text and point agree).
+    - The text names the place's own district, or names no district and the point's district
+      is not one created after the gazetteer: the place stays in its own district, at the
+      nearest point inside it (or, beyond IMPLAUSIBLE_KM, its representative point).
+    - The text names no district and the point lies in a district created after the gazetteer
+      (a split): the point stays, in the new district; the gazetteer's code is out of date.
+    """
+    from .services.gazetteer import IMPLAUSIBLE_KM
+
+    own = row.district
+    found = correction.found_in
+    named = [u for u in within if len(u) == 6]
+    km = correction.distance_km
+    if found is not None and found.ubigeo in named:
+        return row.point, False, (
+            f"INEI lists it under {own.name} ({own.ubigeo}) but its point lies in {found.name} "
+            f"({found.ubigeo}), the district the text names; the point is kept")
+    if own.ubigeo in named or (not named and not correction.split):
+        if km > IMPLAUSIBLE_KM:
+            return correction.inside_point, True, (
+                f"INEI point lies {km:.1f} km outside {own.name}, too far to be a point near its "
+                f"line (over {IMPLAUSIBLE_KM:.0f} km); placed at {own.name}'s representative "
+                "point, district precision")
+        return correction.inside_point, False, (
+            f"INEI point lies {km:.1f} km outside {own.name}; moved to the nearest point inside it")
+    if not named and correction.split:
+        return row.point, False, (
+            f"its point lies in {found.name} ({found.ubigeo}), a district created after the "
+            f"gazetteer was made (INEI lists it under {own.name}, {own.ubigeo}); the point is kept")
+    return row.point, False, (
+        f"its point lies {km:.1f} km outside its district {own.name} ({own.ubigeo}); "
+        "the areas follow the point")

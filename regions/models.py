@@ -203,6 +203,43 @@ class Place(models.Model):
         return f"{self.name} ({self.get_kind_display()}, {self.ubigeo})"
 
 
+class PlaceCorrection(models.Model):
+    """A gazetteer place whose INEI point lies outside the polygon of the district INEI lists it
+    under (1,531 populated places and 5 capitals in the shipped data), computed in PostGIS by
+    `regions.services.gazetteer.refresh_place_corrections` whenever the gazetteer is loaded.
+
+    The geocoder reads it to keep an incident in the district the text (or the gazetteer's own
+    code) names; the admin lists it as a data-quality report."""
+
+    place = models.OneToOneField(
+        Place, on_delete=models.CASCADE, primary_key=True, related_name="correction",
+    )
+    found_in = models.ForeignKey(
+        AdminArea, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text="The district the INEI point falls in (empty: in none, e.g. on a lake).",
+    )
+    distance_km = models.FloatField(
+        help_text="Geodesic distance from the INEI point to its own district's polygon, km.")
+    inside_point = models.PointField(
+        srid=4326,
+        help_text="Where the place goes when kept in its own district: the nearest point inside "
+        "it, or the district's representative point when the INEI point is implausibly far.",
+    )
+    split = models.BooleanField(
+        default=False,
+        help_text="The point falls in a district of the same department that has no place of "
+        "its own in the gazetteer: a district created after the gazetteer was made.",
+    )
+
+    class Meta:
+        ordering = ["-distance_km", "place_id"]
+        verbose_name = "gazetteer place outside its district"
+        verbose_name_plural = "gazetteer places outside their district"
+
+    def __str__(self):
+        return f"{self.place.name}: {self.distance_km:.1f} km outside {self.place.ubigeo}"
+
+
 class DistrictIndicators(models.Model):
     """Context for a district from INEI/RENIEC (ubigeo-peru-aumentado's district table).
 

@@ -103,7 +103,12 @@ def zones_covering(area: AdminArea, *, on: date | None = None):
 
 
 def _place_query(*, kinds=None, within=()):
-    query = Place.objects.annotate(
+    """Places with `in_vraem`, `in_own_district` and, when the INEI point lies outside its own
+    district, `correction` (regions.PlaceCorrection). `within` (ubigeo prefixes) matches the
+    district the gazetteer lists a place under or the one its point falls in: a district
+    created after the gazetteer was made holds places INEI still lists under the old one."""
+    query = Place.objects.select_related(
+        "district", "correction", "correction__found_in").annotate(
         in_vraem=Exists(
             AdvisoryZone.objects.filter(slug=VRAEM_ZONE_SLUG, geom__intersects=OuterRef("point"))
         ),
@@ -120,6 +125,7 @@ def _place_query(*, kinds=None, within=()):
         prefix_filter = Q()
         for ubigeo in within:
             prefix_filter |= Q(ubigeo__startswith=ubigeo)
+            prefix_filter |= Q(correction__found_in__ubigeo__startswith=ubigeo)
         query = query.filter(prefix_filter)
     return query
 

@@ -68,8 +68,9 @@ def test_natividad_in_pichari_and_santa_rosa_in_la_mar():
     natividad = geocode("Natividad", qualifiers=["Pichari district"])[0]
     assert (natividad.place_id, natividad.ubigeo) == (
         Place.objects.get(code="0809100008").pk, "080910")
+    # Was "...the areas follow the point" (Río Tambo): issue #13 part 3 keeps it in Pichari.
     assert natividad.reason.endswith(
-        "its point lies outside its district 080910 in the boundaries; the areas follow the point; "
+        "INEI point lies 14.1 km outside Pichari; moved to the nearest point inside it; "
         "populated place")
     assert top("Santa Rosa district", qualifiers=["La Mar province", "Ayacucho"])[2] == "050507"
 

@@ -14,16 +14,28 @@ class Command(BaseCommand):
             "districts.geojson (default: PERU_DATA_SOURCE, ../shared/data/peru).",
         )
         parser.add_argument(
+            "--preset", default=boundaries.DEFAULT_PRESET, choices=sorted(boundaries.PRESETS),
+            help="The publisher's field names: mapsperu (default, the shipped files), "
+            "ocha-cod-ab (OCHA COD-AB ADMn_PCODE/ADMn_ES), inei-2007 (IDDIST/NOMBDIST…).",
+        )
+        parser.add_argument(
+            "--fields", action="append", default=[], metavar="LEVEL:CODE,NAME",
+            help="Code and name field of one level (department, province, district) over the "
+            "preset, e.g. --fields district:UBIGEO,NOMBRE; repeat per level.",
+        )
+        parser.add_argument(
             "--if-empty", action="store_true",
             help="Do nothing when every level is already loaded.",
         )
 
-    def handle(self, *args, source=None, if_empty=False, **options):
+    def handle(self, *args, source=None, if_empty=False, preset=boundaries.DEFAULT_PRESET,
+               fields=(), **options):
         if if_empty and all(boundaries.boundary_counts().values()):
             self.stdout.write(f"Boundaries already loaded: {self._format(boundaries.boundary_counts())}")
             return
         try:
-            counts = boundaries.load_boundaries(source=source)
+            mapping = boundaries.parse_fields(fields, base=preset) if fields else None
+            counts = boundaries.load_boundaries(source=source, preset=preset, fields=mapping)
         except (MissingReferenceData, boundaries.BoundaryDataError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Boundaries loaded: {self._format(counts)}"))
