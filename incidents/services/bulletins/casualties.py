@@ -19,7 +19,7 @@ _ENGLISH = re.compile(r"\b(?:the|of|and|were|was|in|on|killed|said|after|by)\b",
 
 
 def language(text: str) -> str:
-    return "es" if len(_SPANISH.findall(text)) >= len(_ENGLISH.findall(text)) else "en"
+    return "es" if len(_SPANISH.findall(text)) > len(_ENGLISH.findall(text)) else "en"
 
 
 def digits(text: str, lang: str | None = None) -> str:
@@ -39,7 +39,8 @@ _KINDS = rf"({FATAL}|{INJURED}|{MISSING}|{KIDNAPPED})"
 # A subject of any length ('5 agentes de la Policía Nacional del Perú fallecieron'), but not
 # across another clause ('... when', '... que', a number).
 _SUBJECT = r"(?:(?!when\b|while\b|cuando\b|mientras\b|after\b|tras\b|que\b|which\b|who\b|" \
-           r"despues\b|but\b|pero\b)[a-z]+ ){0,12}?"
+           r"despues\b|but\b|pero\b|released\b|freed\b|rescued\b|liberad|rescatad|rest\b|resto\b)" \
+           r"[a-z]+ ){0,12}?"
 _COUNT_THEN_WORD = re.compile(rf"\b{_NUM} {_SUBJECT}{_BE}{_KINDS}\b")
 _VERB_THEN_COUNT = re.compile(
     r"\b(killing|killed|murdered|shot dead|wounding|wounded|injuring|injured|abducted|abducting|"
@@ -105,7 +106,8 @@ def _number(token: str) -> int | None:
 
 
 def find_casualties(norm: str) -> Casualties:
-    """Casualties in normalised text (numbers already digits); overlapping phrases count once."""
+    """Casualties in normalised text; overlapping phrases count once."""
+    norm = digits(norm)
     found = Casualties()
     taken: list[tuple[int, int]] = []
 
@@ -126,8 +128,9 @@ def find_casualties(norm: str) -> Casualties:
         if free(m):
             found.add(_kind(m.group(1)), UNKNOWN)
     for m in _COUNT_THEN_WORD.finditer(norm):
-        if m.group(1) in ("a", "an") and len(m.group(0).split()) > 5:
-            continue  # an article stands for one only right before its verb ('a man was killed')
+        if m.group(1) in ("a", "an") and (len(m.group(0).split()) > 5 or not re.search(
+                r" (?:was|is|has been|had been|went|remains) ", m.group(0))):
+            continue  # an article stands for one only with its verb ('a man was killed')
         number = _number(m.group(1))
         if number is not None and free(m):
             found.add(_kind(m.group(2)), number)

@@ -48,7 +48,7 @@ _TIMESTAMPS = [
 _DATE_LABEL = re.compile(r"^(?:publicado|actualizado|published|updated|posted|fecha|date)"
                          r"(?:\s+(?:el|on|en))?\s*:?\s*", re.I)
 # 'Lima, 6 de marzo de 2023' / 'Ayacucho, 9 de junio de 2018.' (a place, then the date)
-_PLACE_DATE = re.compile(r"^[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñ ]{1,30},\s+(?=\w*\d)")
+_PLACE_DATE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ ]{1,30},\s+(?=\w*\d)")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # Wire datelines that open a paragraph: 'LIMA, Sept 12 (Reuters) - ', 'LIMA, 20 mar (EFE).- ',
 # 'LIMA (AFP) - ', 'Lima, mar. 20 (ANDINA).'

@@ -56,7 +56,9 @@ REPORTED_BY = _words(r"(?:the )?(?:police|army|military|authorities|officials|pr
                      r" (?:said|say|reported|stated|confirmed|announced)",
                      r"(?:la )?(?:policia|pnp|autoridades|fiscalia|ejercito) (?:informo|informaron|senalo|"
                      r"senalaron|indico|indicaron|confirmo|confirmaron|dijo|reporto)",
-                     r"segun (?:la )?(?:policia|pnp|autoridades|fuentes policiales)")
+                     r"segun (?:la )?(?:policia|pnp|autoridades|fuentes policiales)",
+                     r"according to (?:a |the )?(?:police|military|army) (?:report|statement|sources)",
+                     r"segun (?:un |el )?(?:informe|parte|reporte) (?:policial|militar)")
 CIVILIAN_ACTOR = "Civilians (Peru)"
 
 
