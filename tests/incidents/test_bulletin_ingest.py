@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from incidents.models import Alert, Incident
 from incidents.services.bulletins.ingest import ingest_bulletin
@@ -83,7 +83,7 @@ def test_command_dry_run_json_follows_the_contract_and_writes_nothing(capsys):
         "fatalities": 4, "injuries": None, "location_name": "Huancavelica department",
         "latitude": -13.0244, "longitude": -75.0027, "geo_precision": 3,
         "department": "09", "province": None, "district": None,
-        "actors": ["Police Forces of Peru", "Shining Path"]}
+        "actors": ["Police Forces of Peru", "Shining Path"], "missing": None, "kidnapped": None}
     assert (Alert.objects.count(), Incident.objects.count()) == (0, 0)
 
 
@@ -91,3 +91,16 @@ def test_command_creates_drafts(capsys):
     call_command("ingest_alert", str(SEED_PATH))
     assert "3 draft(s) created" in capsys.readouterr().out
     assert Incident.objects.filter(status="draft").count() == 3
+
+
+@pytest.mark.django_db
+def test_command_takes_the_publication_date_of_a_text_without_one(capsys, tmp_path):
+    path = BULLETINS / "blind" / "b14_en_no_date_sivia_kidnap.txt"
+    with pytest.raises(CommandError, match=r"has no timestamp .*--published YYYY-MM-DD"):
+        call_command("ingest_alert", str(path), "--dry-run", "--format", "json")
+    call_command("ingest_alert", str(path), "--published", "2022-04-08", "--dry-run", "--format", "json")
+    output = json.loads(capsys.readouterr().out)
+    assert output["alert"]["published_at"] == "2022-04-08T00:00:00+00:00"
+    assert [(i["occurred_on"], i["district"], i["kidnapped"]) for i in output["incidents"]] == [
+        ("2022-04-07", "050407", 1)]
+    assert (Alert.objects.count(), Incident.objects.count()) == (0, 0)

@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from incidents.services.bulletins.casualties import find_casualties
+from incidents.services.bulletins.casualties import digits, find_casualties
 from incidents.services.bulletins.dates import find_date
 from incidents.services.bulletins.ingest import preview_bulletin
-from incidents.services.bulletins.parse import BulletinFormatError, parse_bulletin
+from incidents.services.bulletins.parse import BulletinFormatError, parse_bulletin, publication_date
 from regions.text import normalise
-from tests.incidents.bulletin_expectations import EXPECTED, SEED, SEED_EXPECTED, as_tuple
+from tests.incidents.bulletin_expectations import (BLIND, BLIND_EXTRA, EXPECTED, SEED, SEED_EXPECTED,
+                                                   as_tuple, blind_expected_tuple, blind_tuple)
 
 BULLETINS = Path(__file__).resolve().parent.parent / "bulletins"
 
@@ -91,3 +92,77 @@ def test_timestamp_layouts(stamp, expected):
     b = parse_bulletin(f"Clashes reported in the VRAEM\n{stamp}\nAdvertencia\nEvento\nNada.")
     assert (b.headline, b.published_at, b.severity, b.sections) == (
         "Clashes reported in the VRAEM", expected, "warning", {"event": "Nada."})
+
+
+BLIND_DIR = BULLETINS / "blind"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(BLIND))
+def test_blind_texts(name):
+    """News, wires, U.S. Embassy alerts and heading-less alerts (see tests/bulletins/ACCURACY.md)."""
+    published, incidents = BLIND[name]
+    result = preview_bulletin((BLIND_DIR / name).read_text(encoding="utf-8"),
+                              published=date.fromisoformat(published) if published else None).as_json()
+    assert [blind_tuple(i) for i in result["incidents"]] == [blind_expected_tuple(e) for e in incidents]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(BLIND_EXTRA))
+def test_missing_and_kidnapped_are_kept_apart(name):
+    published, _ = BLIND[name]
+    result = preview_bulletin((BLIND_DIR / name).read_text(encoding="utf-8"),
+                              published=date.fromisoformat(published) if published else None).as_json()
+    assert [{"kidnapped": i["kidnapped"], "missing": i["missing"]} for i in result["incidents"]] == \
+        BLIND_EXTRA[name]
+
+
+def test_a_text_without_any_date_is_refused_unless_given_one():
+    text = (BLIND_DIR / "b14_en_no_date_sivia_kidnap.txt").read_text(encoding="utf-8")
+    with pytest.raises(BulletinFormatError, match=r"--published YYYY-MM-DD, or the date field"):
+        parse_bulletin(text)
+    b = parse_bulletin(text, published=date(2022, 4, 8))
+    assert (b.headline, b.published_at) == ("Gunmen abduct local councillor in Ayacucho",
+                                            datetime(2022, 4, 8, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Publicado: 24/5/2021", datetime(2021, 5, 24, tzinfo=timezone.utc)),
+    ("Actualizado el 10/01/2023 08:15", datetime(2023, 1, 10, 8, 15, tzinfo=timezone.utc)),
+    ("Tue, March 5, 2024, 6:41 PM", datetime(2024, 3, 5, 18, 41, tzinfo=timezone.utc)),
+    ("September 12, 2022 | 4:10 PM GMT-5", datetime(2022, 9, 12, 16, 10, tzinfo=timezone.utc)),
+    ("Lima, 6 de marzo de 2023", datetime(2023, 3, 6, tzinfo=timezone.utc)),
+    ("15:55 | Lima, May. 24.", None),  # no year: --published gives it
+])
+def test_news_date_lines(line, expected):
+    assert publication_date(line) == expected
+
+
+def test_wire_datelines_and_bylines_are_not_the_story():
+    b = parse_bulletin("Headline of a wire\nBy Staff Writer\nLIMA, 20 mar (EFE).- Un militar murió.\n"
+                       "16/07/2023")
+    assert b.sections == {"event": "Un militar murió."}
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("Cuatro efectivos de la Policía Nacional del Perú fallecieron y dieciséis resultaron heridos",
+     (4, 16, None, None)),
+    ("Two soldiers were killed and another went missing", (2, None, 1, None)),
+    ("Dos comuneras fueron asesinadas y tres pobladoras resultaron heridas", (2, 3, None, None)),
+    ("Armed men abducted twenty-six workers", (None, None, None, 26)),
+    ("The assault was the deadliest since 2016, when an ambush killed eight", (8, None, None, None)),
+])
+def test_casualty_phrases_any_subject_any_number(text, numbers):
+    c = find_casualties(normalise(digits(text)))
+    assert (*c.as_numbers(), *c.others()) == numbers
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("el 07/06/2018", date(2018, 6, 7)),  # day/month in Peru
+    ("el último sábado", date(2018, 6, 23)),
+    ("an attack last Wednesday", date(2018, 6, 20)),
+    ("on Saturday, the army said on Monday", date(2018, 6, 23)),
+    ("informó este lunes que el domingo", date(2018, 6, 24)),
+])
+def test_more_date_layouts(text, expected):
+    assert find_date(text, date(2018, 6, 26)) == (expected, 1)

@@ -1,4 +1,6 @@
 import json
+from argparse import ArgumentTypeError
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -10,6 +12,13 @@ from incidents.services.importers.common import RowError, decode_text
 from incidents.services.workflow import WorkflowError, acting_user
 
 
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ArgumentTypeError(f"--published {value!r}: not a date YYYY-MM-DD") from error
+
+
 class Command(BaseCommand):
     help = "Read security bulletins and create their incidents as drafts."
 
@@ -19,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument("--source-url", default="", help="Where the bulletin was published.")
         parser.add_argument("--user", help="Act with this user's rights; default: the operator.")
+        parser.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+                            help="Publication date of a text that writes none (news without a "
+                                 "date line); relative dates ('on Saturday') resolve from it.")
 
     def _read(self, name: str) -> str:
         try:
@@ -33,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
 
     def handle(self, *args, files, dry_run=False, format="text", source_url="", user=None,
-               **options):
+               published=None, **options):
         try:
             user = acting_user(user)
         except LookupError as error:
@@ -43,9 +55,10 @@ class Command(BaseCommand):
             text = self._read(name)
             try:
                 if dry_run:
-                    outputs.append({"file": name, **preview_bulletin(text).as_json()})
+                    outputs.append({"file": name, **preview_bulletin(text, published=published).as_json()})
                     continue
-                result = ingest_bulletin(user=user, text=text, source_url=source_url)
+                result = ingest_bulletin(user=user, text=text, source_url=source_url,
+                                         published=published)
             except BulletinFormatError as error:
                 raise CommandError(f"{name}: {error}") from error
             except ValidationError as error:

@@ -9,15 +9,16 @@ summing up earlier events are left out.
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from regions.text import normalise
 
-from .casualties import Casualties, find_casualties
+from .casualties import Casualties, digits, find_casualties, language
 from .dates import find_date
-from .locate import Location, locate, place_names
-from .vocabulary import (ACTORS, ARMED_CLASH, ARRESTS, ATTACK, BACKGROUND, CIVILIAN_ACTOR,
-                         NON_STATE_KINDS, PROTESTER_ACTOR, REPORTED_BY, RULES, SPECULATIVE)
+from .locate import Location, locate, locate_list, place_names
+from .vocabulary import (ACTORS, ARMED_CLASH, ARRESTS, ATTACK, BACKGROUND, CIVILIAN_ACTOR, DENIED,
+                         NON_STATE_KINDS, NOT_AN_EVENT, PROTEST, PROTESTER_ACTOR, REPORTED_BY,
+                         RIOT, RIOTER_ACTOR, RULES, SPECULATIVE)
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-ZÁÉÍÓÚÑ“\"(0-9¿¡])")
 _JOINT = re.compile(r",?\s+(?:and|y|while|mientras que|whereas)\s+|;\s+")
@@ -44,6 +45,10 @@ class Draft:
     actors: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    dated: bool = True  # False while the date is only the bulletin's (no date in the text yet)
+    # Earlier incidents the text only recalls ('In 2021, sixteen people were killed ...'):
+    # noted, never created again.
+    background: list[str] = field(default_factory=list)
 
 
 _ABBREVIATION = re.compile(
@@ -68,6 +73,7 @@ def sentences(text: str) -> list[str]:
 
 def classify(norm: str):
     """The event rule of a clause; arrests win over a clash named after them ('arrested for the ambush')."""
+    norm = DENIED.sub(" ", norm)
     matches = {rule: rule.pattern.search(norm) for rule in RULES}
     if matches[ARRESTS] and matches[ARMED_CLASH] and matches[ARRESTS].start() < matches[ARMED_CLASH].start():
         return ARRESTS
@@ -84,7 +90,7 @@ def _civilian_victims(norm: str) -> bool:
     return bool(spec.pattern.search(norm))
 
 
-def _clauses(sentence: str, reference: date) -> list[Clause]:
+def _clauses(sentence: str, reference: date, lang: str = "en") -> list[Clause]:
     parts = [sentence]
     pieces = _JOINT.split(sentence)
     if len(pieces) > 1:
@@ -92,7 +98,7 @@ def _clauses(sentence: str, reference: date) -> list[Clause]:
         parts, current = [], ""
         for piece in pieces:
             current = f"{current} and {piece}" if current else piece
-            norm = normalise(current)
+            norm = _norm(current, lang)
             if classify(norm) and find_date(current, reference):
                 parts.append(current)
                 current = ""
@@ -102,9 +108,33 @@ def _clauses(sentence: str, reference: date) -> list[Clause]:
             else:
                 parts = [current]
     return [
-        Clause(text=p, norm=normalise(p), rule=classify(normalise(p)), when=find_date(p, reference))
+        Clause(text=p, norm=(n := _norm(p, lang)), rule=classify(n), when=_when(p, reference))
         for p in parts
     ]
+
+
+def _norm(text: str, lang: str = "en") -> str:
+    """Normalised, with number words as digits ('diecisiete' -> '17')."""
+    return normalise(digits(text, lang))
+
+
+_NEXT_DAY = re.compile(r"\b(?:al dia siguiente|un dia despues|the next day|the following day|a day later)\b")
+
+
+def _when(text: str, reference: date):
+    """The clause's date; 'al día siguiente' is marked (None, -1) for the caller to resolve."""
+    found = find_date(text, reference)
+    if found is None and _NEXT_DAY.search(normalise(text)):
+        return "next day"
+    return found
+
+
+_EARLIER_YEAR = re.compile(r"\b(?:in|en|since|desde|de|del|of)\s+((?:19|20)\d{2})\b")
+
+
+def _recalls_earlier_year(norm: str, reference: date) -> bool:
+    """'In 2021, sixteen people were killed ...', '... since 2016, when ...': background."""
+    return any(int(y) < reference.year for y in _EARLIER_YEAR.findall(norm))
 
 
 def _actors(norm: str) -> list[str]:
@@ -121,15 +151,35 @@ def _same_place(draft: Draft, location: Location | None) -> bool:
 
 def extract_drafts(event_text: str, *, reference: date, prefer_vraem: bool = False) -> list[Draft]:
     context = place_names(event_text)
+    lang = language(event_text)
     drafts: list[Draft] = []
+    background: list[str] = []
     pending: list[tuple[Clause, Location | None]] = []  # the clause before the first event word
     for sentence in sentences(event_text):
         norm = normalise(sentence)
-        if SPECULATIVE.search(norm) or (BACKGROUND.search(norm) and not find_date(sentence, reference)):
+        if SPECULATIVE.search(norm) or NOT_AN_EVENT.search(norm):
             continue
-        for clause in _clauses(sentence, reference):
+        when = find_date(sentence, reference)
+        if (BACKGROUND.search(norm) and not when) or (
+                _recalls_earlier_year(norm, reference) and (when is None or when[0].year < reference.year)):
+            if classify(_norm(sentence, lang)):
+                background.append(sentence)
+            continue
+        for clause in _clauses(sentence, reference, lang):
+            if clause.when == "next day":
+                clause.when = (drafts[-1].occurred_on + timedelta(days=1), 1) if drafts else None
+            if clause.rule is not None:
+                listed = locate_list(clause.text, context=context, prefer_vraem=prefer_vraem)
+                if listed:
+                    _add_listed(drafts, clause, listed, reference)
+                    continue
             location = locate(clause.text, context=context, prefer_vraem=prefer_vraem)
             current = drafts[-1] if drafts else None
+            if (current is not None and not current.dated and clause.when is not None
+                    and _same_place(current, location)):
+                current.occurred_on, current.date_precision = clause.when
+                current.dated = True
+                current.warnings = [w for w in current.warnings if not w.startswith("no date")]
             # An event word alone ('attacks') is no report: a new incident needs a date or a place.
             reported = clause.when is not None or location is not None
             starts_new = clause.rule is not None and reported and (
@@ -137,16 +187,20 @@ def extract_drafts(event_text: str, *, reference: date, prefer_vraem: bool = Fal
                 or (clause.when is not None and clause.when[0] != current.occurred_on)
                 or not _same_place(current, location)
             )
+            if starts_new and (same := _already_drawn(drafts, clause, location, reference)):
+                starts_new, current = False, same  # 'In Juli and Ayaviri the roadblocks lasted all day'
             if starts_new:
                 when = clause.when or (reference, 2)
                 current = Draft(event_type=clause.rule.event_type,
                                 sub_event_type=clause.rule.sub_event_type,
-                                occurred_on=when[0], date_precision=when[1])
+                                occurred_on=when[0], date_precision=when[1],
+                                dated=clause.when is not None)
                 drafts.append(current)
                 for earlier, earlier_location in pending:
                     _add(current, earlier, earlier_location)
                     if clause.when is None and earlier.when is not None:
                         current.occurred_on, current.date_precision = earlier.when
+                        current.dated = True
                 pending = []
                 if clause.when is None and current.date_precision == 2:
                     current.warnings.append("no date in the text: the bulletin's date, within a week")
@@ -155,13 +209,53 @@ def extract_drafts(event_text: str, *, reference: date, prefer_vraem: bool = Fal
                 continue
             _add(current, clause, location)
     _complete_actors(drafts, event_text)
+    if drafts and background:
+        drafts[0].background.extend(background)
     return drafts
+
+
+def _already_drawn(drafts: list[Draft], clause: Clause, location: Location | None,
+                   reference: date) -> Draft | None:
+    """A draft of the same type, day and district as the clause's, already drawn."""
+    if location is None or clause.rule is None:
+        return None
+    day = clause.when[0] if clause.when else (drafts[-1].occurred_on if drafts else reference)
+    return next((d for d in drafts if d.location is not None
+                 and d.location.candidate.ubigeo[:6] == location.candidate.ubigeo[:6]
+                 and d.occurred_on == day and d.sub_event_type == clause.rule.sub_event_type), None)
+
+
+def _add_listed(drafts: list[Draft], clause: Clause, listed: list[Location], reference: date) -> None:
+    """One incident per district of a list of places (ACLED codes roadblocks in five towns as
+    five events); the clause's casualties are not shared out (unknown per place)."""
+    if clause.when:
+        when, dated = clause.when, True
+    elif drafts:
+        when, dated = (drafts[-1].occurred_on, drafts[-1].date_precision), drafts[-1].dated
+    else:
+        when, dated = (reference, 2), False
+    for location in listed:
+        existing = _already_drawn(drafts, clause, location, reference)
+        if existing is not None:
+            existing.text.append(clause.text)
+            continue
+        draft = Draft(event_type=clause.rule.event_type, sub_event_type=clause.rule.sub_event_type,
+                      occurred_on=when[0], date_precision=when[1], dated=dated, location=location)
+        draft.text.append(clause.text)
+        for name in _actors(clause.norm):
+            if name not in draft.actors:
+                draft.actors.append(name)
+        if not draft.dated:
+            draft.warnings.append("no date in the text: the bulletin's date, within a week")
+        drafts.append(draft)
 
 
 def _add(draft: Draft, clause: Clause, location: Location | None) -> None:
     draft.text.append(clause.text)
     draft.casualties.merge(find_casualties(clause.norm))
-    for name in _actors(clause.norm):
+    # Who took part is read where the event is told ('La Policía acordonó la zona' afterwards
+    # makes no party of the police).
+    for name in (_actors(clause.norm) if clause.rule is not None or len(draft.text) == 1 else []):
         if name not in draft.actors:
             draft.actors.append(name)
     if location is not None and (
@@ -192,5 +286,9 @@ def _complete_actors(drafts: list[Draft], event_text: str) -> None:
         if draft.event_type == "Protests":
             draft.actors = [PROTESTER_ACTOR if a == CIVILIAN_ACTOR else a for a in draft.actors]
             draft.actors = list(dict.fromkeys(draft.actors)) or [PROTESTER_ACTOR]
+        if draft.event_type == "Riots":
+            draft.actors = [RIOTER_ACTOR if a in (PROTESTER_ACTOR, CIVILIAN_ACTOR) else a
+                            for a in draft.actors]
+            draft.actors = list(dict.fromkeys([RIOTER_ACTOR, *draft.actors]))
         if draft.location is None:
             draft.warnings.append("no place found in the text: choose the location by hand")

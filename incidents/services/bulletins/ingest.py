@@ -1,5 +1,6 @@
 """Turn a bulletin into an Alert and draft incidents, through incident_create."""
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
@@ -28,6 +29,7 @@ class DraftView:
     def as_json(self) -> dict:
         d, loc = self.draft, self.draft.location
         fatalities, injuries = d.casualties.as_numbers()
+        missing, kidnapped = d.casualties.others()
         return {
             "occurred_on": d.occurred_on.isoformat(),
             "event_type": d.event_type,
@@ -40,6 +42,9 @@ class DraftView:
             "geo_precision": loc.geo_precision if loc else None,
             **self.areas,
             "actors": list(d.actors),
+            # Additive keys: people missing or kidnapped, kept apart from the dead and wounded.
+            "missing": missing,
+            "kidnapped": kidnapped,
         }
 
 
@@ -89,9 +94,9 @@ def _location_name(draft: Draft) -> str:
     return ", ".join(p for i, p in enumerate(parts) if i == 0 or p not in parts[:i] and p != c.name)
 
 
-def preview_bulletin(text: str) -> BulletinPreview:
-    """Parse and geocode without writing anything."""
-    bulletin = parse_bulletin(text)
+def preview_bulletin(text: str, published: date | None = None) -> BulletinPreview:
+    """Parse and geocode without writing anything; `published` dates a text that writes no date."""
+    bulletin = parse_bulletin(text, published=published)
     prefer_vraem = "vraem" in normalise(text)
     drafts = extract_drafts(bulletin.event_text, reference=bulletin.published_at.date(),
                             prefer_vraem=prefer_vraem)
@@ -136,13 +141,13 @@ def _relink_later_update(alert: Alert, user) -> None:
 
 
 @transaction.atomic
-def ingest_bulletin(*, user, text: str, source_url: str = "") -> IngestResult:
+def ingest_bulletin(*, user, text: str, source_url: str = "", published: date | None = None) -> IngestResult:
     """Store the bulletin and its incidents as drafts, as `user`; a bulletin already stored
     creates nothing. Nothing stored before changes, but an update's link to this earlier
     bulletin of its story (see _relink_later_update)."""
     if not may_create(user):
         raise WorkflowError("Ingesting a bulletin creates incidents; you may not create them.")
-    preview = preview_bulletin(text)
+    preview = preview_bulletin(text, published=published)
     b = preview.bulletin
     existing = Alert.objects.filter(headline=b.headline, published_at=b.published_at).first()
     if existing is not None:
@@ -173,7 +178,7 @@ def ingest_bulletin(*, user, text: str, source_url: str = "") -> IngestResult:
         c = draft.location.candidate
         fatalities, injuries = draft.casualties.as_numbers()
         result.created.append(incident_create(
-            user=user, title=view.title[:300], description=" ".join(draft.text),
+            user=user, title=view.title[:300], description=_description(draft),
             occurred_on=draft.occurred_on, date_precision=draft.date_precision,
             event_type=draft.event_type, sub_event_type=draft.sub_event_type,
             location=Point(c.longitude, c.latitude, srid=4326), location_name=view.location_name,
@@ -187,6 +192,20 @@ def ingest_bulletin(*, user, text: str, source_url: str = "") -> IngestResult:
         if incident.duplicate_ids:
             result.possible_duplicates[incident.pk] = incident.duplicate_ids
     return result
+
+
+def _description(draft: Draft) -> str:
+    """The draft's sentences, then what the numbers do not hold: missing and kidnapped people,
+    earlier incidents the text only recalls."""
+    parts = [" ".join(draft.text)]
+    missing, kidnapped = draft.casualties.others()
+    if missing is not None:
+        parts.append(f"Missing: {missing}.")
+    if kidnapped is not None:
+        parts.append(f"Kidnapped: {kidnapped}.")
+    for note in draft.background:
+        parts.append(f"Background (not a new incident): {note}")
+    return "\n\n".join(parts)
 
 
 def _candidate_json(candidate) -> dict:

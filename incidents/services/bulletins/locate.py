@@ -15,13 +15,14 @@ _NAME = r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü'’-]+"
 _SPAN = re.compile(rf"{_NAME}(?:\s+(?:(?:de|del|la|las|los|el|y)\s+)?{_NAME})*")
 _AREA_BEFORE = re.compile(
     r"(?:district|province|department|region|distrito|provincia|departamento|regi[oó]n|"
-    r"localidad|comunidad|centro poblado|poblado|anexo|caser[ií]o|ciudad|town|village|community)"
+    r"localidad|comunidad|centro poblado|poblado|anexo|caser[ií]o|ciudad|town|village|community|"
+    r"cities|towns|ciudades|localidades|pueblos)"
     r"(?:\s+(?:of|de|del))?(?:\s+(?:the|el|la))?\s*$", re.I)
 _AREA_AFTER = re.compile(r"^\s+(?:district|province|department|region)\b", re.I)
 _LOCATIVE = re.compile(
-    r"(?:\b(?:in|at|near|outside|around|close to|en|cerca de|cerca a|entre|from|desde|hacia|toward|"
-    r"towards)(?:\s+(?:the|el|la|los|las))?|[(])\s*$", re.I)
-_CHAIN = re.compile(r"^\s*(?:,|\(|-|–|,?\s*(?:located\s+)?in\s+the\s+province\s+of|,?\s*en\s+la\s+provincia\s+de)\s*$", re.I)
+    r"(?:\b(?:in|at|near|outside|around|close to|through|en|cerca de|cerca a|entre|from|desde|hacia|"
+    r"toward|towards)(?:\s+(?:the|el|la|los|las))?|[(])\s*$", re.I)
+_CHAIN = re.compile(r"^\s*(?:,|\(|-|–|,?\s*(?:and|y)\s|,?\s*(?:located\s+)?in\s+the\s+province\s+of|,?\s*en\s+la\s+provincia\s+de)\s*$", re.I)
 _NEAR = re.compile(r"\b(?:near|outskirts|vicinity|close to|around|outside|bases?|cerca|afueras|"
                    r"inmediaciones|alrededores|base|puesto)\b", re.I)
 NOT_PLACES = {
@@ -96,6 +97,63 @@ def locate(clause: str, *, context: list[str], prefer_vraem: bool) -> Location |
         precision = 2
     return Location(candidate=top, alternatives=candidates[1:], geo_precision=precision,
                     mention=mention.text)
+
+
+_LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|y\s+)?|\s+(?:and|y|e)\s+)$")
+_AREA_SUFFIXES = (" district", " province", " department")
+
+
+def _split_and(mention: Mention) -> list[Mention]:
+    """'Juli y Ayaviri' (one span for the name pattern) -> 'Juli', 'Ayaviri'."""
+    parts = re.split(r"(\s+(?:y|and)\s+)", mention.text)
+    if len(parts) == 1 or mention.text.endswith(_AREA_SUFFIXES):
+        return [mention]
+    found, start = [], mention.start
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            found.append(Mention(text=part, start=start, end=start + len(part), near=mention.near))
+        start += len(part)
+    return found
+
+
+def locate_list(clause: str, *, context: list[str], prefer_vraem: bool) -> list[Location]:
+    """Places written as a list ('en Azángaro, Huancané, Ilave, Juli y Ayaviri', 'in the cities
+    of Cusco, Sicuani and Espinar'), each geocoded on its own within the areas the clause names
+    ('región Puno'): one per district, or [] when the clause names no such list."""
+    mentions = [part for m in find_mentions(clause) for part in _split_and(m)]
+    runs, run = [], []
+    for mention in mentions:
+        if run and _LIST_GAP.match(clause[run[-1].end:mention.start]):
+            run.append(mention)
+        else:
+            if len(run) > 1:
+                runs.append(run)
+            run = [mention]
+    if len(run) > 1:
+        runs.append(run)
+    listed = [part for r in runs for m in r if not m.text.endswith(_AREA_SUFFIXES)
+              for part in _split_and(m)]
+    if len(listed) < 2:
+        return []
+    qualifiers = [m.text for m in mentions if m not in listed and m.text.endswith(_AREA_SUFFIXES)]
+    found: list[Location] = []
+    for mention in listed:
+        # Towns in such a list are mostly district capitals: the district of that name first.
+        candidates = [c for c in geocode(f"{mention.text} district", qualifiers=qualifiers,
+                                         context=context, prefer_vraem=prefer_vraem)
+                      if c.kind == "district" and "not inside" not in c.reason][:1]
+        candidates = candidates or geocode(mention.text, qualifiers=qualifiers, context=context,
+                                           prefer_vraem=prefer_vraem)
+        if not candidates or "not inside" in candidates[0].reason:
+            continue
+        top = candidates[0]
+        district = top.ubigeo[:6]
+        if any(loc.candidate.ubigeo[:6] == district for loc in found):
+            continue
+        found.append(Location(candidate=top, alternatives=candidates[1:],
+                              geo_precision=2 if top.geo_precision == 1 and mention.near else top.geo_precision,
+                              mention=mention.text))
+    return found if len(found) > 1 else []
 
 
 def place_names(text: str) -> list[str]:

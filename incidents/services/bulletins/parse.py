@@ -1,13 +1,20 @@
-"""Split a bulletin into headline, timestamp, severity, summary and sections (EN and ES)."""
+"""Split a bulletin into headline, timestamp, severity, summary and sections (EN and ES).
+
+Besides the alert layout (headline, timestamp, severity, Event/Context/Advice) it reads news
+articles and wires (a date line anywhere: 'Publicado: 24/5/2021', 'Actualizado el 10/01/2023',
+'Tue, March 5, 2024'; datelines such as 'LIMA, 20 mar (EFE).-' and bylines are dropped from the
+text), U.S. Embassy alerts ('Location:', 'Event:', 'Actions to Take:') and alerts whose sections
+have no headings (every paragraph after the headline is read as the event).
+"""
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from django.conf import settings
 
 from regions.text import normalise
 
-from .dates import MONTHS
+from .dates import MONTHS, parse_date_line
 
 SEVERITIES = {
     "informational": "informational", "informativo": "informational", "informativa": "informational",
@@ -19,6 +26,8 @@ SECTIONS = {
     "context": "context", "contexto": "context", "background": "context", "antecedentes": "context",
     "advice": "advice", "recomendaciones": "advice", "recomendacion": "advice",
     "consejos": "advice", "consejo": "advice",
+    "actions to take": "advice", "acciones a tomar": "advice", "assistance": "advice",
+    "asistencia": "advice", "location": "location", "ubicacion": "location", "lugar": "location",
 }
 NOISE = {"skip to main content", "saltar al contenido principal", "ir al contenido principal"}
 
@@ -33,6 +42,23 @@ _TIMESTAMPS = [
     # 2018-06-26 11:35 UTC / 2018-06-26T11:35Z / 2018-06-26
     re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T|]+(\d{1,2}):(\d{2})\S*(?:\s*(?:utc|gmt))?)?\s*$", re.I),
 ]
+
+
+# Lines that carry a publication date in news pages: 'Publicado: 24/5/2021', 'Updated 10/01/2023'.
+_DATE_LABEL = re.compile(r"^(?:publicado|actualizado|published|updated|posted|fecha|date)"
+                         r"(?:\s+(?:el|on|en))?\s*:?\s*", re.I)
+# 'Lima, 6 de marzo de 2023' / 'Ayacucho, 9 de junio de 2018.' (a place, then the date)
+_PLACE_DATE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ ]{1,30},\s+(?=\w*\d)")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# Wire datelines that open a paragraph: 'LIMA, Sept 12 (Reuters) - ', 'LIMA, 20 mar (EFE).- ',
+# 'LIMA (AFP) - ', 'Lima, mar. 20 (ANDINA).'
+DATELINE = re.compile(
+    r"^[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñ .]{1,30}(?:,\s*[\w. ]{1,20})?\s*\((?:Reuters|AFP|EFE|AP|ANDINA|"
+    r"Andina|Europa Press|Xinhua|dpa|ANSA)\)\s*\.?\s*[-–—.:]*\s*")
+# '15:55 | Lima, May. 24.' (Andina): a time and a place, no year.
+_CLOCK_LINE = re.compile(r"^\d{1,2}:\d{2}\s*\|\s*[^|]{1,40}$")
+_BYLINE = re.compile(r"^(?:by|por|from|de)\s+[A-ZÁÉÍÓÚÑ][\w .,'’-]{1,60}$|^\((?:reporting|writing|editing)\b.*\)$",
+                     re.I)
 
 
 def story_of(headline: str) -> str:
@@ -102,8 +128,29 @@ def _section_header(line: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_bulletin(text: str) -> ParsedBulletin:
-    """Read the bulletin's parts; raises BulletinFormatError naming what is missing."""
+def publication_date(line: str) -> datetime | None:
+    """A news page's date line ('Publicado: 24/5/2021', 'Tue, March 5, 2024, 6:41 PM',
+    'Lima, 6 de marzo de 2023'), read by dateparser; only short lines that write a year."""
+    text = line.strip().rstrip(".")
+    if len(text) > 60 or not _YEAR.search(text):
+        return None
+    text = _PLACE_DATE.sub("", _DATE_LABEL.sub("", text))
+    strict = parse_timestamp(re.sub(r"^[A-Za-z]{3,9},\s*|\s*GMT[+-]\d+$|,(?=\s*\d{1,2}:)", "", text))
+    if strict is not None:
+        return strict
+    found = parse_date_line(text)
+    return None if found is None else datetime(found.year, found.month, found.day, found.hour,
+                                               found.minute, tzinfo=timezone.utc)
+
+
+def is_furniture(line: str) -> bool:
+    """A byline, '(Reporting by ...)' or '15:55 | Lima, May. 24.': no part of the story."""
+    return bool(_BYLINE.match(line) or _CLOCK_LINE.match(line))
+
+
+def parse_bulletin(text: str, published: date | None = None) -> ParsedBulletin:
+    """Read the bulletin's parts; raises BulletinFormatError naming what is missing. `published`
+    is the publication date for a text that writes none (a date in the text wins)."""
     if len(text) > settings.BULLETIN_MAX_CHARS:
         raise BulletinFormatError(
             f"bulletin is {len(text):,} characters, over the limit of "
@@ -116,6 +163,7 @@ def parse_bulletin(text: str) -> ParsedBulletin:
     update_number = None
     sections: dict[str, list[str]] = {}
     current = None
+    news_date = None
     for line in lines:
         if not line or normalise(line) in NOISE:
             continue
@@ -129,6 +177,12 @@ def parse_bulletin(text: str) -> ParsedBulletin:
         if published_at is None and (stamp := parse_timestamp(line)):
             published_at = stamp
             continue
+        if (stamp := publication_date(line)) is not None:
+            news_date = news_date or stamp
+            continue
+        if is_furniture(line):
+            continue
+        line = DATELINE.sub("", line)
         header = _section_header(line)
         if header:
             current = header[0]
@@ -144,18 +198,27 @@ def parse_bulletin(text: str) -> ParsedBulletin:
     headline = next((line for line in loose if _HEADLINE.match(line)), loose[0] if loose else None)
     if headline is not None and loose.index(headline) + 1 < len(loose):
         summary = loose[loose.index(headline) + 1]
+    published_at = published_at or news_date
+    if published_at is None and published is not None:
+        published_at = datetime(published.year, published.month, published.day, tzinfo=timezone.utc)
     missing = [name for name, value in (("headline", headline),
                                         ("timestamp (e.g. '26 Jun 2018 | 11:35 AM UTC')", published_at))
                if value is None]
     if missing:
-        raise BulletinFormatError(f"bulletin has no {' and no '.join(missing)}")
+        hint = ("; give its publication date (ingest_alert --published YYYY-MM-DD, or the date "
+                "field of the admin page)" if published_at is None else "")
+        raise BulletinFormatError(f"bulletin has no {' and no '.join(missing)}{hint}")
     if len(headline) > HEADLINE_MAX:
         raise BulletinFormatError(
             f"the headline (first line) is {len(headline)} characters, at most {HEADLINE_MAX}: "
             f"{headline[:60]!r}…"
         )
-    if not sections and summary:
-        sections["event"] = [summary]
+    if "event" not in sections and headline is not None:
+        # No 'Event' heading (news, wires, alerts without headings): the paragraphs after the
+        # headline tell the story.
+        body = loose[loose.index(headline) + 1:]
+        if body:
+            sections["event"] = body
     m = _UPDATE.search(headline)
     if m:
         update_number = int(m.group(1))

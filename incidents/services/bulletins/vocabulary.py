@@ -36,23 +36,29 @@ ACTORS = (
                      r"armed group", r"grupo armado", r"subversiv\w*")),
     ActorSpec("Civilians (Peru)", 7, ("civilians", "civiles", "campesinos", "pobladores"),
               _words(r"civilians?", r"farmers?", r"villagers?", r"residents?", r"peasants?",
-                     r"civiles", r"campesinos?", r"pobladores?", r"comuneros?", r"agricultores?",
-                     r"vecinos?", r"coca growers?", r"cocaleros?", r"engineers?", r"workers?",
-                     r"ingenieros?", r"trabajadores?", r"teachers?", r"docentes?")),
+                     r"civiles", r"campesin[oa]s?", r"pobladore?s?", r"pobladoras?", r"comuner[oa]s?",
+                     r"agricultore?s?", r"agricultoras?", r"vecin[oa]s?", r"coca growers?",
+                     r"cocaleros?", r"engineers?", r"workers?", r"ingenier[oa]s?", r"trabajadore?s?",
+                     r"trabajadoras?", r"teachers?", r"docentes?", r"passengers?", r"pasajer[oa]s?",
+                     r"councillors?", r"regidor(?:es|a)?", r"comerciantes?")),
     ActorSpec("Protesters (Peru)", 6, ("protesters", "manifestantes"),
               _words(r"protesters?", r"demonstrators?", r"manifestantes?", r"protestantes?")),
+    ActorSpec("Rioters (Peru)", 5, ("rioters", "violent protesters"), _words(r"rioters?")),
     ActorSpec("Unidentified Armed Group (Peru)", 3, ("gunmen", "hombres armados"),
               _words(r"armed men", r"gunmen", r"unidentified (?:armed )?(?:men|assailants|attackers)",
                      r"hombres armados", r"sujetos armados", r"desconocidos")),
 )
 NON_STATE_KINDS = {2, 3}
 PROTESTER_ACTOR = "Protesters (Peru)"
+RIOTER_ACTOR = "Rioters (Peru)"
 # 'Police said ...': a source of the report, not a party to the event.
 REPORTED_BY = _words(r"(?:the )?(?:police|army|military|authorities|officials|prosecutors)"
                      r" (?:said|say|reported|stated|confirmed|announced)",
                      r"(?:la )?(?:policia|pnp|autoridades|fiscalia|ejercito) (?:informo|informaron|senalo|"
                      r"senalaron|indico|indicaron|confirmo|confirmaron|dijo|reporto)",
-                     r"segun (?:la )?(?:policia|pnp|autoridades|fuentes policiales)")
+                     r"segun (?:la )?(?:policia|pnp|autoridades|fuentes policiales)",
+                     r"according to (?:a |the )?(?:police|military|army) (?:report|statement|sources)",
+                     r"segun (?:un |el )?(?:informe|parte|reporte) (?:policial|militar)")
 CIVILIAN_ACTOR = "Civilians (Peru)"
 
 
@@ -90,12 +96,29 @@ ARRESTS = EventRule("Strategic developments", "Arrests",
 ATTACK = EventRule("Violence against civilians", "Attack",
                    _words(r"killed", r"killing", r"murder\w*", r"shot dead", r"attack\w*",
                           r"asesin\w+", r"mataron", r"matar\w*", r"ataque", r"atacaron", r"ejecut\w+",
-                          r"massacre", r"masacre"))
+                          r"massacre", r"masacre", r"matanza", r"asaltaron", r"asalto", r"robbed"))
 PROTEST = EventRule("Protests", "Peaceful protest",
                     _words(r"protest\w*", r"demonstrat\w*", r"marched", r"protestas?", r"marchas?",
-                           r"movilizaci\w+", r"plantones?"))
+                           r"marcharon", r"movilizaci\w+", r"plantones?", r"blocked", r"roadblocks?",
+                           r"blockades?", r"bloquearon", r"bloqueos?", r"bloquean", r"paro"))
+# Protesters who clash with the police, burn or storm: a riot (checked before the clash rule).
+RIOT = EventRule("Riots", "Violent demonstration",
+                 _words(r"(?:clash\w*|enfrentamientos?|enfrentaron) (?:\w+ ){0,3}?(?:protesters|demonstrators|"
+                        r"manifestantes)", r"(?:protesters|demonstrators|manifestantes) (?:\w+ ){0,6}?"
+                        r"(?:clash\w*|enfrent\w+|set fire|burn\w*|incendi\w+|stormed|tried to take over|"
+                        r"intentaron tomar|saque\w+|looted)"))
 # Checked in this order; the first that matches types the clause (see extract.classify).
-RULES = (EXPLOSIVE, GRENADE, ABDUCTION, ARMED_CLASH, ARRESTS, ATTACK, PROTEST)
+RULES = (RIOT, EXPLOSIVE, GRENADE, ABDUCTION, ARMED_CLASH, ARRESTS, ATTACK, PROTEST)
+# Announced, called or planned events, and decrees, reminders and advice: no incident.
+NOT_AN_EVENT = _words(r"called for", r"has been called", r"have called", r"will be held", r"will\b",
+                      r"planned", r"plan to", r"next week", r"next month", r"convoc\w+", r"anunci\w+",
+                      r"acordaron", r"proxim[oa]s?", r"a partir del", r"state of emergency",
+                      r"estado de emergencia", r"decreto", r"reminds", r"recuerda", r"is common",
+                      r"son comunes", r"if the government", r"si el gobierno", r"can turn",
+                      r"pueden", r"possible", r"posibles?", r"bloquearan")
+# 'No clashes were reported': the event word is denied.
+DENIED = re.compile(r"\b(?:no|sin|ningun\w*|nor)\s+(?:se\s+)?(?:\w+\s+){0,2}?"
+                    r"(?:enfrentamientos?|clashes|incidentes|incidents|arrests|detenidos|detenciones)\b")
 
 # Sentences about what may happen, or summing up earlier events, report no incident.
 SPECULATIVE = _words(r"likely", r"expected to", r"could", r"might", r"may(?! \d)", r"further",
@@ -104,17 +127,13 @@ SPECULATIVE = _words(r"likely", r"expected to", r"could", r"might", r"may(?! \d)
 BACKGROUND = _words(r"such incidents?", r"such attacks?", r"recent attacks?", r"recent clashes",
                     r"citing", r"ataques recientes", r"recientes ataques", r"since the (?:beginning|start)",
                     r"so far this year", r"en lo que va", r"desde (?:el )?inicio", r"this year",
-                    r"este ano", r"in recent (?:months|years)", r"en los ultimos")
+                    r"este ano", r"in recent (?:months|years)", r"en los ultimos", r"similar attacks?",
+                    r"un ano despues", r"a un ano")
 
-NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "twenty": 20, "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4,
-    "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12,
-    "trece": 13, "catorce": 14, "quince": 15, "veinte": 20,
-}
-FATAL = r"(?:killed|dead|died|murdered|shot dead|lost their lives|muertos?|murieron|muri[oe]|" \
-        r"fallecieron|fallecidos?|fallecio|asesinados?|perdieron la vida|sin vida)"
-INJURED = r"(?:wounded|injured|hurt|heridos?|heridas?|resultaron heridos|lesionados?)"
+FATAL = r"(?:killed|dead|died|murdered|shot dead|lost their lives|muert[oa]s?|murieron|muri[oe]|" \
+        r"fallecieron|fallecid[oa]s?|fallecio|asesinad[oa]s?|perdieron la vida|sin vida)"
+INJURED = r"(?:wounded|injured|hurt|herid[oa]s?|resultaron heridos|lesionad[oa]s?)"
+MISSING = r"(?:missing|desaparecid[oa]s?)"
+KIDNAPPED = r"(?:kidnapped|abducted|taken hostage|held hostage|secuestrad[oa]s?|raptad[oa]s?)"
 VAGUE = r"(?:several|some|a number of|many|various|multiple|unknown number of|an unknown number of|" \
         r"varios|varias|algunos|algunas|numerosos|decenas de)"
