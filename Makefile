@@ -10,6 +10,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # Reference data (boundaries, gazetteer, bulletins): a directory or URL; never copied in.
 PERU_DATA_SOURCE ?= $(abspath ../shared/data/peru)
+# Longest wait for UCDP's GED download in `make data` (load_ucdp), in seconds.
+UCDP_LOAD_SECONDS ?= 180
 APT_PACKAGES := postgresql postgresql-postgis gdal-bin chromium python3-venv wrk
 
 ifeq ($(shell id -u),0)
@@ -79,6 +81,8 @@ data: migrate
 	@$(MANAGE) load_places
 	@$(MANAGE) load_indicators --if-empty
 	@$(MANAGE) load_demo_incidents
+	@# UCDP GED history of Peru when the download answers; offline or failing, the seed stays the demo.
+	@timeout $(UCDP_LOAD_SECONDS) $(MANAGE) load_ucdp || echo "load_ucdp: no UCDP history loaded this time; the seed bulletin stays the demo."
 	@$(MANAGE) populate_history --auto > /dev/null  # a first history row for rows loaded before it
 
 run: data

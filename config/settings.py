@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "incidents.context_processors.dataset_credits",
             ],
         },
     },
@@ -241,6 +242,21 @@ DATA_ATTRIBUTION = (
     "Boundaries: INEI, via mapsPERU (GPL-3). "
     "Populated places: INEI, via ubigeo-peru-aumentado (MIT)."
 )
+
+# --- Dataset licences and UCDP history (issue #13, parts 5 and 7) ----------------------------
+# RESTRICTED_DATASETS_PUBLIC: rows of a dataset whose licence forbids redistribution (ACLED)
+# go to anonymous readers too (API, downloads, tiles, pages, `export_incidents --public`).
+# Off by default: they are kept for editors; tiles only count them in clusters.
+RESTRICTED_DATASETS_PUBLIC = env_bool("RESTRICTED_DATASETS_PUBLIC", False)
+# `manage.py load_ucdp`: where a GED release is downloaded from ({release}: "24.1",
+# {compact}: "241"), how long to wait, and the largest download accepted.
+UCDP_GED_URL = os.environ.get(
+    "UCDP_GED_URL", "https://ucdp.uu.se/downloads/ged/ged{compact}-csv.zip"
+)
+UCDP_GED_RELEASE = os.environ.get("UCDP_GED_RELEASE", "24.1")
+UCDP_TIMEOUT_SECONDS = env_int("UCDP_TIMEOUT_SECONDS", 60, minimum=1)
+UCDP_MAX_BYTES = env_int("UCDP_MAX_MB", 300, minimum=1) * 1024 * 1024
+# --- end of dataset licences ------------------------------------------------------------------
 
 LEAFLET_CONFIG = {
     # django-leaflet ships Leaflet in its own static files; (lat, lng) order here.

@@ -52,6 +52,34 @@ class Source(models.Model):
         return self.name
 
 
+class Dataset(models.Model):
+    """Where incidents come from as a whole (a bulletin, ACLED, UCDP, the editors, the demo
+    seed), with the licence its rows are under and the citation its users owe.
+
+    `redistribution` False: the licence forbids handing out its rows; unless
+    RESTRICTED_DATASETS_PUBLIC is on, anonymous readers never receive them (map tiles may count
+    them in clusters, nothing more). Rows are created by migration 0011; `release` is the last
+    release loaded (e.g. UCDP GED "24.1", set by `manage.py load_ucdp`)."""
+
+    slug = models.SlugField(max_length=20, primary_key=True)
+    name = models.CharField(max_length=200)
+    url = models.URLField(blank=True, max_length=500)
+    licence_name = models.CharField(max_length=200)
+    licence_url = models.URLField(blank=True, max_length=500)
+    citation = models.TextField(blank=True)
+    redistribution = models.BooleanField(
+        default=True, help_text="The licence allows handing its rows out to anyone."
+    )
+    attribution_required = models.BooleanField(default=True)
+    release = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Alert(models.Model):
     """A received security bulletin, kept verbatim; incidents are drawn from it."""
 
@@ -154,8 +182,13 @@ class Incident(models.Model):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.PROTECT, related_name="incidents", default="editor", db_default="editor",
+        help_text="Where the incident comes from, with that dataset's licence and citation.",
+    )
     external_source = models.CharField(
-        max_length=20, blank=True, help_text="Dataset the record was imported from (acled, ucdp)."
+        max_length=20, blank=True, help_text="Namespace of external_id: the format or dataset the "
+        "record was imported from (acled, ucdp, geojson)."
     )
     external_id = models.CharField(
         max_length=100, blank=True, help_text="The record's id in that dataset."

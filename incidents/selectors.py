@@ -20,12 +20,40 @@ def sees_unpublished(user) -> bool:
     return user.has_perm("incidents.view_incident") or user.has_perm("incidents.change_incident")
 
 
+def hides_restricted(user) -> bool:
+    """Rows of a dataset whose licence forbids redistribution are kept from this reader:
+    anyone who may not see drafts, unless RESTRICTED_DATASETS_PUBLIC is on."""
+    return not settings.RESTRICTED_DATASETS_PUBLIC and not sees_unpublished(user)
+
+
 def visible_incidents(user):
-    """Everyone sees published incidents; users who may view or change incidents see all."""
+    """Everyone sees published incidents; users who may view or change incidents see all.
+    Published rows of a restricted dataset (ACLED) only when RESTRICTED_DATASETS_PUBLIC is on
+    or the reader sees drafts (hides_restricted)."""
     queryset = Incident.objects.all()
     if not sees_unpublished(user):
         queryset = queryset.filter(status=Incident.Status.PUBLISHED)
+    if hides_restricted(user):
+        queryset = queryset.exclude(dataset__redistribution=False)
     return queryset
+
+
+def countable_incidents(user):
+    """What map tiles may count for this reader: visible_incidents plus, for a reader from whom
+    restricted rows are hidden, the published ones (counted in clusters, never shown one by
+    one: incidents.tiles takes `hide_restricted`)."""
+    if sees_unpublished(user):
+        return Incident.objects.all()
+    return Incident.objects.filter(status=Incident.Status.PUBLISHED)
+
+
+def credited_datasets(user):
+    """The datasets of the incidents this reader may see (not synthetic), by name: the footer
+    credits each."""
+    from .models import Dataset
+
+    shown = visible_incidents(user).filter(is_synthetic=False, dataset_id=OuterRef("pk"))
+    return Dataset.objects.filter(Exists(shown)).order_by("name")
 
 
 class HasItemIgnoringCase(Func):
@@ -230,10 +258,18 @@ def earlier_alert_of_story(*, story: str, before):
     return Alert.objects.filter(story=story, published_at__lt=before).order_by("-published_at").first()
 
 
-def incidents_for_export(*, status: str | None = None, synthetic: bool = False):
-    query = Incident.objects.filter(is_synthetic=synthetic).select_related("department", "province", "district").prefetch_related(
+def incidents_for_export(*, status: str | None = None, synthetic: bool = False,
+                         public: bool = False):
+    """`public`: only what an anonymous reader may have (published, restricted datasets out
+    unless RESTRICTED_DATASETS_PUBLIC)."""
+    query = Incident.objects.filter(is_synthetic=synthetic).select_related(
+        "department", "province", "district", "dataset").prefetch_related(
         "actors", "sources"
     ).order_by("occurred_on", "id")
+    if public:
+        query = query.filter(status=Incident.Status.PUBLISHED)
+        if not settings.RESTRICTED_DATASETS_PUBLIC:
+            query = query.exclude(dataset__redistribution=False)
     return query.filter(status=status) if status else query
 
 

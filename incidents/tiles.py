@@ -12,7 +12,7 @@ only one point per cell (the mean of its points) is transformed into tile coordi
 import math
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
 
 MAX_ZOOM = 20
 CLUSTER_MAX_ZOOM = 12  # z <= 12: clusters with counts; z >= 13: one feature per incident
@@ -52,12 +52,12 @@ CLUSTER_SQL = f"""
 WITH cells AS (
     SELECT least(floor(({MERC_X} - %(xmin)s) / %(cell)s), {CELLS - 1}) AS cx,
            least(floor(({MERC_Y} - %(ymin)s) / %(cell)s), {CELLS - 1}) AS cy,
-           {MERC_X} AS mx, {MERC_Y} AS my, f.id, f.event_type
+           {MERC_X} AS mx, {MERC_Y} AS my, f.id, f.event_type, f.hidden
       FROM ({{filtered}}) AS f
 ), clusters AS (
     SELECT count(*) AS count, avg(mx) AS mx, avg(my) AS my,
-           CASE WHEN count(*) = 1 THEN min(id) END AS id,
-           CASE WHEN count(*) = 1 THEN min(event_type) END AS event_type
+           CASE WHEN count(*) = 1 AND NOT bool_or(hidden) THEN min(id) END AS id,
+           CASE WHEN count(*) = 1 AND NOT bool_or(hidden) THEN min(event_type) END AS event_type
       FROM cells GROUP BY cx, cy
 )
 SELECT ST_AsMVT(t, 'incidents', {EXTENT}, 'geom') FROM (
@@ -75,6 +75,7 @@ SELECT ST_AsMVT(t, 'incidents', {EXTENT}, 'geom') FROM (
            ST_AsMVTGeom(ST_Transform(f.location, 3857), ST_TileEnvelope(%(z)s, %(x)s, %(y)s),
                         {EXTENT}, {BUFFER}, true) AS geom
       FROM ({{filtered}}) AS f
+     WHERE NOT f.hidden
 ) AS t
 """
 
@@ -99,8 +100,8 @@ WITH c AS (
      GROUP BY cx, cy
 )
 SELECT ST_AsMVT(t, 'incidents', {EXTENT}, 'geom') FROM (
-    SELECT count, CASE WHEN count = 1 THEN id END AS id,
-           CASE WHEN count = 1 THEN event_type END AS event_type,
+    SELECT count, CASE WHEN count = 1 {{shown}} THEN id END AS id,
+           CASE WHEN count = 1 {{shown}} THEN event_type END AS event_type,
            ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(sx / count, sy / count), 3857),
                         ST_TileEnvelope(%(z)s, %(x)s, %(y)s), {EXTENT}, {BUFFER}, true) AS geom
       FROM c
@@ -126,7 +127,15 @@ def tile_cells_fresh() -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool) -> bytes:
+# A cell of one incident names it (id, event type) unless that incident is of a dataset whose
+# licence forbids redistribution and the reader may not have it: then it is only counted.
+SHOWN_SQL = """AND NOT EXISTS (
+    SELECT 1 FROM incidents_incident i JOIN incidents_dataset d ON d.slug = i.dataset_id
+     WHERE i.id = c.id AND NOT d.redistribution)"""
+
+
+def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
+                 hide_restricted: bool = False) -> bytes:
     """The clusters of tile z/x/y read from the pre-counted cells (same grid, same answer as
     the live query for the filters in SUMMARY_FILTERS)."""
     where, values = [], {"z": z, "x": x, "y": y, "cx0": CELLS * x, "cx1": CELLS * x + CELLS - 1,
@@ -139,26 +148,33 @@ def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool) 
     if "event_type" in params:
         where.append("AND event_type = %(event_type)s")
         values["event_type"] = params["event_type"]
-    return _execute(SUMMARY_SQL.replace("{where}", " ".join(where)), values)
+    sql = SUMMARY_SQL.replace("{where}", " ".join(where))
+    return _execute(sql.replace("{shown}", SHOWN_SQL if hide_restricted else ""), values)
 
 
 def incidents_tile(queryset, z: int, x: int, y: int, *, params: dict | None = None,
-                   published_only: bool = True) -> bytes:
+                   published_only: bool = True, hide_restricted: bool = False) -> bytes:
     """The incidents of `queryset` (already filtered) in tile z/x/y: clusters up to
     CLUSTER_MAX_ZOOM (`count`, plus `id` and `event_type` for a cell of one), then points.
+    `hide_restricted`: incidents of a dataset whose licence forbids redistribution are only
+    counted in clusters (no id, no type, even in a cell of one) and left out of the points.
     Up to SUMMARY_MAX_ZOOM, when `params` holds only filters the pre-counted cells know and
     those are fresh, the clusters are read from them instead of counted."""
     from django.contrib.gis.geos import Polygon
 
     if (params is not None and z <= SUMMARY_MAX_ZOOM and set(params) <= SUMMARY_FILTERS
             and tile_cells_fresh()):
-        return summary_tile(z, x, y, params=params, published_only=published_only)
+        return summary_tile(z, x, y, params=params, published_only=published_only,
+                            hide_restricted=hide_restricted)
 
     box = Polygon.from_bbox(tile_bounds_lonlat(z, x, y))
     box.srid = 4326
     columns = ["id", "event_type", "sub_event_type", "geo_precision", "occurred_on", "fatalities", "location"]
+    hidden = (ExpressionWrapper(Q(dataset__redistribution=False), output_field=BooleanField())
+              if hide_restricted else Value(False))
     filtered, params = (
-        queryset.filter(location__bboverlaps=box).order_by().values(*columns).query.sql_with_params()
+        queryset.filter(location__bboverlaps=box).order_by().values(*columns, hidden=hidden)
+        .query.sql_with_params()
     )
     tile = {"z": z, "x": x, "y": y}
     if z <= CLUSTER_MAX_ZOOM:

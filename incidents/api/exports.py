@@ -25,7 +25,7 @@ def _csv_lines(queryset, hxl: bool):
     if hxl:
         writer.writerow(HXL_TAGS)
     yield flush()
-    rows = queryset.select_related("department", "province", "district").prefetch_related("actors", "sources")
+    rows = queryset.select_related("department", "province", "district", "dataset").prefetch_related("actors", "sources")
     for incident in rows.iterator(chunk_size=2000):
         writer.writerow(csv_row(incident))  # formula-like text cells neutralised
         yield flush()

@@ -40,6 +40,12 @@ def incident_feature():
             "district": F("district__ubigeo"),
             "district_name": F("district__name"),
             "status": F("status"),
+            # Where the row comes from and what its users owe (#13 part 5).
+            "dataset": F("dataset_id"),
+            "dataset_name": F("dataset__name"),
+            "licence": F("dataset__licence_name"),
+            "licence_url": F("dataset__licence_url"),
+            "citation": F("dataset__citation"),
             "version": F("version"),
             "updated_at": F("updated_at"),
         },

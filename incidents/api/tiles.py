@@ -25,7 +25,7 @@ from security.throttling import ScopedRateThrottle
 
 from .. import tiles
 from ..models import Incident
-from ..selectors import filter_incidents, sees_unpublished, visible_incidents
+from ..selectors import countable_incidents, filter_incidents, hides_restricted, sees_unpublished
 from .params import IncidentFilterParams
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -74,7 +74,9 @@ def _key(kind: str, request, params: dict, z: int, x: int, y: int) -> str:
     )
     # Staff see drafts: their tiles follow every write. Everyone else's follow published data
     # only, so the ETag of a public tile does not reveal that drafts are being written.
-    text = f"{kind}|{tiles.data_version(published_only=not staff)}|{z}/{x}/{y}|{staff}|{filters}"
+    hidden = hides_restricted(request.user)
+    text = (f"{kind}|{tiles.data_version(published_only=not staff)}|{z}/{x}/{y}|{staff}|{hidden}"
+            f"|{filters}")
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -111,7 +113,9 @@ class _TileView(APIView):
             # Threat line: a stranger's filters (dates, text, actor) can make a tile read much
             # of the table; TILE_QUERY_TIMEOUT_MS bounds it, answered 503 + Retry-After rather
             # than a worker held for seconds. The "tiles" rate bounds how often.
-            queryset = filter_incidents(visible_incidents(request.user), params)
+            # Restricted datasets (ACLED) are counted, never shown one by one, for a reader
+            # from whom they are hidden: `build` passes hide_restricted.
+            queryset = filter_incidents(countable_incidents(request.user), params)
             try:
                 with statement_timeout(settings.TILE_QUERY_TIMEOUT_MS):
                     body = self.build(queryset, params, z, x, y)
@@ -134,7 +138,8 @@ class IncidentTileView(_TileView):
 
     def build(self, queryset, params, z, x, y) -> bytes:
         return tiles.incidents_tile(queryset, z, x, y, params=params,
-                                    published_only=not sees_unpublished(self.request.user))
+                                    published_only=not sees_unpublished(self.request.user),
+                                    hide_restricted=hides_restricted(self.request.user))
 
 
 class DistrictTileView(_TileView):

@@ -108,6 +108,7 @@ def load_demo_incidents(*, source: str | None = None, path: Path = DEMO_FILE) ->
             sources=[source_record],
             alert=alert,
             status=Incident.Status.PUBLISHED,
+            dataset="demo",
         )
         created += 1
     return created, present

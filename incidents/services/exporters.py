@@ -19,7 +19,9 @@ COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "event_type"
            "longitude", "geo_precision", "source", "notes", "fatalities",
            # Not in ACLED; kept so a round trip loses nothing.
            "injuries", "title", "status", "area_level", "admin1_ubigeo", "admin2_ubigeo",
-           "admin3_ubigeo", "external_source"]
+           "admin3_ubigeo", "external_source",
+           # The dataset, its licence and citation travel with every row (#13 part 5).
+           "dataset", "licence", "licence_url", "citation"]
 
 
 # HXL hashtags (https://hxlstandard.org) for each column, for humanitarian data tools.
@@ -34,11 +36,14 @@ HXL_TAGS = {
     "injuries": "#affected+injured", "title": "#event+title", "status": "#status",
     "area_level": "#geo+level", "admin1_ubigeo": "#adm1+code", "admin2_ubigeo": "#adm2+code",
     "admin3_ubigeo": "#adm3+code", "external_source": "#meta+dataset",
+    "dataset": "#meta+dataset+code", "licence": "#meta+licence", "licence_url": "#meta+licence+url",
+    "citation": "#meta+citation",
 }
 
 
 def acled_row(incident) -> dict:
-    """One incident as ACLED-named columns (COLUMNS); needs actors and sources prefetched."""
+    """One incident as ACLED-named columns (COLUMNS); needs actors and sources prefetched
+    (and the dataset selected)."""
     actors = [a.name for a in incident.actors.all()]
     areas = (incident.department, incident.province, incident.district)
     return {
@@ -65,6 +70,10 @@ def acled_row(incident) -> dict:
         "area_level": incident.area_level,
         **{f"admin{n}_ubigeo": a.ubigeo if a else "" for n, a in enumerate(areas, 1)},
         "external_source": incident.external_source,
+        "dataset": incident.dataset.slug,
+        "licence": incident.dataset.licence_name,
+        "licence_url": incident.dataset.licence_url,
+        "citation": incident.dataset.citation,
     }
 
 
@@ -98,22 +107,26 @@ def csv_row(incident) -> dict:
     return {column: neutralise_cell(value) for column, value in acled_row(incident).items()}
 
 
-def incidents_frame(*, status: str | None = None, row=acled_row) -> pd.DataFrame:
-    frame = pd.DataFrame([row(i) for i in incidents_for_export(status=status)], columns=COLUMNS)
+def incidents_frame(*, status: str | None = None, row=acled_row, public: bool = False) -> pd.DataFrame:
+    frame = pd.DataFrame([row(i) for i in incidents_for_export(status=status, public=public)],
+                         columns=COLUMNS)
     return frame.astype({"fatalities": "Int64", "injuries": "Int64"})
 
 
-def export_incidents(*, path: str, format: str, status: str | None = None) -> int:
+def export_incidents(*, path: str, format: str, status: str | None = None,
+                     public: bool = False) -> int:
     """Write the incidents to `path`; returns how many. A URL or GDAL virtual file system
-    path (/vsicurl/…) is refused (security.untrusted.UnsafePath): the output is a local file."""
+    path (/vsicurl/…) is refused (security.untrusted.UnsafePath): the output is a local file.
+    `public`: only what an anonymous reader may have (published; restricted datasets such as
+    ACLED left out unless RESTRICTED_DATASETS_PUBLIC)."""
     if format not in FORMATS:
         raise ValueError(f"format {format!r} is not one of {', '.join(FORMATS)}")
     refuse_gdal_path(path)
     if format == "csv":
-        frame = incidents_frame(status=status, row=csv_row)
+        frame = incidents_frame(status=status, row=csv_row, public=public)
         frame.to_csv(path, index=False)
         return len(frame)
-    frame = incidents_frame(status=status)
+    frame = incidents_frame(status=status, public=public)
     geometry = shapely.points(frame["longitude"].astype(float), frame["latitude"].astype(float))
     gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
     driver = "GeoJSON" if format == "geojson" else "GPKG"

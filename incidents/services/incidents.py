@@ -4,9 +4,10 @@ services/workflow.py are checked here, on the row as it is stored and locked."""
 from datetime import date
 
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from ..models import Actor, Alert, Incident, Source
+from ..models import Actor, Alert, Dataset, Incident, Source
 from .workflow import REASONS, WorkflowError, check_delete, check_edit, check_transition, may_create
 
 AREA_FIELDS = ["department", "province", "district"]
@@ -36,8 +37,12 @@ def incident_create(
     external_source: str = "",
     external_id: str = "",
     geocoder_alternatives: list[dict] = (),
+    dataset: Dataset | str | None = None,
 ) -> Incident:
-    """Validate and save an incident as `user`; the database assigns its areas from `location`."""
+    """Validate and save an incident as `user`; the database assigns its areas from `location`.
+
+    `dataset` (a Dataset or its slug) says where it comes from; by default "bulletin" when it
+    comes from an `alert`, else "editor" (the admin, the API)."""
     if not may_create(user):
         raise WorkflowError("You may not create incidents.")
     check_transition(user, None, status)
@@ -60,6 +65,7 @@ def incident_create(
         external_source=external_source,
         external_id=external_id,
         geocoder_alternatives=list(geocoder_alternatives),
+        dataset_id=dataset_slug(dataset, alert=alert),
     )
     # Field choices already cover the check constraints; the database enforces them and the
     # (source, external id) uniqueness (importers upsert). Skipping Django's per-constraint
@@ -75,10 +81,21 @@ def incident_create(
     return incident
 
 
+def dataset_slug(dataset: Dataset | str | None, *, alert: Alert | None = None) -> str:
+    if isinstance(dataset, Dataset):
+        return dataset.pk
+    if dataset:
+        if not Dataset.objects.filter(pk=dataset).exists():
+            known = ", ".join(Dataset.objects.values_list("slug", flat=True))
+            raise ValidationError({"dataset": f"Unknown dataset {dataset!r} (known: {known})."})
+        return dataset
+    return "bulletin" if alert is not None else "editor"
+
+
 UPDATABLE_FIELDS = {
     "title", "description", "occurred_on", "date_precision", "event_type", "sub_event_type",
     "location", "location_name", "geo_precision", "location_uncertainty_km", "area_level",
-    "fatalities", "injuries", "status", "alert", "duplicate_of",
+    "fatalities", "injuries", "status", "alert", "duplicate_of", "dataset",
 }
 
 

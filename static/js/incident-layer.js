@@ -68,8 +68,10 @@
      ["Actors", props.actors.length ? props.actors.join(", ") : "not reported"],
      ["Location", props.location_name || areas],
      ["Area", areas],
-     ["Precision", cfg.geoPrecision[props.geo_precision]]
-    ].forEach(function (row) {
+     ["Precision", cfg.geoPrecision[props.geo_precision]],
+     ["Dataset", props.dataset_name ? props.dataset_name + (props.licence ? " (" + props.licence + ")" : "") : ""],
+     ["Cite", props.citation || ""]
+    ].filter(function (row) { return row[1] !== ""; }).forEach(function (row) {
       var tr = el("tr");
       tr.appendChild(el("th", row[0]));
       tr.appendChild(el("td", row[1]));

@@ -92,7 +92,7 @@ def incident_detail(request, pk: int):
     its map from the cache, and only the bulletins of its story that a published incident
     comes from; an Editor sees drafts, built afresh."""
     incident = get_object_or_404(
-        visible_incidents(request.user).select_related("department", "province", "district", "alert"),
+        visible_incidents(request.user).select_related("department", "province", "district", "alert", "dataset"),
         pk=pk,
     )
     nearby = nearby_incidents(incident, visible_incidents(request.user).select_related("district"))

@@ -17,8 +17,8 @@ from .casualties import Casualties, digits, find_casualties, language
 from .dates import find_date
 from .locate import Location, locate, locate_list, place_names
 from .vocabulary import (ACTORS, ARMED_CLASH, ARRESTS, ATTACK, BACKGROUND, CIVILIAN_ACTOR, DENIED,
-                         NON_STATE_KINDS, NOT_AN_EVENT, PROTEST, PROTESTER_ACTOR, REPORTED_BY,
-                         RIOT, RIOTER_ACTOR, RULES, SPECULATIVE)
+                         NON_STATE_KINDS, NOT_AN_EVENT, PROTESTER_ACTOR, REPORTED_BY,
+                         RIOTER_ACTOR, RULES, SPECULATIVE)
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-ZÁÉÍÓÚÑ“\"(0-9¿¡])")
 _JOINT = re.compile(r",?\s+(?:and|y|while|mientras que|whereas)\s+|;\s+")

@@ -76,8 +76,9 @@ def map_row(row: dict, *, point=None, status: str = Incident.Status.DRAFT,
     sources = [s.strip() for s in (row.get("source") or "").split(";") if s.strip()]
     # An export of this application names the dataset each row first came from.
     source = (row.get("external_source") or "").strip() or None
+    dataset = (row.get("dataset") or "").strip() or None
     return RowData(external_id=external_id, fields=fields, actors=actors, sources=sources,
-                   source=source)
+                   source=source, dataset=dataset)
 
 
 def read_csv(text: str, *, required: list[str], filename: str) -> list[dict]:

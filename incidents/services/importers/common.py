@@ -21,7 +21,7 @@ from django.db import transaction
 
 from security.untrusted import EXCERPT_CHARS, excerpt, shorten
 
-from ...models import Actor, Incident, Source
+from ...models import Actor, Dataset, Incident, Source
 from ..areas import deferred_area_assignment, reassign_areas
 from ..incidents import incident_create, incident_update
 from ..workflow import WorkflowError
@@ -53,7 +53,13 @@ class RowData:
     fields: dict
     actors: list[tuple[str, int]]  # (name, ACLED inter code)
     sources: list[str]
-    source: str | None = None  # the dataset named in the row (an export's external_source)
+    source: str | None = None  # the namespace named in the row (an export's external_source)
+    dataset: str | None = None  # the dataset named in the row (an export's `dataset` column)
+
+
+# The dataset of a row that names none, by the namespace it is imported into.
+DEFAULT_DATASET = {"acled": "acled", "ucdp": "ucdp"}
+FALLBACK_DATASET = "editor"  # a GeoJSON file or an export of the editors' own incidents
 
 
 @dataclass
@@ -156,6 +162,14 @@ class _Lookups:
         self.actors: dict[str, Actor] = {}
         self.sources: dict[str, Source] = {}
         self.incidents: dict[str, dict[str, Incident]] = {}
+        self.datasets: dict[str, Dataset] = {d.pk: d for d in Dataset.objects.all()}
+
+    def dataset(self, slug: str | None, source: str) -> Dataset:
+        slug = slug or DEFAULT_DATASET.get(source, FALLBACK_DATASET)
+        if slug not in self.datasets:
+            raise RowError(f"dataset {{value}} is not one of {', '.join(sorted(self.datasets))}",
+                           value=slug)
+        return self.datasets[slug]
 
     def imported(self, source: str) -> dict[str, Incident]:
         """Incidents of a dataset by external id."""
@@ -177,7 +191,7 @@ class _Lookups:
 
 
 def _same(incident: Incident, fields: dict) -> bool:
-    return all(getattr(incident, k) == v for k, v in fields.items()
+    return incident.dataset_id == fields["dataset"].pk and all(getattr(incident, k) == v for k, v in fields.items()
                if k not in ("location", "status")) and (
         incident.location.equals_exact(fields["location"], 1e-9)
     )
@@ -216,6 +230,7 @@ def run_import(
 
 def _write(data: RowData, source: str, lookups, summary, written, user) -> None:
     existing = lookups.imported(source)
+    data.fields["dataset"] = lookups.dataset(data.dataset, source)
     actors = [lookups.actor(name, kind) for name, kind in data.actors]
     sources = [lookups.source(name) for name in data.sources]
     incident = existing.get(data.external_id)

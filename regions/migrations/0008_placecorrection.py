@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('regions', '0005_regions_data_version'),
+        ('regions', '0007_advisory_issuer_wording'),
     ]
 
     operations = [
