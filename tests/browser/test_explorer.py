@@ -114,7 +114,7 @@ def test_layers_legend_attribution_and_only_local_requests(page, live_url, site_
     assert api_call.value.status == 200
     page.locator(".leaflet-control-layers").hover()
     overlays = [o.strip() for o in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
-    assert overlays == ["Departments", "Travel advisory zones", "Incidents",
+    assert overlays == ["Departments", "Travel advisory zones", "Reference areas (not advice)", "Incidents",
                         "Location uncertainty (precision 2)", "Heat map", "Incidents per district"]
     assert "Travel advisories" in page.locator(".map-legend").inner_text()
     assert "INEI, via mapsPERU" in page.locator(".leaflet-control-attribution").inner_text()
