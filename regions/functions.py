@@ -27,3 +27,10 @@ class Multi(GeomOutputGeoFunc):
     return a Polygon for a single-part input."""
 
     function = "ST_Multi"
+
+
+class ForcePolygonCCW(GeomOutputGeoFunc):
+    """ST_ForcePolygonCCW(geom): exterior rings counter-clockwise, holes clockwise, as RFC 7946
+    (section 3.1.6) asks of GeoJSON polygons; other geometries are returned unchanged."""
+
+    function = "ST_ForcePolygonCCW"

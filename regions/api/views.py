@@ -13,6 +13,7 @@ from .. import geojson
 from ..functions import Multi, SimplifyPreserveTopology
 from ..models import AdminArea, AdvisoryZone
 from ..selectors import advisory_zones_in_force, regions_version
+from .features import zone_feature
 from .params import AdvisoryParams, RegionListParams, default_tolerances
 
 GEOJSON = "application/geo+json"
@@ -107,16 +108,7 @@ class AdvisoryListView(APIView):
         zones = advisory_zones_in_force(on=params["on"]).order_by("-level", "name")
         if "at" in params:
             zones = zones.filter(geom__intersects=params["at"])
-        feature = geojson.feature(
-            id=F("slug"),
-            geometry=_geometry(params["tolerance"]),
-            properties={
-                "slug": F("slug"), "name": F("name"), "level": F("level"), "issuer": F("issuer"),
-                "summary": F("summary"), "source_url": F("source_url"),
-                "valid_from": F("valid_from"), "valid_until": F("valid_until"),
-            },
-        )
-        features = geojson.features_json(zones, feature)
+        features = geojson.features_json(zones, zone_feature(_geometry(params["tolerance"])))
         return HttpResponse(
             geojson.feature_collection(features, on=params["on"].isoformat()), content_type=GEOJSON
         )
