@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "core",
     "regions",
     "incidents",
+    "ogcapi",
     "web",
 ]
 
@@ -276,6 +277,13 @@ EXPLORER_TILE_THRESHOLD = env_int("EXPLORER_TILE_THRESHOLD", 5000)
 
 # REST API. Anonymous clients may only read published data, within the documented rates.
 API_MAX_PAGE_SIZE = 5000
+
+# --- OGC API - Features (issue #17; ogcapi/) ---
+# Features per /ogc/…/items page when the client gives no `limit`, and the most it may ask for
+# (a larger `limit` is reduced to it, as OGC permits; GDAL and QGIS ask for large pages).
+OGC_ITEMS_DEFAULT_LIMIT = env_int("OGC_ITEMS_DEFAULT_LIMIT", 100, minimum=1)
+OGC_ITEMS_MAX_LIMIT = env_int("OGC_ITEMS_MAX_LIMIT", API_MAX_PAGE_SIZE, minimum=1)
+# --- end of OGC API block ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

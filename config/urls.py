@@ -1,7 +1,7 @@
 """The site's routes: each app owns its own; here they are put together.
 
 Pages (web), the admin, the REST API under /api/v1/ (one "api" namespace made of the
-incidents', regions' and security apps' routes), vector tiles (incidents), health check and
+incidents', regions' and security apps' routes), OGC API - Features under /ogc/ (ogcapi), vector tiles (incidents), health check and
 API documentation (core).
 """
 from django.contrib import admin
@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("web.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("ogc/", include("ogcapi.urls")),
     path("", include("incidents.urls")),
     path("", include("core.urls")),
 ]

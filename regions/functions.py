@@ -76,3 +76,10 @@ class GeodesicArea(Func):
 
     def __init__(self, expression, **extra):
         super().__init__(Geography(expression), **extra)
+
+
+class ForcePolygonCCW(GeomOutputGeoFunc):
+    """ST_ForcePolygonCCW(geom): exterior rings counter-clockwise, holes clockwise, as RFC 7946
+    (section 3.1.6) asks of GeoJSON polygons; other geometries are returned unchanged."""
+
+    function = "ST_ForcePolygonCCW"

@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import Func, JSONField, TextField, Value
 from django.db.models.functions import Cast, JSONObject
 
+from .functions import ForcePolygonCCW
+
 COORDINATE_DECIMALS = 6  # ~0.1 m
 
 
@@ -35,8 +37,10 @@ class AsJSON(Func):
 
 
 def geometry(expression, decimals: int = COORDINATE_DECIMALS):
-    """A geometry expression as a GeoJSON geometry object (json)."""
-    return AsJSON(AsGeoJSON(expression, precision=decimals))
+    """A geometry expression as a GeoJSON geometry object (json). Polygons are wound as RFC 7946
+    requires (exterior rings counter-clockwise; strict readers such as some GDAL and QGIS
+    versions otherwise warn or draw holes as shells); points pass through unchanged."""
+    return AsJSON(AsGeoJSON(ForcePolygonCCW(expression), precision=decimals))
 
 
 def feature(*, id, geometry, properties: dict):

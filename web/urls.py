@@ -1,6 +1,7 @@
 """The public pages."""
 from django.urls import path
 
+from .qgis import QgisProjectView
 from .views import incidents, regions
 
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
     path("regions/", regions.region_search, name="region-search"),
     path("regions/<str:ubigeo>/", regions.region_detail, name="region"),
     path("advisories/", regions.advisories, name="advisories"),
+    path("ogc/vraem.qgs", QgisProjectView.as_view(), name="qgis-project"),
 ]

@@ -14,6 +14,7 @@ from .. import geojson
 from ..functions import Multi, SimplifyPreserveTopology
 from ..models import AdminArea, AdvisoryZone
 from ..selectors import ZONE_ORDER, advisory_zones_in_force, regions_version
+from .features import zone_feature
 from .params import AdvisoryParams, RegionListParams, default_tolerances
 
 GEOJSON = "application/geo+json"
@@ -115,20 +116,7 @@ class AdvisoryListView(APIView):
         if "at" in params:
             zones = zones.filter(geom__intersects=params["at"])
         kind = AdvisoryZone.Kind
-        feature = geojson.feature(
-            id=F("slug"),
-            geometry=_geometry(params["tolerance"]),
-            properties={
-                # `severity` (1–4, normalised across issuers, see AdvisoryZone.Severity) replaced
-                # `level`; show `issuer` and `issuer_level` (the issuer's own words) to people.
-                "slug": F("slug"), "name": F("name"), "kind": F("kind"), "issuer": F("issuer"),
-                "issuer_level": F("issuer_level"), "severity": F("severity"),
-                "definition": F("definition"), "exceptions": F("exceptions"),
-                "summary": F("summary"), "source_url": F("source_url"),
-                "valid_from": F("valid_from"), "valid_until": F("valid_until"),
-                "last_reviewed": F("last_reviewed"), "construction": F("construction"),
-            },
-        )
+        feature = zone_feature(_geometry(params["tolerance"]))
         advice = geojson.features_json(zones.filter(kind=kind.ADVICE), feature)
         # Reference areas (the VRAEM intervention area) are not advice: listed apart.
         reference = json.loads(geojson.features_json(zones.filter(kind=kind.REFERENCE), feature))
