@@ -374,6 +374,16 @@ LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30, minimum=1)
 LOGIN_FAILURE_RETENTION_DAYS = env_int("LOGIN_FAILURE_RETENTION_DAYS", 7, minimum=1)
 # --- end of issue #12 finding 4 block ---
 
+# --- Work bounded apart from the request rates (second review of issue #12, findings 4, 5) --
+# API_TILE_BUILD_RATE: vector tiles a client may have *built* (not in the cache: a new filter,
+# tile or data version; incidents/api/tiles.py), besides API_TILE_RATE for all tile requests.
+# API_EXPORT_RATE: full downloads (`/api/v1/incidents/?format=csv|geojson`) per client.
+# EXPORT_MAX_ROWS_ANON: the most incidents one anonymous download may hold; a download matching
+# more is refused (400 naming the limit) — narrow the filters, or use an API token.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["tile_builds"] = os.environ.get("API_TILE_BUILD_RATE", "120/minute")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["exports"] = os.environ.get("API_EXPORT_RATE", "10/minute")
+EXPORT_MAX_ROWS_ANON = env_int("EXPORT_MAX_ROWS_ANON", 100_000, minimum=1)
+
 # Two incidents of the same event type this close in space and time are flagged as possible
 # duplicates in the review queue, on save and on ingest.
 INCIDENT_DUPLICATE_RADIUS_KM = float(os.environ.get("INCIDENT_DUPLICATE_RADIUS_KM", "10"))

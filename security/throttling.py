@@ -77,3 +77,26 @@ class UserRateThrottle(throttling.UserRateThrottle, SharedCounterThrottle):
 
 class ScopedRateThrottle(throttling.ScopedRateThrottle, SharedCounterThrottle):
     pass
+
+
+class WorkRateThrottle(SharedCounterThrottle):
+    """A rate for one kind of costly work a view does on some requests only (building a tile
+    that is not cached, streaming a whole download), counted apart from the view's request
+    rate: per user when logged in, else per client (`throttle_ident`), in the shared counters.
+    The view asks `check_work_rate` just before doing that work; cheap answers never count."""
+
+    def __init__(self, scope: str):
+        self.scope = scope
+        super().__init__()  # reads THROTTLE_RATES[scope]: ImproperlyConfigured if missing
+
+    def get_cache_key(self, request, view):
+        user = getattr(request, "user", None)
+        ident = user.pk if user is not None and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def check_work_rate(request, view, scope: str) -> None:
+    """Raise DRF's Throttled (429 with Retry-After) when this client has used up `scope`."""
+    throttle = WorkRateThrottle(scope)
+    if not throttle.allow_request(request, view):
+        view.throttled(request, throttle.wait())

@@ -84,7 +84,9 @@ class IncidentFilterParams(serializers.Serializer):
 class IncidentListParams(IncidentFilterParams):
     format = serializers.ChoiceField(
         choices=["json", "geojson", "csv"], required=False, default="json",
-        help_text="json: one page as GeoJSON; geojson or csv: every match, streamed as a download.",
+        help_text="json: one page as GeoJSON; geojson or csv: every match, streamed as a download "
+        "(at most API_EXPORT_RATE downloads per client, default 10/minute; anonymous downloads "
+        "of more than EXPORT_MAX_ROWS_ANON incidents, default 100,000, are refused with a 400).",
     )
     hxl = serializers.BooleanField(
         required=False, default=False, help_text="With format=csv: add an HXL hashtag row."

@@ -7,6 +7,10 @@ outline of every district with incidents and their count (`incidents`), for a ch
 The ETag names the data version (a counter the database bumps on every write to incidents),
 the tile, the filters and whether drafts are visible: a matching If-None-Match is answered 304
 before any tile query. Built tiles are kept in Django's cache under the same key.
+
+Two rates: every tile request counts against `tiles` (API_TILE_RATE, sized for a map panning
+over cached tiles); a tile that must be built (not in the cache) also counts against
+`tile_builds` (API_TILE_BUILD_RATE), and past it is answered 429 with Retry-After.
 """
 import hashlib
 from contextlib import contextmanager
@@ -21,7 +25,7 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from core.params import validated
-from security.throttling import ScopedRateThrottle
+from security.throttling import ScopedRateThrottle, check_work_rate
 
 from .. import tiles
 from ..models import Incident
@@ -112,7 +116,9 @@ class _TileView(APIView):
         if body is None:
             # Threat line: a stranger's filters (dates, text, actor) can make a tile read much
             # of the table; TILE_QUERY_TIMEOUT_MS bounds it, answered 503 + Retry-After rather
-            # than a worker held for seconds. The "tiles" rate bounds how often.
+            # than a worker held for seconds. Each new filter value is a cache miss: builds
+            # have their own per-client rate (tile_builds), far below the "tiles" rate.
+            check_work_rate(request, self, "tile_builds")
             # Restricted datasets (ACLED) are counted, never shown one by one, for a reader
             # from whom they are hidden: `build` passes hide_restricted.
             queryset = filter_incidents(countable_incidents(request.user), params)

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
@@ -9,6 +10,7 @@ from rest_framework.views import APIView
 
 from core.params import validated
 from regions import geojson
+from security.throttling import check_work_rate
 from regions.models import AdminArea
 
 from ..models import Incident
@@ -59,6 +61,8 @@ class IncidentViewSet(viewsets.ModelViewSet):
         params = validated(IncidentListParams, request.query_params)
         ordering = [params["ordering"]] + ([] if params["ordering"].lstrip("-") == "id" else ["-id"])
         queryset = filter_incidents(self.get_queryset(), params).order_by(*ordering)
+        if params["format"] != "json":
+            self._check_download(request, queryset)
         if params["format"] == "csv":
             return exports.csv_response(queryset, hxl=params["hxl"])
         if params["format"] == "geojson":
@@ -86,6 +90,22 @@ class IncidentViewSet(viewsets.ModelViewSet):
             **extra,
         )
         return HttpResponse(body, content_type=GEOJSON)
+
+    def _check_download(self, request, queryset) -> None:
+        """Threat line: anyone may ask for a whole download (every match, synthetic rows too,
+        streamed row by row through Python) as one request. Downloads have their own low rate
+        (`exports`, API_EXPORT_RATE); an anonymous one holds at most EXPORT_MAX_ROWS_ANON rows,
+        counted with a LIMIT (the check costs at most that many rows, not the whole table).
+        Refused rather than cut short: a truncated file is easily taken for the whole."""
+        check_work_rate(request, self, "exports")
+        if request.user.is_authenticated:
+            return
+        limit = settings.EXPORT_MAX_ROWS_ANON
+        if queryset.order_by()[: limit + 1].count() > limit:
+            raise serializers.ValidationError({"format": [
+                f"An anonymous download holds at most {limit:,} incidents (EXPORT_MAX_ROWS_ANON) "
+                "and these filters match more: narrow them (date_from, date_to, region, bbox, "
+                "event_type, synthetic=exclude) or download with an API token."]})
 
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON Feature")})
     def retrieve(self, request, *args, **kwargs):

@@ -63,8 +63,10 @@ class RegionListView(APIView):
     """Departments, provinces or districts, optionally of one parent, with simplified outlines
     (detail=full for the stored ones).
 
-    Threat line: a stranger can ask for every area at full detail (4.7 MB for the districts);
-    it is one query, bounded by the anonymous rate. The default answer is 1.1 MB."""
+    Threat line: a stranger can ask for every area at full detail (4.7 MB for the districts)
+    or at any tolerance; tolerances are snapped to the zoom levels' (regions/api/params.py), so
+    each answer is built once per areas version and then served from the cache. The default
+    answer is 1.1 MB."""
 
     queryset = AdminArea.objects.none()
 
@@ -72,13 +74,16 @@ class RegionListView(APIView):
                    responses={200: FEATURE_COLLECTION})
     def get(self, request):
         params = validated(RegionListParams, request.query_params)
-        # Simplifying 1,891 districts costs the database ~0.3 s: answers to the parameters a
-        # map sends (level, parent, zoom, detail, geometry) are kept until the areas change
-        # (regions_version moves with any write to them). An arbitrary `simplify` or
-        # `ubigeo` list is computed each time: keying on them would let anyone fill the cache.
+        # Simplifying 1,891 districts costs the database ~0.3-0.6 s: answers are kept until the
+        # areas change (regions_version moves with any write to them), keyed on what decides
+        # the answer: level, parent, geometry and the snapped tolerance (None: each level's
+        # default; 0: full detail, whether asked as detail=full, simplify=0 or a fine zoom) —
+        # at most FULL_DETAIL_ZOOM + 3 outlines per level and parent. An `ubigeo` list is
+        # computed each time (at most 500 areas): keying on it would let anyone fill the cache.
         cache_key = None
-        if "simplify" not in params and "ubigeo" not in params:
-            text = f"{regions_version()}|{sorted(params.items())}"
+        if "ubigeo" not in params:
+            decisive = {k: v for k, v in params.items() if k not in ("simplify", "zoom", "detail")}
+            text = f"{regions_version()}|{sorted(decisive.items())}"
             cache_key = "regions:" + hashlib.sha256(text.encode()).hexdigest()[:32]
             body = caches["default"].get(cache_key)
             if body is not None:
