@@ -148,3 +148,28 @@ def test_a_bulk_action_over_800_incidents_still_shows_its_messages():
     first = sorted(i.pk for i in published)[:20]
     listed = ", ".join(f"#{pk} (published)" for pk in first)
     assert f"Not changed (not allowed from their status): {listed} and 780 more." in text
+
+
+def test_ipv6_clients_are_counted_by_their_64_and_nothing_wider(settings):
+    """The pair rule: five failures spread over one /64 lock the /64 (any address in it), not
+    the neighbouring /64 nor an IPv4 client; a success from the /64 clears them; unlock() of
+    one address forgets its whole /64."""
+    from security.lockout import current_lock, unlock
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    password = "right-horse-battery-9"
+    get_user_model().objects.create_user("editor", password=password, is_staff=True)
+    statuses = [_admin_login(Client(), "editor", "guess", f"2001:db8:7:1:{i + 1:x}::9").status_code
+                for i in range(settings.LOGIN_LOCKOUT_FAILURES)]
+    assert statuses == [200, 200, 200, 200, 429]  # the fifth already answers with the lock
+    assert current_lock("editor", "2001:db8:7:1:ffff:ffff:ffff:ffff").rule == "pair"
+    assert current_lock("editor", "2001:db8:7:1::").rule == "pair"
+    assert current_lock("editor", "2001:db8:7:2::1") is None
+    assert current_lock("editor", "2001:db8:7:0:ffff:ffff:ffff:ffff") is None
+    assert current_lock("editor", "192.0.2.1") is None
+    assert _admin_login(Client(), "editor", password, "2001:db8:7:1::abcd").status_code == 429
+    assert unlock("editor", "2001:db8:7:1::abcd") == settings.LOGIN_LOCKOUT_FAILURES
+    for i in range(settings.LOGIN_LOCKOUT_FAILURES - 1):
+        _admin_login(Client(), "editor", "guess", f"2001:db8:7:1::{i + 1:x}")
+    assert _admin_login(Client(), "editor", password, "2001:db8:7:1::beef").status_code == 302
+    assert LoginFailure.objects.count() == 0  # the success cleared the /64's failures
