@@ -173,3 +173,106 @@ def test_ipv6_clients_are_counted_by_their_64_and_nothing_wider(settings):
         _admin_login(Client(), "editor", "guess", f"2001:db8:7:1::{i + 1:x}")
     assert _admin_login(Client(), "editor", password, "2001:db8:7:1::beef").status_code == 302
     assert LoginFailure.objects.count() == 0  # the success cleared the /64's failures
+
+
+# --- Low: an Editor's change to an actor cannot land just after a Reviewer's publish --------
+
+def _in_own_connection(job):
+    """Run `job` in a thread with its own database connection, committed at once (as another
+    gunicorn worker would); returns its result or raises its error."""
+    import threading
+
+    from django.db import connections
+
+    out = {}
+
+    def run():
+        try:
+            out["value"] = job()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            out["error"] = error
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, out
+
+
+def _joined(started):
+    thread, out = started
+    thread.join(30)
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
+def test_a_publish_cannot_land_between_an_editors_record_check_and_its_write(monkeypatch):
+    """The Editor renames an actor only drafts use; while the service checks ("only drafts use
+    it"), a Reviewer publishes one of those drafts from another worker. Before the fix the
+    publish committed between the check and the rename, so a published page showed an
+    Editor's unreviewed change. Now the check holds the incidents' lock (FOR SHARE, after the
+    data-version row): the publish waits until the rename is committed. Committed data, each
+    side in its own connection; removed at the end."""
+    import threading
+
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    from core.roles import EDITORS, REVIEWERS
+    from incidents.models import Actor, Incident
+    from incidents.services import records
+    from incidents.services.incidents import incident_transition
+    from incidents.services.records import record_save
+    from tests.factories import make_actor, make_incident
+
+    @transaction.atomic
+    def setup():
+        users = get_user_model().objects
+        editor = users.create_user("race-editor", password="x-for-tests", is_staff=True)
+        editor.groups.add(Group.objects.get(name=EDITORS))
+        reviewer = users.create_user("race-reviewer", password="x-for-tests", is_staff=True)
+        reviewer.groups.add(Group.objects.get(name=REVIEWERS))
+        actor = make_actor(name="Actor of a race")
+        incident = make_incident(title="A race", status=Incident.Status.DRAFT, actors=[actor])
+        return editor, reviewer, actor, incident
+
+    editor, reviewer, actor, incident = _joined(_in_own_connection(setup))
+    checking, published = threading.Event(), threading.Event()
+    check = records.check_change_record
+    publish_landed_first = []
+
+    def slow_check(user, record):
+        check(user, record)  # passes: only a draft uses the actor
+        checking.set()  # the Reviewer publishes now, before the rename is written…
+        publish_landed_first.append(published.wait(1.5))  # …and lands, unless it must wait
+
+    monkeypatch.setattr(records, "check_change_record", slow_check)
+
+    def rename():
+        actor.name = "Renamed by the Editor"
+        return record_save(user=editor, record=actor)
+
+    def publish():
+        assert checking.wait(10)
+        incident_transition(user=reviewer, incident=incident, to=Incident.Status.PUBLISHED)
+        published.set()
+
+    try:
+        renaming, publishing = _in_own_connection(rename), _in_own_connection(publish)
+        _joined(renaming)
+        _joined(publishing)
+        assert publish_landed_first == [False]
+        assert (Actor.objects.get(pk=actor.pk).name,
+                Incident.objects.get(pk=incident.pk).status) == ("Renamed by the Editor", "published")
+    finally:
+        @transaction.atomic
+        def cleanup():
+            Incident.objects.filter(pk=incident.pk).delete()
+            Incident.history.filter(id=incident.pk).delete()  # the deletion's history row too
+            Actor.objects.filter(pk=actor.pk).delete()
+            Actor.history.filter(id=actor.pk).delete()
+            get_user_model().objects.filter(pk__in=[editor.pk, reviewer.pk]).delete()
+
+        _joined(_in_own_connection(cleanup))
+        assert not Incident.history.filter(id=incident.pk).exists()
