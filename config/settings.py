@@ -80,6 +80,11 @@ if any(c in EMBED_FRAME_ANCESTORS for c in ";,\r\n"):
         f"EMBED_FRAME_ANCESTORS lists origins separated by spaces, got {EMBED_FRAME_ANCESTORS!r}"
     )
 SESSION_COOKIE_HTTPONLY = True
+# Messages ("Published: 3 incident(s).") live only in their signed cookie (at most 2 KB,
+# compressed): never in the session, whose rows a stranger could otherwise create by replaying
+# a full messages cookie (Django's default FallbackStorage writes the overflow to the session).
+# Messages that do not fit are dropped, oldest first; the admin keeps each one short.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -26,8 +26,11 @@ It is never any browser's session: the key is never sent to a client and cannot 
 
 Threat line:
 - A stranger (no marker, a forged one, an expired one, one of a deactivated user or from before a
-  password change) makes the server store nothing: no stash, no session row (the login page's
-  message travels in the messages cookie). Tested with 1,000 such POSTs.
+  password change) makes the server store nothing: no stash, no session row, no message (the
+  redirect to the login page carries `expired=1` and the login page shows the notice for it,
+  rendered in that page and stored nowhere). Messages never fall back to the session
+  (MESSAGE_STORAGE is the signed cookie alone), so replaying a full messages cookie stores
+  nothing either. Tested with 1,000 such POSTs, each replaying a full messages cookie.
 - An Editor can store one stash of at most UNSAVED_CHANGES_MAX_BYTES for themselves (replayed
   POSTs replace it), offered only to themselves after their own login; never for another user,
   since the marker is signed. A Reviewer who logs in on the Editor's browser is not offered it, and
@@ -38,7 +41,7 @@ Threat line:
 """
 import json
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -59,6 +62,11 @@ STORE_SALT = "core.unsaved_changes.store"
 STASH = "unsaved_changes"
 PENDING = "unsaved_changes_pending"  # in the user's session: a stash waited at login
 DISCARD = "_discard_unsaved_changes"
+# A stranger's POST stores nothing, not even a message: the redirect to the login page carries
+# this flag, and the login page shows EXPIRED_LOST for it (anyone may add the flag to a link; it
+# only shows this fixed text, rendered into that page and kept nowhere).
+EXPIRED_FLAG = "expired"
+EXPIRED_LOST = "Your session had expired, so your changes were not saved. Log in and enter them again."
 # A session ends at most SESSION_COOKIE_AGE after the login; the form may have been open for a
 # while before it is posted, so the marker outlives the session by this much.
 MARKER_GRACE = timedelta(hours=12)
@@ -78,12 +86,18 @@ class UnsavedChangesMiddleware:
         response = self.get_response(request)
         if (request.method == "POST" and request.path.startswith(_admin_root())
                 and _is_login_redirect(response) and not request.user.is_authenticated):
-            _keep(request)
+            if not _keep(request):
+                response["Location"] = _with_expired_flag(response["Location"])
         _update_marker(request, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         """After the CSRF check (an earlier middleware's process_view), before the view."""
+        if (request.method == "GET" and request.GET.get(EXPIRED_FLAG) == "1"
+                and request.path == reverse("admin:login") and not request.user.is_authenticated):
+            # Shown by the login page it is added to, in this response: stored nowhere.
+            messages.warning(request, EXPIRED_LOST)
+            return None
         try:
             if (not request.path.startswith(_admin_root()) or not request.user.is_authenticated
                     or not request.session.get(PENDING)):
@@ -212,12 +226,13 @@ def is_technical_field(name: str) -> bool:
     return name.startswith(TECHNICAL_PREFIXES) or name.endswith(TECHNICAL_SUFFIXES) or name in TECHNICAL_NAMES
 
 
-def _keep(request) -> None:
+def _keep(request) -> bool:
+    """Keep the POST for the marker's user and add the login page's message; False, storing
+    nothing and adding no message, when there is no valid marker (the caller flags the
+    redirect instead)."""
     user = _marked_user(request)
     if user is None:  # a stranger, or a marker that is no longer valid: keep nothing
-        messages.warning(request, "Your session had expired, so your changes were not saved. "
-                                  "Log in and enter them again.")
-        return
+        return False
     fields, passwords = [], set()
     for key, values in request.POST.lists():
         if key == "csrfmiddlewaretoken":
@@ -238,10 +253,18 @@ def _keep(request) -> None:
     if len(json.dumps(stash).encode()) > settings.UNSAVED_CHANGES_MAX_BYTES:
         messages.error(request, "Your session had expired, so your changes were not saved, "
                                 "and they are too large to keep. Log in and enter them again.")
-        return
+        return True
     _save(user.pk, stash)
     messages.warning(request, "Your session had expired, so your changes were not saved. "
                               "They are kept: log in and you will be offered them again.")
+    return True
+
+
+def _with_expired_flag(location: str) -> str:
+    """The login redirect with `expired=1` added to its query (the login page says why)."""
+    parts = urlsplit(location)
+    query = f"{parts.query}&{EXPIRED_FLAG}=1" if parts.query else f"{EXPIRED_FLAG}=1"
+    return urlunsplit(parts._replace(query=query))
 
 
 def _offer(request, stash: dict):

@@ -100,6 +100,18 @@ def _alternatives(incident) -> str:
     ) or "—"
 
 
+# Messages live only in a signed cookie of at most 2 KB (MESSAGE_STORAGE): one listing every
+# incident of a large selection would not fit and be dropped with the others. Lists in messages
+# name at most this many, then how many more.
+MESSAGE_LIST_MAX = 20
+
+
+def _some(items: list[str]) -> str:
+    shown = ", ".join(items[:MESSAGE_LIST_MAX])
+    more = len(items) - MESSAGE_LIST_MAX
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
 class WorkflowActions:
     """Bulk status changes, each allowed per incident by incidents.services.workflow."""
 
@@ -120,7 +132,7 @@ class WorkflowActions:
             self.message_user(request, f"{REASONS[target]}: {moved} incident(s).", messages.SUCCESS)
         if refused:
             self.message_user(
-                request, f"Not changed (not allowed from their status): {', '.join(refused)}.",
+                request, f"Not changed (not allowed from their status): {_some(refused)}.",
                 messages.WARNING,
             )
 
@@ -315,13 +327,15 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def _warn_duplicates(self, request, obj):
-        duplicates = list(possible_duplicates(obj))
+        duplicates = list(possible_duplicates(obj)[:MESSAGE_LIST_MAX + 1])
         if duplicates:
+            more = possible_duplicates(obj).count() - MESSAGE_LIST_MAX
             self.message_user(request, format_html(
-                "Possible duplicate(s) of this incident: {}. Merge them from the review queue "
+                "Possible duplicate(s) of this incident: {}{}. Merge them from the review queue "
                 "or the incident list (action “Merge two selected duplicates”).",
-                format_html_join(", ", "{}", ((_incident_link(d.pk, f"#{d.pk} {d.title}"),)
-                                              for d in duplicates)),
+                format_html_join(", ", "{}", ((_incident_link(d.pk, f"#{d.pk} {d.title[:80]}"),)
+                                              for d in duplicates[:MESSAGE_LIST_MAX])),
+                f" and {more} more" if more > 0 else "",
             ), messages.WARNING)
 
     @admin.display(description="Find a place")

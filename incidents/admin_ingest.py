@@ -32,9 +32,15 @@ def _report(request, result) -> None:
         f"({result.duplicates} already reported by an earlier update, "
         f"{result.without_location} without a place).",
     )
-    for created, existing in result.possible_duplicates.items():
-        messages.warning(request, f"Incident #{created} may duplicate "
-                         f"{', '.join(f'#{i}' for i in existing)}: compare them in the review queue.")
+    # One message, a bounded list: messages live in a cookie of at most 2 KB (MESSAGE_STORAGE).
+    pairs = [f"#{created} may duplicate {', '.join(f'#{i}' for i in existing[:5])}"
+             + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
+             for created, existing in result.possible_duplicates.items()]
+    if pairs:
+        more = len(pairs) - 10
+        messages.warning(request, f"Possible duplicates: {'; '.join(pairs[:10])}"
+                         f"{f'; and {more} more incidents' if more > 0 else ''}: "
+                         "compare them in the review queue.")
 
 
 def ingest_bulletin_view(request):

@@ -73,11 +73,29 @@ def client_ip(request) -> str | None:
     return str(address) if address is not None else None
 
 
+def client_block(address: IPAddress) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """The addresses counted as one client: the address itself, or its /64 for IPv6 (the
+    throttles and the login lockout both count clients so)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        return ipaddress.IPv6Network(f"{address}/{IPV6_THROTTLE_PREFIX}", strict=False)
+    return ipaddress.IPv4Network(address)
+
+
+def client_range(ip_address: str | None) -> tuple[str, str] | None:
+    """First and last address of the client block of `ip_address` (canonical text, as
+    client_ip gives it), for a range filter on an address column; None without an address."""
+    address = parse_ip(ip_address)
+    if address is None:
+        return None
+    block = client_block(address)
+    return str(block.network_address), str(block.broadcast_address)
+
+
 def throttle_ident(request) -> str | None:
     """The key a throttle counts a client under: its address, or its /64 for IPv6."""
     address = _client_address(request)
     if address is None:
         return None
     if isinstance(address, ipaddress.IPv6Address):
-        return str(ipaddress.IPv6Network(f"{address}/{IPV6_THROTTLE_PREFIX}", strict=False))
+        return str(client_block(address))
     return str(address)

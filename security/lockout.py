@@ -2,15 +2,19 @@
 
 Failures are rows (`LoginFailure`), so every server process sees the same counts. The client's
 address comes from `security.client.client_ip` (TRUSTED_PROXY_COUNT decides; never a header the
-client chose). Within LOGIN_LOCKOUT_WINDOW three rules apply, each locking until
-LOGIN_LOCKOUT_DURATION after the failure that triggered it:
+client chose). An "address" below is a client as the throttles count it
+(`security.client.client_block`): an IPv4 address, or a whole IPv6 /64 — a home or cloud IPv6
+line holds 2^64 addresses, and privacy addresses (RFC 8981) change daily within it. Within
+LOGIN_LOCKOUT_WINDOW three rules apply, each locking until LOGIN_LOCKOUT_DURATION after the
+failure that triggered it:
 
 - **pair**: LOGIN_LOCKOUT_FAILURES failures for one username from one address lock that pair;
 - **address**: LOGIN_ADDRESS_FAILURES failures from one address, whatever the usernames, lock
   that address for every username (password spraying from one place);
 - **account**: LOGIN_ACCOUNT_FAILURES failures for one username from all addresses together
-  (guessing spread over many addresses) lock that username — except from an address that
-  logged in successfully as that user within LOGIN_KNOWN_ADDRESS_DAYS (`LoginSuccess`).
+  (guessing spread over many addresses) lock that username — except from an address (IPv6: any
+  address of the /64) that logged in successfully as that user within
+  LOGIN_KNOWN_ADDRESS_DAYS (`LoginSuccess`).
 
 While locked, even the right password is refused (`LockoutModelBackend`) and the login pages
 answer 429 (`LoginLockoutMiddleware`). Attempts during a lock are not recorded, so no lock
@@ -40,7 +44,7 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .client import client_ip
+from .client import client_ip, client_range
 from .models import LoginFailure, LoginSuccess
 
 
@@ -74,14 +78,23 @@ def _lock_end(failures, threshold: int, now: datetime) -> datetime | None:
     return until if until > now else None
 
 
+def _from_client(rows, ip_address: str | None):
+    """The rows whose address is this client's: the address itself, or any address of its /64
+    for IPv6 (security.client.client_block, as the throttles count clients). A range on the
+    inet column: it uses the (… ip_address …) indexes."""
+    bounds = client_range(ip_address)
+    if bounds is None:
+        return rows.filter(ip_address=ip_address)  # None: the rows without an address
+    return rows.filter(ip_address__gte=bounds[0], ip_address__lte=bounds[1])
+
+
 def is_known_address(username: str, ip_address: str | None) -> bool:
-    """Has this address logged in successfully as this username lately?"""
+    """Has this client (this address, or its IPv6 /64) logged in as this username lately?"""
     if not ip_address:
         return False
     since = timezone.now() - timedelta(days=settings.LOGIN_KNOWN_ADDRESS_DAYS)
-    return LoginSuccess.objects.filter(
-        username=_key(username), ip_address=ip_address, last_success_at__gte=since
-    ).exists()
+    return _from_client(LoginSuccess.objects.filter(username=_key(username), last_success_at__gte=since),
+                        ip_address).exists()
 
 
 def current_lock(username: str, ip_address: str | None) -> Lock | None:
@@ -90,10 +103,10 @@ def current_lock(username: str, ip_address: str | None) -> Lock | None:
     key = _key(username)
     recent = LoginFailure.objects.filter(attempted_at__gte=now - settings.LOGIN_LOCKOUT_WINDOW)
     locks = []
-    if until := _lock_end(recent.filter(username=key, ip_address=ip_address),
+    if until := _lock_end(_from_client(recent.filter(username=key), ip_address),
                           settings.LOGIN_LOCKOUT_FAILURES, now):
         locks.append(Lock(until, "pair"))
-    if ip_address and (until := _lock_end(recent.filter(ip_address=ip_address),
+    if ip_address and (until := _lock_end(_from_client(recent, ip_address),
                                           settings.LOGIN_ADDRESS_FAILURES, now)):
         locks.append(Lock(until, "address"))
     if (until := _lock_end(recent.filter(username=key), settings.LOGIN_ACCOUNT_FAILURES, now)) \
@@ -116,10 +129,11 @@ def lockout_message(lock: Lock) -> str:
 
 
 def unlock(username: str, ip_address: str | None = None) -> int:
-    """Forget the failures of a username (from one address, or all); returns how many."""
+    """Forget the failures of a username (from one client — the address, or its IPv6 /64 — or
+    from all); returns how many."""
     failures = LoginFailure.objects.filter(username=_key(username))
     if ip_address:
-        failures = failures.filter(ip_address=ip_address)
+        failures = _from_client(failures, ip_address)
     return failures.delete()[0]
 
 
@@ -169,7 +183,7 @@ def clear_failures(sender, request, user, **kwargs):
     address = client_ip(request)
     if address:
         username = _key(user.get_username())
-        LoginFailure.objects.filter(username=username, ip_address=address).delete()
+        _from_client(LoginFailure.objects.filter(username=username), address).delete()
         LoginSuccess.objects.update_or_create(
             username=username, ip_address=address, defaults={"last_success_at": timezone.now()}
         )

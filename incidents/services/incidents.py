@@ -112,6 +112,13 @@ class EditConflict(Exception):
         )
 
 
+def lock_data_version() -> None:
+    """Lock the single row of incidents_data_version until the transaction ends: the first
+    lock every writer of incidents (and of what they show) takes, always in this order."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM incidents_data_version WHERE id = 1 FOR UPDATE")
+
+
 def lock_for_write(incident_id: int) -> Incident:
     """Lock the incident's row until the transaction ends and return it as stored.
 
@@ -119,8 +126,7 @@ def lock_for_write(incident_id: int) -> Incident:
     statement trigger), so that row is locked first: all writers take the two locks in the
     same order and cannot deadlock each other.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM incidents_data_version WHERE id = 1 FOR UPDATE")
+    lock_data_version()
     return Incident.objects.select_for_update().get(pk=incident_id)
 
 

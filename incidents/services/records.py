@@ -4,12 +4,28 @@ They are shown on every incident that uses them, so the rule (workflow.may_chang
 the incidents' own: an Editor may change one only while no incident past the draft stage
 uses it; anything shown on a published page changes only through a Reviewer.
 """
-from django.db import transaction
+from django.db import connection, transaction
 
-from ..models import Actor, Alert, Source
-from .workflow import WorkflowError, check_change_record, may_relink_alert
+from ..models import Actor, Alert, Incident, Source
+from .incidents import lock_data_version
+from .workflow import WorkflowError, check_change_record, may_relink_alert, used_by
 
 Record = Actor | Source | Alert
+
+
+def _lock_for_rule(record: Record):
+    """Lock what the rule reads, in lock_for_write's order, and return the record as stored.
+
+    The rule ("only drafts use this") reads the statuses of the incidents that use the record:
+    they are locked FOR SHARE, after the data-version row, so a Reviewer's publish of one of
+    them either commits before this check (which then sees it) or waits until this write
+    commits — never lands between the check and the write. Then the record's own row."""
+    lock_data_version()
+    query = used_by(record).order_by("pk").values("pk").query
+    sql, params = query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} FOR SHARE OF {Incident._meta.db_table}", params)
+    return type(record).objects.select_for_update().get(pk=record.pk)
 
 
 @transaction.atomic
@@ -20,9 +36,8 @@ def record_save(*, user, record: Record) -> Record:
         if not user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
             raise WorkflowError(f"You may not add {opts.verbose_name_plural}.")
     else:
-        # Judged on the stored row, locked: its links, not the edited copy's.
-        stored = type(record).objects.select_for_update().get(pk=record.pk)
-        check_change_record(user, stored)
+        # Judged on the stored row and the incidents using it, locked: not the edited copy.
+        check_change_record(user, _lock_for_rule(record))
     record.full_clean()
     record.save()
     return record
@@ -33,14 +48,15 @@ def record_delete(*, user, record: Record) -> None:
     opts = record._meta
     if not user.has_perm(f"{opts.app_label}.delete_{opts.model_name}"):
         raise WorkflowError(f"You may not delete {opts.verbose_name_plural}.")
-    check_change_record(user, type(record).objects.select_for_update().get(pk=record.pk))
+    check_change_record(user, _lock_for_rule(record))
     record.delete()
 
 
+@transaction.atomic
 def alert_relink(*, user, alert: Alert, previous: Alert) -> bool:
     """Point `alert` (a later update of a story) at `previous`; False, changing nothing, when
     `user` may not (an Editor, when `alert`'s incidents are past the draft stage)."""
-    if not may_relink_alert(user, alert):
+    if not may_relink_alert(user, _lock_for_rule(alert)):
         return False
     alert.previous = previous
     alert.save(update_fields=["previous"])

@@ -116,8 +116,25 @@ def test_a_discard_without_csrf_token_is_refused_and_keeps_them(editor):
 
 # --- strangers store nothing ---------------------------------------------------------------
 
+def full_messages_cookie() -> str:
+    """A validly signed messages cookie filled to CookieStorage's limit (2 KB), as a stranger
+    could collect one and replay it: the messages that do not fit must go nowhere."""
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    response = HttpResponse()
+    unstored = CookieStorage(HttpRequest())._store(
+        [Message(30, f"Your session had expired ({i:04d} {'x' * (i % 37)}).") for i in range(1000)], response)
+    assert unstored  # it is full
+    return response.cookies["messages"].value
+
+
 def test_a_thousand_anonymous_posts_leave_the_session_table_as_it_was(editor):
-    """No marker, a tampered one, one signed with another key, an expired one: 250 of each."""
+    """No marker, a tampered one, one signed with another key, an expired one: 250 of each.
+    Each keeps the messages cookie the previous answer left or replays a full one (second
+    review, finding 1: Django's default FallbackStorage wrote the overflow to a new session),
+    and every tenth also opens the login page it is sent to."""
     browser = Client()
     log_in(browser)
     marker = browser.cookies[MARKER_COOKIE].value
@@ -134,14 +151,23 @@ def test_a_thousand_anonymous_posts_leave_the_session_table_as_it_was(editor):
     before = set(Session.objects.values_list("session_key", flat=True))
     assert browser.session.session_key in before  # the editor's own session
 
+    full = full_messages_cookie()
     stranger = Client()
     for i in range(1000):
+        kept = stranger.cookies.get("messages")
         stranger.cookies.clear()
         if markers[i % 4]:
             stranger.cookies[MARKER_COOKIE] = markers[i % 4]
+        stranger.cookies["messages"] = kept.value if kept and kept.value and i % 2 else full
         response = stranger.post(paths[i % 3], {"text": "x" * 2000, "status": "published"})
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        assert response["Location"].endswith("&expired=1")
         assert "sessionid" not in response.cookies  # no session was created for it
+        assert "messages" not in response.cookies  # nor a message
+        if i % 10 == 0:
+            page = stranger.get(response["Location"])
+            assert unsaved_changes.EXPIRED_LOST in page.content.decode()
+            assert "sessionid" not in page.cookies
 
     assert set(Session.objects.values_list("session_key", flat=True)) == before
     assert stash_rows() == []
