@@ -235,6 +235,14 @@ ALERTS_DIR = Path(os.environ.get("ALERTS_DIR", BASE_DIR.parent / "shared" / "dat
 # Upper limits of what an operator may feed in: an import file (import_incidents) and a
 # bulletin (ingest_alert, the admin's "Ingest bulletin" page). Larger input is refused, named.
 IMPORT_MAX_BYTES = int(float(os.environ.get("IMPORT_MAX_MB", "100")) * 1024 * 1024)
+# What reading an import file may cost (second security review, finding 6). CSV rows are
+# streamed (one row in memory at a time), so IMPORT_MAX_BYTES bounds only disk and time; the
+# row count bounds the work of one import (a row is a few database writes). GeoJSON is parsed
+# whole (a `crs` member may follow the features), at up to ~22 bytes of memory per byte of file
+# (`[[],[],…]` in a property): its own lower size limit keeps one import near 250 MB of Python
+# objects (~800 MB resident, measured for a hostile 10 MB file).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+IMPORT_GEOJSON_MAX_BYTES = int(float(os.environ.get("IMPORT_GEOJSON_MAX_MB", "10")) * 1024 * 1024)
 BULLETIN_MAX_CHARS = env_int("BULLETIN_MAX_CHARS", 100000, minimum=1)
 
 # Basemap tiles are decoration: the map works when they cannot load. Empty disables them.

@@ -27,6 +27,11 @@ from .services.importers.common import ImportFailed
 from .services.importers.files import FORMATS, import_file
 
 
+# Threat line: a user with view_incident (Editor and up) sends `q`; its comma-separated areas
+# qualify the name (second security review, finding 7: they were unlimited).
+PLACE_SEARCH_MAX_QUALIFIERS = 3
+
+
 def place_search_view(request):
     """GET ?q=Natividad, Pichari[&on=YYYY-MM-DD] → gazetteer candidates as JSON."""
     if not request.user.has_perm("incidents.view_incident"):
@@ -37,6 +42,11 @@ def place_search_view(request):
         return JsonResponse({"error": "q: type at least 3 letters of a place name, optionally "
                                       "followed by its district or province after a comma."},
                             status=400)
+    if len(qualifiers) > PLACE_SEARCH_MAX_QUALIFIERS:
+        # Each qualifier costs gazetteer queries and agreement work with every other one.
+        return JsonResponse({"error": f"q: at most {PLACE_SEARCH_MAX_QUALIFIERS} areas after the "
+                                      "place name (district, province, department), "
+                                      f"got {len(qualifiers)}."}, status=400)
     try:
         on = date.fromisoformat(request.GET["on"]) if request.GET.get("on") else date.today()
     except ValueError:

@@ -66,25 +66,44 @@ def _lookup(name: str, kinds, within) -> list[Place]:
     return rows
 
 
-def resolve_areas(names: list[str], *, prefer_vraem: bool = False) -> list[str]:
+def _area_rows(text: str, cache: dict | None) -> list:
+    """The gazetteer areas a name may refer to (similarity ≥ 0.75); one or two queries, or none
+    when `cache` (a dict kept by the caller, e.g. for one bulletin) has seen the name before."""
+    if cache is not None and text in cache:
+        return cache[text]
+    name, kind = split_kind(text)
+    kinds = [kind] if kind else AREA_KINDS
+    rows = places_named(name, kinds=kinds) or places_like(name, kinds=kinds, limit=10)
+    rows = [r for r in rows if r.similarity >= 0.75]
+    if cache is not None:
+        cache[text] = rows
+    return rows
+
+
+def resolve_areas(names: list[str], *, prefer_vraem: bool = False,
+                  cache: dict | None = None) -> list[str]:
     """Ubigeos of the areas `names` refer to, each chosen to agree with the others
-    ('Satipo' + 'Junín' -> ['1206', '12']); names that are no area are dropped."""
-    options = []
+    ('Satipo' + 'Junín' -> ['1206', '12']); names that are no area are dropped.
+
+    A name written n times is looked up once and agrees with weight n (a repeat of the name
+    itself adds the same to each of its rows, so it changes no choice): the work grows with the
+    number of distinct names, not with the square of the mentions."""
+    counts: dict[str, int] = {}
     for text in names:
-        name, kind = split_kind(text)
-        kinds = [kind] if kind else AREA_KINDS
-        rows = places_named(name, kinds=kinds) or places_like(name, kinds=kinds, limit=10)
-        rows = [r for r in rows if r.similarity >= 0.75]
+        counts[text] = counts.get(text, 0) + 1
+    options = []
+    for text, count in counts.items():
+        rows = _area_rows(text, cache)
         if rows:
-            options.append(rows)
+            options.append((rows, count))
     chosen = []
-    for rows in options:
-        others = [o for o in options if o is not rows]
+    for rows, _ in options:
+        others = [(o, n) for o, n in options if o is not rows]
 
         def agreement(row):
             return sum(
-                any(row.ubigeo.startswith(o.ubigeo) or o.ubigeo.startswith(row.ubigeo) for o in rows_)
-                for rows_ in others
+                n for rows_, n in others
+                if any(row.ubigeo.startswith(o.ubigeo) or o.ubigeo.startswith(row.ubigeo) for o in rows_)
             )
 
         best = max(
@@ -108,14 +127,21 @@ def geocode(
     context: list[str] = (),
     prefer_vraem: bool = False,
     limit: int = 5,
+    context_areas: list[str] | None = None,
+    cache: dict | None = None,
 ) -> list[Candidate]:
-    """Ranked candidates for a place name; empty when nothing in the gazetteer is close."""
+    """Ranked candidates for a place name; empty when nothing in the gazetteer is close.
+
+    A caller geocoding many names of one text (a bulletin) resolves the context once
+    (`resolve_areas`) and passes the ubigeos as `context_areas` (then `context` is not read),
+    and one `cache` dict for the area names, so no name is looked up twice."""
     name, kind = split_kind(text)
     if len(name) < 3:
         return []
-    within_names = resolve_areas(list(qualifiers), prefer_vraem=prefer_vraem)
+    within_names = resolve_areas(list(qualifiers), prefer_vraem=prefer_vraem, cache=cache)
     within = _finest_consistent(within_names)
-    context_areas = resolve_areas(list(context), prefer_vraem=prefer_vraem)
+    if context_areas is None:
+        context_areas = resolve_areas(list(context), prefer_vraem=prefer_vraem, cache=cache)
     kinds = [kind] if kind else None
     rows, outside = [], False
     for kinds_try in ([kinds, None] if kinds else [None]):

@@ -15,7 +15,7 @@ from regions.text import normalise
 
 from .casualties import Casualties, digits, find_casualties, language
 from .dates import find_date
-from .locate import Location, locate, locate_list, place_names
+from .locate import Location, context_areas, locate, locate_list
 from .vocabulary import (ACTORS, ARMED_CLASH, ARRESTS, ATTACK, BACKGROUND, CIVILIAN_ACTOR, DENIED,
                          NON_STATE_KINDS, NOT_AN_EVENT, PROTESTER_ACTOR, REPORTED_BY,
                          RIOTER_ACTOR, RULES, SPECULATIVE)
@@ -150,7 +150,8 @@ def _same_place(draft: Draft, location: Location | None) -> bool:
 
 
 def extract_drafts(event_text: str, *, reference: date, prefer_vraem: bool = False) -> list[Draft]:
-    context = place_names(event_text)
+    cache: dict = {}  # the geocoder's area names, each looked up once for the whole text
+    context = context_areas(event_text, prefer_vraem=prefer_vraem, cache=cache)
     lang = language(event_text)
     drafts: list[Draft] = []
     background: list[str] = []
@@ -169,11 +170,13 @@ def extract_drafts(event_text: str, *, reference: date, prefer_vraem: bool = Fal
             if clause.when == "next day":
                 clause.when = (drafts[-1].occurred_on + timedelta(days=1), 1) if drafts else None
             if clause.rule is not None:
-                listed = locate_list(clause.text, context=context, prefer_vraem=prefer_vraem)
+                listed = locate_list(clause.text, context_areas=context, prefer_vraem=prefer_vraem,
+                                     cache=cache)
                 if listed:
                     _add_listed(drafts, clause, listed, reference)
                     continue
-            location = locate(clause.text, context=context, prefer_vraem=prefer_vraem)
+            location = locate(clause.text, context_areas=context, prefer_vraem=prefer_vraem,
+                              cache=cache)
             current = drafts[-1] if drafts else None
             if (current is not None and not current.dated and clause.when is not None
                     and _same_place(current, location)):

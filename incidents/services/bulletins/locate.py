@@ -8,7 +8,7 @@ each other, so 'Colcabamba, Tayacaja province' is the Colcabamba in Huancavelica
 import re
 from dataclasses import dataclass
 
-from regions.geocoding import Candidate, geocode
+from regions.geocoding import Candidate, geocode, resolve_areas
 from regions.text import normalise
 
 _NAME = r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü'’-]+"
@@ -31,6 +31,12 @@ NOT_PLACES = {
     "national police", "policia nacional", "armed forces", "fuerzas armadas", "mpcp", "pnp",
     "joint command", "comando conjunto", "ministry", "ministerio", "dirandro", "cevraem", "ffaa",
 }
+# Bounds on the geocoding work of one bulletin (second security review, finding 7): the
+# mentions of one clause qualify each other (work grows with their square), and the distinct
+# names of the whole text are its context. The texts of tests/bulletins name at most 5 places
+# in a sentence and 6 distinct places in all; mentions beyond these bounds are not geocoded.
+MAX_CLAUSE_MENTIONS = 12
+MAX_CONTEXT_NAMES = 40
 KIND_ORDER = {"populated_place": 0, "capital": 0, "district": 1, "province": 2, "department": 3}
 _AREA_WORD = {"district": "district", "distrito": "district", "province": "province",
               "provincia": "province", "department": "department", "departamento": "department",
@@ -75,14 +81,18 @@ class Location:
     mention: str
 
 
-def locate(clause: str, *, context: list[str], prefer_vraem: bool) -> Location | None:
-    """The most specific place the clause names that lies inside the other places it names."""
-    mentions = find_mentions(clause)
+def locate(clause: str, *, context_areas: list[str], prefer_vraem: bool,
+           cache: dict | None = None) -> Location | None:
+    """The most specific place the clause names that lies inside the other places it names.
+
+    `context_areas`: the ubigeos of the areas the whole text names (`context_areas`), resolved
+    once per text; `cache`: one dict per text for the geocoder's area names."""
+    mentions = find_mentions(clause)[:MAX_CLAUSE_MENTIONS]
     best = None
     for mention in mentions:
         others = [m.text for m in mentions if m is not mention]
-        candidates = geocode(mention.text, qualifiers=others, context=context,
-                             prefer_vraem=prefer_vraem)
+        candidates = geocode(mention.text, qualifiers=others, context_areas=context_areas,
+                             prefer_vraem=prefer_vraem, cache=cache)
         if not candidates or "not inside" in candidates[0].reason:
             continue
         top = candidates[0]
@@ -116,11 +126,12 @@ def _split_and(mention: Mention) -> list[Mention]:
     return found
 
 
-def locate_list(clause: str, *, context: list[str], prefer_vraem: bool) -> list[Location]:
+def locate_list(clause: str, *, context_areas: list[str], prefer_vraem: bool,
+                cache: dict | None = None) -> list[Location]:
     """Places written as a list ('en Azángaro, Huancané, Ilave, Juli y Ayaviri', 'in the cities
     of Cusco, Sicuani and Espinar'), each geocoded on its own within the areas the clause names
     ('región Puno'): one per district, or [] when the clause names no such list."""
-    mentions = [part for m in find_mentions(clause) for part in _split_and(m)]
+    mentions = [part for m in find_mentions(clause) for part in _split_and(m)][:MAX_CLAUSE_MENTIONS]
     runs, run = [], []
     for mention in mentions:
         if run and _LIST_GAP.match(clause[run[-1].end:mention.start]):
@@ -140,10 +151,12 @@ def locate_list(clause: str, *, context: list[str], prefer_vraem: bool) -> list[
     for mention in listed:
         # Towns in such a list are mostly district capitals: the district of that name first.
         candidates = [c for c in geocode(f"{mention.text} district", qualifiers=qualifiers,
-                                         context=context, prefer_vraem=prefer_vraem)
+                                         context_areas=context_areas, prefer_vraem=prefer_vraem,
+                                         cache=cache)
                       if c.kind == "district" and "not inside" not in c.reason][:1]
-        candidates = candidates or geocode(mention.text, qualifiers=qualifiers, context=context,
-                                           prefer_vraem=prefer_vraem)
+        candidates = candidates or geocode(mention.text, qualifiers=qualifiers,
+                                           context_areas=context_areas, prefer_vraem=prefer_vraem,
+                                           cache=cache)
         if not candidates or "not inside" in candidates[0].reason:
             continue
         top = candidates[0]
@@ -159,3 +172,12 @@ def locate_list(clause: str, *, context: list[str], prefer_vraem: bool) -> list[
 def place_names(text: str) -> list[str]:
     """Every mention in a text, for the geocoder's context."""
     return [m.text for m in find_mentions(text)]
+
+
+def context_areas(text: str, *, prefer_vraem: bool, cache: dict | None = None) -> list[str]:
+    """The ubigeos of the areas a whole text names, resolved once for all its clauses (not once
+    per clause: that made a bulletin's preview quadratic in its length). Only the first
+    MAX_CONTEXT_NAMES distinct names count: the context only breaks ties."""
+    names = place_names(text)
+    kept = set(list(dict.fromkeys(names))[:MAX_CONTEXT_NAMES])
+    return resolve_areas([n for n in names if n in kept], prefer_vraem=prefer_vraem, cache=cache)

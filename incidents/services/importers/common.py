@@ -13,7 +13,7 @@ stopped using GDAL, a crafted file could make those values come from any server 
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
@@ -82,6 +82,30 @@ def decode_text(data: bytes, *, filename: str) -> str:
             f"{filename} is not UTF-8 text: byte 0x{data[error.start]:02x} on line {line} "
             f"(Latin-1 or Windows-1252?); save it as UTF-8 and import again"
         ) from None
+
+
+def text_lines(path: str, *, filename: str) -> Iterator[str]:
+    """The lines of a UTF-8 text file (a byte-order mark allowed), read one at a time: a file is
+    never held whole, as bytes or as text. Any other encoding is refused, naming the line; so is
+    a NUL byte (binary, not a text file). Lines keep their endings ('\\r\\n' too), as the csv
+    module wants; a UTF-8 sequence never contains the byte of '\\n', so each line decodes alone."""
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            if number == 1:
+                if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    raise RowError(f"{filename} is UTF-16 text; save it as UTF-8 (CSV UTF-8) and "
+                                   "import again")
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise RowError(
+                    f"{filename} is not UTF-8 text: byte 0x{raw[error.start]:02x} on line {number} "
+                    f"(Latin-1 or Windows-1252?); save it as UTF-8 and import again"
+                ) from None
+            if "\x00" in line:
+                raise RowError(f"{filename}: NUL byte on line {number}; this is not a CSV text file")
+            yield line
 
 
 def parse_date(value: str, *, column: str) -> date:

@@ -1,10 +1,13 @@
 """Open an import file by format and hand its rows to common.run_import.
 
 Threat line: the path comes from the operator (`import_incidents FILE`) or from the admin's
-upload directory; the bytes from whoever uploaded them (an Editor at least). Nothing here hands
+upload directory; the bytes from whoever uploaded them (an Editor at least). CSV rows are
+streamed (acled.CsvRows) and counted (IMPORT_MAX_ROWS) before the first is written; GeoJSON,
+parsed whole, has its own lower size limit (IMPORT_GEOJSON_MAX_BYTES) and the same row limit. Nothing here hands
 them to GDAL: CSV is read by the csv module, GeoJSON by json + shapely. A path that GDAL would
 take for a URL or a virtual file system (/vsicurl/…) is refused by name before anything is read.
 """
+import csv
 from functools import partial
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from security.untrusted import UnsafePath, excerpt, refuse_gdal_path
 
 from . import acled, geojson, ucdp
 from ..workflow import WorkflowError, check_transition, may_import_status
-from .common import ImportFailed, ImportSummary, RowError, decode_text, run_import
+from .common import ImportFailed, ImportSummary, RowError, run_import
 
 FORMATS = ("acled", "ucdp", "geojson")
 
@@ -50,15 +53,20 @@ def import_file(*, user, path: str, format: str, skip_invalid: bool = False,
             f"{path} is {size:,} bytes, over the limit of {settings.IMPORT_MAX_BYTES:,} bytes "
             f"(IMPORT_MAX_BYTES); split it. Nothing was imported."
         )
+    if format == "geojson" and size > settings.IMPORT_GEOJSON_MAX_BYTES:
+        raise ImportFailed(
+            f"{path} is {size:,} bytes, over the limit of {settings.IMPORT_GEOJSON_MAX_BYTES:,} "
+            f"bytes for GeoJSON (IMPORT_GEOJSON_MAX_MB; it is read whole); split it or import it "
+            f"as CSV. Nothing was imported."
+        )
     try:
         if format == "geojson":
             records = geojson.read_features(path)
             mapper = partial(geojson.map_feature, status=status, status_column=status_column)
             first_row = 1  # features are numbered from 1
         else:
-            text = decode_text(Path(path).read_bytes(), filename=path)
             module = acled if format == "acled" else ucdp
-            records = acled.read_csv(text, required=module.REQUIRED, filename=path)
+            records = acled.read_csv(path, required=module.REQUIRED, filename=path)
             mapper = partial(module.map_row, status=status, status_column=status_column)
             first_row = 2  # CSV line numbers: the header is line 1
     except (OSError, RowError) as error:
@@ -69,6 +77,10 @@ def import_file(*, user, path: str, format: str, skip_invalid: bool = False,
         raise ImportFailed(f"{path}: cannot read as {format} ({type(error).__name__}: "
                            f"{excerpt(error)})") from error
     rows = ((i + first_row, partial(mapper, record)) for i, record in enumerate(records))
-    return run_import(rows, source=format if format != "geojson" else "geojson",
-                      total=len(records), user=user, skip_invalid=skip_invalid,
-                      progress=progress)
+    try:
+        return run_import(rows, source=format if format != "geojson" else "geojson",
+                          total=len(records), user=user, skip_invalid=skip_invalid,
+                          progress=progress)
+    except (RowError, csv.Error) as error:  # CSV rows are read again: the file changed since
+        raise ImportFailed(f"{path}: cannot read as {format} ({excerpt(error)}). "
+                           "Nothing was imported.") from error

@@ -36,10 +36,13 @@ def read_features(path: str) -> list[dict]:
     """Each feature's properties as text, with its (unparsed) geometry under `_geometry` and the
     declared CRS's transform under `_transform`. Raises GeoJSONError or RowError for the file."""
     with open(path, "rb") as f:
-        data = f.read(settings.IMPORT_MAX_BYTES + 1)  # files.import_file checked the size
+        data = f.read(settings.IMPORT_GEOJSON_MAX_BYTES + 1)  # files.import_file checked the size
     document = geojson_reader.parse(data)
     transform = geojson_reader.to_wgs84(document)
     items = geojson_reader.features(document)
+    if len(items) > settings.IMPORT_MAX_ROWS:
+        raise RowError(f"{path} has {len(items):,} features, over the limit of "
+                       f"{settings.IMPORT_MAX_ROWS:,} (IMPORT_MAX_ROWS); split it")
     present = {key for item in items for key in item.properties}
     missing = [c for c in REQUIRED if c not in present]
     if missing:
