@@ -63,6 +63,56 @@ def test_text_is_escaped_and_bad_text_gets_a_message(admin_client):
     assert "bulletin has no timestamp" in html
 
 
+def undated_text():  # writes no publication date; its story says 'on Thursday'
+    return (Path(__file__).resolve().parents[1] / "bulletins" / "blind"
+            / "b14_en_no_date_sivia_kidnap.txt").read_text(encoding="utf-8")
+
+
+def test_a_text_without_a_date_is_refused_without_the_publication_date(admin_client):
+    for button in ("preview", "create"):
+        response = admin_client.post(reverse(URL), {"text": undated_text(), button: "1"})
+        assert response.status_code == 200
+        assert response.context["error"] == (
+            "bulletin has no timestamp (e.g. '26 Jun 2018 | 11:35 AM UTC'); give its publication "
+            "date (ingest_alert --published YYYY-MM-DD, or the date field of the admin page)")
+        assert response.context["preview"] is None
+    assert (Alert.objects.count(), Incident.objects.count()) == (0, 0)
+
+
+def test_the_publication_date_field_dates_a_text_that_writes_none(admin_client):
+    response = admin_client.post(reverse(URL), {"text": undated_text(), "published": "2022-04-08",
+                                                "preview": "1"})
+    assert response.status_code == 200 and response.context["error"] is None
+    preview = response.context["preview"]
+    assert preview.bulletin.published_at.isoformat() == "2022-04-08T00:00:00+00:00"
+    assert [(v.draft.occurred_on.isoformat(), v.draft.sub_event_type) for v in preview.drafts] == [
+        ("2022-04-07", "Abduction/forced disappearance")]  # 'on Thursday' before Friday 8 April
+    assert 'value="Create 1 draft(s)"' in response.content.decode()
+    assert (Alert.objects.count(), Incident.objects.count()) == (0, 0)
+
+    response = admin_client.post(reverse(URL), {"text": undated_text(), "published": "2022-04-08",
+                                                "create": "1"})
+    alert = Alert.objects.get()
+    assert response.status_code == 302
+    assert alert.published_at.isoformat() == "2022-04-08T00:00:00+00:00"
+    assert [(i.occurred_on.isoformat(), i.status) for i in alert.incidents.all()] == [
+        ("2022-04-07", "draft")]
+
+
+def test_a_date_in_the_text_wins_over_the_field(admin_client):
+    response = admin_client.post(reverse(URL), {"text": seed_text(), "published": "2020-01-01",
+                                                "preview": "1"})
+    assert response.context["preview"].bulletin.published_at.isoformat() == "2018-06-26T11:35:00+00:00"
+
+
+def test_a_publication_date_that_is_no_date_is_a_form_error(admin_client):
+    response = admin_client.post(reverse(URL), {"text": undated_text(), "published": "08/04/2022x",
+                                                "preview": "1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"published": ["Enter a valid date."]}
+    assert response.context["preview"] is None and response.context["error"] is None
+
+
 def test_staff_without_the_add_permission_is_refused(client):
     user = get_user_model().objects.create_user("viewer", "v@example.org", "pw", is_staff=True)
     client.force_login(user)

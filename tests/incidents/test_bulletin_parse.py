@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from incidents.services.bulletins.casualties import digits, find_casualties
-from incidents.services.bulletins.dates import find_date
+from incidents.services.bulletins.dates import SEARCH_MAX_CHARS, find_date
 from incidents.services.bulletins.ingest import preview_bulletin
 from incidents.services.bulletins.parse import BulletinFormatError, parse_bulletin, publication_date
 from regions.text import normalise
@@ -166,3 +166,39 @@ def test_casualty_phrases_any_subject_any_number(text, numbers):
 ])
 def test_more_date_layouts(text, expected):
     assert find_date(text, date(2018, 6, 26)) == (expected, 1)
+
+
+# Layouts the patterns do not know, read by dateparser's search_dates (published Friday 9 June
+# 2023; from tools/measure_story_dates.py's held-out sentences).
+@pytest.mark.parametrize("text, expected", [
+    ("Militants attacked a base two days ago, officials said.", (date(2023, 6, 7), 1)),
+    ("El ataque ocurrió anteayer en Llochegua.", (date(2023, 6, 7), 1)),
+    ("Los hechos ocurrieron el 05.06.2023 en Sivia.", (date(2023, 6, 5), 1)),
+    ("The clash took place on 2023-06-02 in Llochegua.", (date(2023, 6, 2), 1)),
+    ("A grenade exploded in Kimbiri early Thursday.", (date(2023, 6, 8), 1)),
+    ("Hace una semana, un grupo armado atacó un campamento.", (date(2023, 6, 2), 2)),
+    # a recent date wins over one recalled from a year earlier
+    ("A year after the attack of 9 June 2022, militants ambushed a patrol two days ago.",
+     (date(2023, 6, 7), 1)),
+])
+def test_dateparser_reads_what_the_patterns_do_not(text, expected):
+    assert find_date(text, date(2023, 6, 9)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Una patrulla fue atacada en la provincia de La Mar.",  # not March
+    "El ataque ocurrió en Vizcatán del Ene.",  # not January
+    "Un año después, la zona sigue en emergencia.",  # no day written
+    "Two soldiers were wounded, the army said on Friday.",  # the report's day, not the event's
+])
+def test_place_names_and_the_report_day_are_no_dates(text):
+    assert find_date(text, date(2023, 6, 9)) is None
+
+
+def test_dateparser_reads_only_sentence_sized_text():
+    # search_dates took 10-97 s on one 100,000-character sentence of dates: longer text is left
+    # to the patterns, which do not read 'two days ago'.
+    text = "Militants attacked a base two days ago" + " near the river" * 30 + "."
+    assert len(text) > SEARCH_MAX_CHARS
+    assert find_date(text, date(2023, 6, 9)) is None
+    assert find_date(text[:SEARCH_MAX_CHARS], date(2023, 6, 9)) == (date(2023, 6, 7), 1)
