@@ -8,9 +8,11 @@ from ..models import Incident
 
 
 def _actor_names():
+    """By name, as the exports order them: the link order is not the writer's (Django's add()
+    inserts a set of ids), so ordering by link made the list flicker between runs."""
     through = Incident.actors.through
     return ArraySubquery(
-        through.objects.filter(incident_id=OuterRef("pk")).order_by("pk").values("actor__name")
+        through.objects.filter(incident_id=OuterRef("pk")).order_by("actor__name").values("actor__name")
     )
 
 
