@@ -1,5 +1,4 @@
 """Writes need authentication and model permissions; validation errors are field messages."""
-import json
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -136,7 +135,7 @@ def test_the_former_write_name_of_the_uncertainty_is_still_accepted(editor_api, 
     assert both.status_code == 400
     assert both.json() == {"location_uncertainty_km": [
         "Deprecated name of uncertainty_km: send one of the two, or the same value in both."]}
-    schema = json.loads(editor_api.get("/api/schema/", {"format": "json"}).content)
+    schema = editor_api.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT="application/json").json()
     request = schema["components"]["schemas"]["Incident"]["properties"]["properties"]["properties"]
     assert request["location_uncertainty_km"]["deprecated"] is True
     assert request["location_uncertainty_km"]["description"].startswith("Deprecated: the former name")
