@@ -160,14 +160,28 @@ def collection_document(request, collection) -> dict:
 
 
 class OpenApiView(SpectacularAPIView):
-    """The whole API's OpenAPI 3.0 document (drf-spectacular) as JSON, with the media type OGC
-    names (GDAL refuses the service description under another)."""
+    """The OGC API's OpenAPI 3.0 document (drf-spectacular): its /ogc/ operations, with paths
+    relative to the landing page and the landing page as the server, under the media type OGC
+    names (GDAL refuses the service description under another).
+
+    Relative paths are what OGC clients look up: GDAL's OAPIF driver reads the query parameters
+    of `paths["/collections/{id}/items"]` (ogroapifdriver.cpp, OGROAPIFLayer::
+    GetQueryableAttributes, m_osPath) and sends `-where "event_type = 'Battles'"` to the server
+    as `event_type=Battles` only for a parameter it finds there; under "/ogc/collections/…" it
+    found none and filtered every page itself. The whole API's document is /api/schema/."""
 
     renderer_classes = [OpenApiJsonRenderer]
+    PREFIX = "/ogc"
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
+        document = response.data
+        landing = request.build_absolute_uri(reverse("ogcapi:landing")).rstrip("/")
+        document["servers"] = [{"url": landing, "description": "This OGC API - Features service"}]
+        document["paths"] = {path[len(self.PREFIX):] or "/": operations
+                             for path, operations in document["paths"].items()
+                             if path == self.PREFIX or path.startswith(self.PREFIX + "/")}
         response.content_type = OPENAPI
         return response
 
