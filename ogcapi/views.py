@@ -214,6 +214,16 @@ class LandingView(OgcView):
         return _respond(request, document, "landing.html")
 
 
+class LandingAliasView(LandingView):
+    """The landing page at /ogc as well as /ogc/, answered rather than redirected: QGIS 3.22's
+    OAPIF provider does not follow the redirect, and /ogc is the URL people type (and the one
+    /ogc/vraem.qgs names)."""
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return super().get(request)
+
+
 class ConformanceView(OgcView):
     @extend_schema(tags=TAGS, operation_id="ogc_conformance", parameters=[F_PARAM], responses={
         200: OpenApiResponse({"type": "object", "required": ["conformsTo"], "properties": {
