@@ -26,11 +26,12 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test serve backup restore loadtest bench createsuperuser stopdb clearsessions
+.PHONY: help setup system-packages db migrate data run test test-clients serve backup restore loadtest bench createsuperuser stopdb clearsessions
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
 	@echo "make test  set up everything and run the test suite"
+	@echo "make test-clients  QGIS (Debian's qgis, python3-qgis; installed if missing) against the OGC API"
 	@echo "make serve  production-style server (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:$(PORT)"
 	@echo "make clearsessions  delete expired sessions and unsaved-changes stashes (run it hourly beside make serve)"
 	@echo "make createsuperuser  create an admin login"
@@ -95,6 +96,13 @@ run: data
 
 test: data
 	$(PY) -m pytest
+
+# QGIS itself as a client of /ogc/ (tests/browser/test_qgis_client.py, tools/qgis_client.py):
+# Debian's qgis + python3-qgis (~1 GB, installed here when missing), run by /usr/bin/python3
+# headless. Not part of `make test` (pytest.ini leaves the `clients` marker out).
+test-clients: data
+	@dpkg -s python3-qgis >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qgis python3-qgis
+	$(PY) -m pytest -m clients tests/browser/test_qgis_client.py
 
 # Production-style: gunicorn, static files collected and served by whitenoise, DEBUG off.
 # DJANGO_HTTPS=0 because this serves plain HTTP on 127.0.0.1; behind TLS leave it on.

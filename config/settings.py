@@ -395,6 +395,9 @@ LOGIN_FAILURE_RETENTION_DAYS = env_int("LOGIN_FAILURE_RETENTION_DAYS", 7, minimu
 # more is refused (400 naming the limit) — narrow the filters, or use an API token.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["tile_builds"] = os.environ.get("API_TILE_BUILD_RATE", "120/minute")
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["exports"] = os.environ.get("API_EXPORT_RATE", "10/minute")
+# API_OGC_BUILD_RATE: /ogc/…/items pages a client may have *built* (not cached: a bbox or datetime
+# page, a new filter or data version; ogcapi/views.py `_page`), besides the request rates.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["ogc_builds"] = os.environ.get("API_OGC_BUILD_RATE", "120/minute")
 EXPORT_MAX_ROWS_ANON = env_int("EXPORT_MAX_ROWS_ANON", 100_000, minimum=1)
 
 # Two incidents of the same event type this close in space and time are flagged as possible

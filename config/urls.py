@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from incidents.api.urls import urlpatterns as incident_api
+from ogcapi.views import LandingAliasView
 from regions.api.urls import urlpatterns as region_api
 from security.urls import api_urlpatterns as security_api
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("ogc/", include("ogcapi.urls")),
+    path("ogc", LandingAliasView.as_view()),  # QGIS does not follow the slash redirect
     path("", include("incidents.urls")),
     path("", include("core.urls")),
 ]

@@ -3,6 +3,7 @@ object: the geometry type and each property's JSON type, read from the database 
 that builds the feature (regions.geojson), so the documentation cannot drift from the data."""
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Value
+from drf_spectacular.openapi import AutoSchema
 
 JSON_TYPES = {
     "AutoField": "integer", "BigAutoField": "integer", "BigIntegerField": "integer",
@@ -77,3 +78,29 @@ def feature_collection_schema(feature: dict, **members) -> dict:
             "features": {"type": "array", "items": feature},
         },
     }
+
+
+COUNTS = {"incidents": {"type": "integer"},
+          "fatalities": {"type": "integer", "nullable": True, "description": "null: none stated"},
+          "injuries": {"type": "integer", "nullable": True, "description": "null: none stated"}}
+
+
+def counts_schema(**members) -> dict:
+    """An object with the incident counts (incidents.selectors.casualty_totals) and `members`."""
+    return {"type": "object", "required": [*members, *COUNTS], "properties": {**members, **COUNTS}}
+
+
+def with_properties(feature: dict, **properties) -> dict:
+    """`feature` with more `properties` (added in Python to a database-built feature)."""
+    inner = feature["properties"]["properties"]
+    return {**feature, "properties": {**feature["properties"], "properties": {
+        **inner, "properties": {**inner["properties"], **properties}}}}
+
+
+class OneDocumentSchema(AutoSchema):
+    """For a viewset whose `list` answers one document (a FeatureCollection), not an array of
+    its serializer's objects: drf-spectacular would wrap the list's response schema in an array.
+    Operation ids are then given explicitly (extend_schema(operation_id=…))."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False

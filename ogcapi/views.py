@@ -4,12 +4,15 @@ queryables as query parameters) on the database-built GeoJSON of the rest of the
 Every view is a DRF APIView: the same authentication, visibility (visible_incidents) and
 throttles (settings DEFAULT_THROTTLE_CLASSES, security.throttling) as /api/v1/.
 """
+import hashlib
 import json
 import re
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.gis.db.models import Extent
+from django.core.cache import cache
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
@@ -23,7 +26,11 @@ from rest_framework.views import APIView
 
 from core.openapi import feature_collection_schema, feature_schema
 from incidents.models import Incident
+from incidents.selectors import hides_restricted, sees_unpublished
+from incidents.tiles import data_version
 from regions import geojson
+from regions.selectors import regions_version
+from security.throttling import check_work_rate
 
 from . import params
 from .collections import COLLECTIONS
@@ -91,7 +98,36 @@ def _collection(collection_id: str):
         raise Http404(f"No collection {collection_id!r}.") from None
 
 
-def _extent(collection, rows) -> dict:
+CACHE_SECONDS = 24 * 3600
+
+
+def data_key(collection, user) -> str:
+    """What decides the rows this user sees in this collection, and their version: areas and
+    zones are the same for everyone and follow regions_version; incidents follow the
+    published-only data version for anyone who does not see drafts (so drafts leave no trace
+    in what anonymous users get), the full one for those who do, like the vector tiles."""
+    if collection.model is not Incident:
+        return f"regions:{regions_version()}"
+    staff = sees_unpublished(user)
+    return f"incidents:{data_version(published_only=not staff)}:{staff}:{hides_restricted(user)}"
+
+
+def _cache_key(kind: str, *parts) -> str:
+    return f"ogc:{kind}:" + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+def _extent(collection, rows, user) -> dict:
+    """Cached per collection and data version: a bbox and first/last day over every visible
+    row is an aggregate over the whole table, asked by every /collections request."""
+    key = _cache_key("extent", collection.id, data_key(collection, user))
+    extent = cache.get(key)
+    if extent is None:
+        extent = _build_extent(collection, rows)
+        cache.set(key, extent, CACHE_SECONDS)
+    return extent
+
+
+def _build_extent(collection, rows) -> dict:
     box = rows.aggregate(box=Extent(collection.geom_field))["box"]
     extent = {"spatial": {"bbox": [list(box)] if box else [[-81.33, -18.35, -68.65, -0.04]],
                           "crs": params.CRS84}}
@@ -110,7 +146,7 @@ def collection_document(request, collection) -> dict:
     return {
         "id": collection.id, "title": collection.title, "description": collection.description,
         "itemType": "feature", "crs": [params.CRS84],
-        "extent": _extent(collection, rows),
+        "extent": _extent(collection, rows, request.user),
         "links": [
             {"href": _url(request, "collection", {"f": "json"}, collection_id=collection.id),
              "rel": "self", "type": JSON, "title": collection.title},
@@ -124,14 +160,28 @@ def collection_document(request, collection) -> dict:
 
 
 class OpenApiView(SpectacularAPIView):
-    """The whole API's OpenAPI 3.0 document (drf-spectacular) as JSON, with the media type OGC
-    names (GDAL refuses the service description under another)."""
+    """The OGC API's OpenAPI 3.0 document (drf-spectacular): its /ogc/ operations, with paths
+    relative to the landing page and the landing page as the server, under the media type OGC
+    names (GDAL refuses the service description under another).
+
+    Relative paths are what OGC clients look up: GDAL's OAPIF driver reads the query parameters
+    of `paths["/collections/{id}/items"]` (ogroapifdriver.cpp, OGROAPIFLayer::
+    GetQueryableAttributes, m_osPath) and sends `-where "event_type = 'Battles'"` to the server
+    as `event_type=Battles` only for a parameter it finds there; under "/ogc/collections/…" it
+    found none and filtered every page itself. The whole API's document is /api/schema/."""
 
     renderer_classes = [OpenApiJsonRenderer]
+    PREFIX = "/ogc"
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
+        document = response.data
+        landing = request.build_absolute_uri(reverse("ogcapi:landing")).rstrip("/")
+        document["servers"] = [{"url": landing, "description": "This OGC API - Features service"}]
+        document["paths"] = {path[len(self.PREFIX):] or "/": operations
+                             for path, operations in document["paths"].items()
+                             if path == self.PREFIX or path.startswith(self.PREFIX + "/")}
         response.content_type = OPENAPI
         return response
 
@@ -162,6 +212,16 @@ class LandingView(OgcView):
             ],
         }
         return _respond(request, document, "landing.html")
+
+
+class LandingAliasView(LandingView):
+    """The landing page at /ogc as well as /ogc/, answered rather than redirected: QGIS 3.22's
+    OAPIF provider does not follow the redirect, and /ogc is the URL people type (and the one
+    /ogc/vraem.qgs names)."""
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return super().get(request)
 
 
 class ConformanceView(OgcView):
@@ -241,15 +301,14 @@ class ItemsView(OgcView):
         limit, offset = params.limit(query.get("limit")), params.offset(query.get("offset"))
         box = params.bbox(query.get("bbox"), query.get("bbox-crs"))
         period = params.interval(query.get("datetime"))
-        rows = collection.filter(collection.rows(request.user),
-                                 {k: query[k] for k in collection.queryables if k in query})
+        values = {k: query[k] for k in collection.queryables if k in query}
+        rows = collection.filter(collection.rows(request.user), values)
         if box is not None:
             rows = rows.filter(**{f"{collection.geom_field}__intersects": box})
         if period is not None:
             rows = collection.during(rows, *period)
-        matched = rows.count()
-        returned = max(0, min(limit, matched - offset))
-        features = geojson.features_json(rows[offset: offset + limit], collection.feature()) if returned else "[]"
+        matched, returned, features = _page(request, self, collection, rows, values, limit, offset,
+                                            cacheable=box is None and period is None)
 
         def page(new_offset: int, fmt_: str = "json") -> str:
             values = {k: v for k, v in query.items() if k not in ("offset", "f")}
@@ -277,6 +336,36 @@ class ItemsView(OgcView):
             return _respond(request, {**members, "features": json.loads(features)}, "items.html",
                             collection=collection, offset=offset)
         return HttpResponse(geojson.feature_collection(features, **members), content_type=GEOJSON)
+
+
+def _page(request, view, collection, rows, values: dict, limit: int, offset: int, cacheable: bool):
+    """(numberMatched, numberReturned, features as JSON text) of one page.
+
+    Threat line: any stranger asks for pages; a full-detail page of districts is 4.7 MB of
+    outlines and each page counts every match. Pages are cached per collection, data version
+    (data_key) and validated filters when they are pages a client reaches by following `next`
+    links from the start at the default or the largest limit (no bbox or datetime, offset a
+    multiple of limit): a handful per collection and filter, at most about twice a collection's
+    size in all, so the cache cannot be filled by varying numbers. Every page built (a cache
+    miss, or a bbox/datetime page) counts against the client's `ogc_builds` work rate
+    (API_OGC_BUILD_RATE) and is refused 429 past it; cached pages do not count."""
+    cacheable = (cacheable and offset % limit == 0
+                 and limit in (settings.OGC_ITEMS_DEFAULT_LIMIT, settings.OGC_ITEMS_MAX_LIMIT))
+    key = None
+    if cacheable:
+        key = _cache_key("items", collection.id, data_key(collection, request.user),
+                         sorted(values.items()), limit, offset)
+        page = cache.get(key)
+        if page is not None:
+            return page
+    check_work_rate(request, view, "ogc_builds")
+    matched = rows.count()
+    returned = max(0, min(limit, matched - offset))
+    features = geojson.features_json(rows[offset: offset + limit], collection.feature()) if returned else "[]"
+    page = (matched, returned, features)
+    if key is not None:
+        cache.set(key, page, CACHE_SECONDS)
+    return page
 
 
 class ItemView(OgcView):

@@ -74,6 +74,13 @@ def _srs(parent):
     ET.SubElement(srs, "geographicflag").text = "true"
 
 
+def layer_id(collection_id: str) -> str:
+    """The layer's id in the project. QGIS 3.22 replaces a bare word such as "incidents" by a
+    generated id when it reads the project, and the layer tree then no longer finds the layer
+    (it is loaded but not listed or drawn): ids have QGIS's own form, name_suffix."""
+    return f"{collection_id.replace('-', '_')}_vraem"
+
+
 def qgis_project(ogc_url: str) -> bytes:
     """The project XML for the OGC API - Features landing page at `ogc_url`."""
     root = ET.Element("qgis", projectname="VRAEM conflict map", version="3.22.0-Białowieża")
@@ -83,14 +90,14 @@ def qgis_project(ogc_url: str) -> bytes:
     layers = ET.SubElement(root, "projectlayers")
     for collection_id in reversed(LAYERS):  # the layer tree lists the top layer first
         collection = COLLECTIONS[collection_id]
-        ET.SubElement(tree, "layer-tree-layer", id=collection_id, name=collection.title,
+        ET.SubElement(tree, "layer-tree-layer", id=layer_id(collection_id), name=collection.title,
                       source="", providerKey="OAPIF", checked="Qt::Checked", expanded="1")
     for collection_id in LAYERS:
         collection = COLLECTIONS[collection_id]
         geometry = "Point" if collection.geometry_type == "Point" else "Polygon"
         layer = ET.SubElement(layers, "maplayer", type="vector", geometry=geometry,
                               wkbType=collection.geometry_type)
-        ET.SubElement(layer, "id").text = collection_id
+        ET.SubElement(layer, "id").text = layer_id(collection_id)
         ET.SubElement(layer, "datasource").text = (
             f"pagingEnabled='true' preferCoordinatesForWfsT11='false' restrictToRequestBBOX='1' "
             f"typename='{collection_id}' url='{ogc_url}'"

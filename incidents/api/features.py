@@ -42,6 +42,10 @@ def incident_feature():
             "district": F("district__ubigeo"),
             "district_name": F("district__name"),
             "status": F("status"),
+            # Where an imported row came from (its namespace and id there; empty for the
+            # editors' own): `import_incidents --format geojson` matches a download on these.
+            "external_source": F("external_source"),
+            "external_id": F("external_id"),
             # Where the row comes from and what its users owe (#13 part 5).
             "dataset": F("dataset_id"),
             "dataset_name": F("dataset__name"),

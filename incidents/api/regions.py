@@ -3,9 +3,10 @@ outline and its simplification come from regions.api)."""
 import json
 
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
+from core.openapi import counts_schema, feature_schema, with_properties
 from core.params import validated
 from regions import geojson
 from regions.api.params import RegionDetailParams
@@ -15,13 +16,24 @@ from regions.models import AdminArea
 from ..selectors import casualty_totals, counts_by_event_type, filter_incidents, visible_incidents
 
 
+_COUNTS = counts_schema()["properties"]
+REGION_FEATURE = with_properties(
+    feature_schema(AdminArea, area_feature(0), "MultiPolygon"),
+    period={"type": "object", "properties": {"from": {"type": "string", "format": "date", "nullable": True},
+                                             "to": {"type": "string", "format": "date", "nullable": True}}},
+    incident_count=_COUNTS["incidents"], fatalities=_COUNTS["fatalities"], injuries=_COUNTS["injuries"],
+    by_event_type={"type": "object", "additionalProperties": {"type": "integer"},
+                   "description": "Incidents by ACLED event type"},
+)
+
+
 class RegionDetailView(APIView):
     """One area with its incident counts (published incidents) for a period."""
 
     queryset = AdminArea.objects.none()
 
     @extend_schema(operation_id="regions_retrieve", parameters=[RegionDetailParams],
-                   responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON Feature")})
+                   responses={200: OpenApiResponse(REGION_FEATURE, description="GeoJSON Feature")})
     def get(self, request, ubigeo):
         params = validated(RegionDetailParams, request.query_params)
         area = AdminArea.objects.filter(ubigeo=ubigeo).first()

@@ -3,11 +3,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.openapi import OneDocumentSchema, counts_schema, feature_collection_schema, feature_schema
 from core.params import validated
 from regions import geojson
 from security.throttling import check_work_rate
@@ -27,6 +28,16 @@ from .features import incident_feature
 from .params import IncidentFilterParams, IncidentListParams
 from .serializers import IncidentSerializer
 
+# The typed OpenAPI schemas of the GeoJSON answers, read from the feature expression itself.
+INCIDENT_FEATURE = feature_schema(Incident, incident_feature(), "Point", "integer")
+INCIDENT_PAGE = feature_collection_schema(
+    INCIDENT_FEATURE, count={"type": "integer", "description": "Matches (at most count_max)"},
+    page={"type": "integer"}, page_size={"type": "integer"},
+    next={"type": "string", "format": "uri", "nullable": True},
+    previous={"type": "string", "format": "uri", "nullable": True},
+    count_capped={"type": "boolean", "description": "Only with count_max: more matched than count"},
+)
+
 GEOJSON = "application/geo+json"
 
 
@@ -42,6 +53,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
     queryset = Incident.objects.all()  # for DjangoModelPermissions; reads use visible_incidents
     serializer_class = IncidentSerializer
     lookup_value_regex = r"\d{1,18}"  # longer cannot be an id (bigint); the router gives 404
+    schema = OneDocumentSchema()  # `list` answers one FeatureCollection
 
     def get_queryset(self):
         return visible_incidents(self.request.user)
@@ -53,9 +65,10 @@ class IncidentViewSet(viewsets.ModelViewSet):
         return HttpResponse(text, content_type=GEOJSON, status=status_code)
 
     @extend_schema(
-        parameters=[IncidentListParams],
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection "
-                                        "with count, next and previous; or a CSV/GeoJSON download.")},
+        operation_id="api_v1_incidents_list", parameters=[IncidentListParams],
+        responses={200: OpenApiResponse(INCIDENT_PAGE, description="GeoJSON FeatureCollection "
+                                        "with count, next and previous (format=json); with "
+                                        "format=csv or format=geojson, a download of every match.")},
     )
     def list(self, request, *args, **kwargs):
         params = validated(IncidentListParams, request.query_params)
@@ -107,7 +120,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
                 "and these filters match more: narrow them (date_from, date_to, region, bbox, "
                 "event_type, synthetic=exclude) or download with an API token."]})
 
-    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON Feature")})
+    @extend_schema(responses={200: OpenApiResponse(INCIDENT_FEATURE, description="GeoJSON Feature")})
     def retrieve(self, request, *args, **kwargs):
         return self._feature_response(self.get_queryset(), kwargs["pk"])
 
@@ -146,12 +159,23 @@ class StatsParams(IncidentFilterParams):
     )
 
 
+STATS = {"type": "object", "required": ["total", "by_month", "by_event_type", "by_region"],
+         "properties": {
+             "total": counts_schema(),
+             "by_month": {"type": "array", "items": counts_schema(
+                 month={"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "YYYY-MM"})},
+             "by_event_type": {"type": "array", "items": counts_schema(event_type={"type": "string"})},
+             "by_region": {"type": "array", "items": counts_schema(
+                 ubigeo={"type": "string"}, name={"type": "string"})},
+         }}
+
+
 class StatsView(APIView):
     """Counts and casualties by month, event type and region, for the incident filters."""
 
     queryset = Incident.objects.none()  # read-only: anonymous allowed
 
-    @extend_schema(parameters=[StatsParams], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[StatsParams], responses={200: OpenApiResponse(STATS)})
     def get(self, request):
         params = validated(StatsParams, request.query_params)
         incidents = filter_incidents(visible_incidents(request.user), params)

@@ -28,7 +28,10 @@ def snapped_tolerance(*, simplify: float | None = None, zoom: int | None = None)
     if zoom is None:
         if not simplify:
             return 0
-        zoom = max(0, round(math.log2(tolerance_for_zoom(0) / simplify)))
+        ratio = tolerance_for_zoom(0) / simplify
+        if not math.isfinite(ratio):  # a subnormal simplify (5e-324): far below full detail
+            return 0
+        zoom = max(0, round(math.log2(ratio)))
     return 0 if zoom > FULL_DETAIL_ZOOM else tolerance_for_zoom(zoom)
 
 

@@ -5,9 +5,10 @@ import math
 from django.core.cache import caches
 from django.db.models import Case, F, FloatField, JSONField, Value, When
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
+from core.openapi import feature_collection_schema, feature_schema
 from core.params import validated
 
 from .. import geojson
@@ -19,7 +20,6 @@ from .params import AdvisoryParams, RegionListParams, default_tolerances
 
 GEOJSON = "application/geo+json"
 REGIONS_CACHE_SECONDS = 24 * 3600
-FEATURE_COLLECTION = OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection")
 
 
 def decimals_for(tolerance: float) -> int:
@@ -59,6 +59,16 @@ def area_feature(tolerance: float | None, geometry: bool = True, **extra):
     )
 
 
+# The typed OpenAPI schemas of the GeoJSON answers, read from the feature expressions.
+REGIONS = feature_collection_schema(feature_schema(AdminArea, area_feature(0), "MultiPolygon"))
+_ZONE = feature_schema(AdvisoryZone, zone_feature(geojson.geometry("geom")), "MultiPolygon")
+ADVISORIES = feature_collection_schema(
+    _ZONE, on={"type": "string", "format": "date", "description": "The day the zones are in force"},
+    reference_areas={"type": "array", "items": _ZONE,
+                     "description": "Zones that are not advice (the VRAEM intervention area)"},
+)
+
+
 class RegionListView(APIView):
     """Departments, provinces or districts, optionally of one parent, with simplified outlines
     (detail=full for the stored ones).
@@ -71,7 +81,8 @@ class RegionListView(APIView):
     queryset = AdminArea.objects.none()
 
     @extend_schema(operation_id="regions_list", parameters=[RegionListParams],
-                   responses={200: FEATURE_COLLECTION})
+                   responses={200: OpenApiResponse(REGIONS, description="GeoJSON FeatureCollection "
+                                                   "(geometry null with geometry=false)")})
     def get(self, request):
         params = validated(RegionListParams, request.query_params)
         # Simplifying 1,891 districts costs the database ~0.3-0.6 s: answers are kept until the
@@ -114,7 +125,8 @@ class AdvisoryListView(APIView):
     queryset = AdvisoryZone.objects.none()
 
     @extend_schema(operation_id="advisories_list", parameters=[AdvisoryParams],
-                   responses={200: FEATURE_COLLECTION})
+                   responses={200: OpenApiResponse(ADVISORIES, description="GeoJSON FeatureCollection "
+                                                   "of advice, with the reference areas apart")})
     def get(self, request):
         params = validated(AdvisoryParams, request.query_params)
         zones = advisory_zones_in_force(on=params["on"]).order_by(*ZONE_ORDER)

@@ -1,4 +1,5 @@
 """Writes need authentication and model permissions; validation errors are field messages."""
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -104,8 +105,38 @@ def test_staff_needs_permissions_too_and_a_superuser_has_them(incidents):
 
 
 def test_a_stated_location_uncertainty_is_kept_and_published(editor_api, incidents):
-    response = editor_api.post(URL, feature(geo_precision=2, location_uncertainty_km=3.5), format="json")
+    """Written and read as `uncertainty_km`; the former write name is still accepted."""
+    response = editor_api.post(URL, feature(geo_precision=2, uncertainty_km=3.5), format="json")
     assert response.status_code == 201, response.content
     assert response.json()["properties"]["uncertainty_km"] == 3.5
+    assert "location_uncertainty_km" not in response.json()["properties"]
+    read = editor_api.get(f"{URL}{response.json()['id']}/").json()
+    assert read["properties"]["uncertainty_km"] == 3.5
+    # An update sends back what it read, under the same name.
+    changed = editor_api.patch(f"{URL}{response.json()['id']}/", {"type": "Feature", "properties": {
+        "uncertainty_km": 4.0, "version": read["properties"]["version"]}}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["properties"]["uncertainty_km"] == 4.0
+    bad = editor_api.post(URL, feature(uncertainty_km=-1), format="json")
+    assert bad.status_code == 400
+    assert bad.json() == {"uncertainty_km": ["Ensure this value is greater than or equal to 0."]}
+
+
+def test_the_former_write_name_of_the_uncertainty_is_still_accepted(editor_api, incidents):
+    response = editor_api.post(URL, feature(geo_precision=2, location_uncertainty_km=2.5), format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["properties"]["uncertainty_km"] == 2.5
+    same = editor_api.post(URL, feature(uncertainty_km=1.5, location_uncertainty_km=1.5), format="json")
+    assert same.status_code == 201 and same.json()["properties"]["uncertainty_km"] == 1.5
     bad = editor_api.post(URL, feature(location_uncertainty_km=-1), format="json")
-    assert bad.status_code == 400 and "location_uncertainty_km" in bad.json()
+    assert bad.status_code == 400
+    assert bad.json() == {"location_uncertainty_km": ["Ensure this value is greater than or equal to 0."]}
+    both = editor_api.post(URL, feature(uncertainty_km=1, location_uncertainty_km=2), format="json")
+    assert both.status_code == 400
+    assert both.json() == {"location_uncertainty_km": [
+        "Deprecated name of uncertainty_km: send one of the two, or the same value in both."]}
+    schema = editor_api.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT="application/json").json()
+    request = schema["components"]["schemas"]["Incident"]["properties"]["properties"]["properties"]
+    assert request["location_uncertainty_km"]["deprecated"] is True
+    assert request["location_uncertainty_km"]["description"].startswith("Deprecated: the former name")
+    assert request["uncertainty_km"]["description"].endswith("The same name as in reads.")

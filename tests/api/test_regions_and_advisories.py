@@ -84,3 +84,12 @@ def test_areas_by_ubigeo_list_and_without_geometry(api):
     ]
     too_many = ",".join(["01"] * 501)
     assert api.get("/api/v1/regions/", {"ubigeo": too_many}).json() == {"ubigeo": ["At most 500 ubigeos, got 501."]}
+
+
+def test_a_vanishingly_small_simplify_means_full_detail_not_a_server_error(api):
+    """Found by the schema fuzz run: simplify=5e-324 overflowed the zoom it is snapped to."""
+    from regions.api.params import snapped_tolerance
+
+    assert snapped_tolerance(simplify=5e-324) == 0
+    assert api.get("/api/v1/regions/080910/", {"simplify": "5e-324"}).status_code == 200
+    assert api.get("/api/v1/regions/", {"level": "department", "simplify": "5e-324"}).status_code == 200

@@ -48,3 +48,44 @@ def test_geopandas_reads_an_ogc_items_page(live_url, site_data):
     frame = gpd.read_file(f"{live_url}/ogc/collections/incidents/items?limit=100")
     assert sorted(frame["title"]) == site_data
     assert "Unpublished draft" not in set(frame["title"])
+
+
+
+
+def _items_requests(live_url, caplog, where: str) -> tuple[list[str], list[str], str]:
+    """(server access lines of incident item pages, URLs GDAL fetched, ogrinfo's output)."""
+    caplog.clear()
+    done = subprocess.run(
+        ["ogrinfo", "-ro", "-al", "-q", "-oo", "PAGE_SIZE=1", "-where", where,
+         f"OAPIF:{live_url}/ogc", "incidents"],
+        capture_output=True, text=True, timeout=120, env={"CPL_DEBUG": "ON", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    served = [r.getMessage().split(" 200 ")[0] for r in caplog.records if r.name == "vraem.access"
+              and r.getMessage().startswith("GET /ogc/collections/incidents/items ")]
+    fetched = [line.split("Fetch(")[1].rstrip(")").split("/ogc")[1] for line in done.stderr.splitlines()
+               if "HTTP: Fetch(" in line and "/collections/incidents/items" in line]
+    return served, fetched, done.stdout
+
+
+def test_gdal_sends_the_where_filter_to_the_server(live_url, site_data, caplog, monkeypatch):
+    """GDAL 3.6 pushes `event_type = 'Protests'` down as `?event_type=Protests` because /ogc/api
+    lists the parameter under /collections/incidents/items (relative to the landing page, as
+    GDAL looks it up): the server's access log has one items request for the filtered pages
+    besides GDAL's first look at the layer, not one per page of every incident (PAGE_SIZE=1)."""
+    import logging
+
+    from ogcapi.views import OpenApiView
+
+    assert Incident.objects.filter(status="published").count() == 4  # all Battles, none Protests
+    caplog.set_level(logging.INFO, logger="vraem.access")
+    served, fetched, out = _items_requests(live_url, caplog, "event_type = 'Protests'")
+    assert served == ["GET /ogc/collections/incidents/items"] * 2
+    assert fetched == ["/collections/incidents/items?f=json&limit=1",
+                       "/collections/incidents/items?f=json&limit=1&event_type=Protests"]
+    assert "OGRFeature(incidents)" not in out
+    # With the paths of the whole API (/ogc/collections/…, as before), GDAL finds no parameter
+    # and reads every page to filter them itself.
+    monkeypatch.setattr(OpenApiView, "PREFIX", "/not-the-ogc-api")
+    served, fetched, out = _items_requests(live_url, caplog, "event_type = 'Protests'")
+    assert len(served) == 1 + 4 and "event_type" not in "".join(fetched)
+    assert "OGRFeature(incidents)" not in out

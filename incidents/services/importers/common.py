@@ -11,6 +11,7 @@ values in Django's validation messages, then cuts the whole reason to REASON_CHA
 an Editor who imports a file sees at most these excerpts of it (and, before the GeoJSON reader
 stopped using GDAL, a crafted file could make those values come from any server file).
 """
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Iterable, Iterator
@@ -52,10 +53,18 @@ class RowData:
     external_id: str
     fields: dict
     actors: list[tuple[str, int]]  # (name, ACLED inter code)
-    sources: list[str]
+    sources: list[str] | None  # None: not in the file (an update keeps the incident's own)
     source: str | None = None  # the namespace named in the row (an export's external_source)
     dataset: str | None = None  # the dataset named in the row (an export's `dataset` column)
+    # How far (degrees) the file's point may be from the stored one and still be the same:
+    # exports write every digit; the API's GeoJSON rounds to regions.geojson.COORDINATE_DECIMALS.
+    tolerance: float = 1e-9
 
+
+# An API feature of an incident written in this application is imported into this namespace,
+# as OWN_PREFIX + its id (importers.geojson); in the database it came from, that is the row
+# itself (an incident of no external source with that id, on the same day with the same type).
+OWN_SOURCE, OWN_PREFIX = "vraem", "VRAEM"
 
 # The dataset of a row that names none, by the namespace it is imported into.
 DEFAULT_DATASET = {"acled": "acled", "ucdp": "ucdp"}
@@ -137,6 +146,20 @@ def parse_int(value, *, column: str, allowed: Iterable[int] | None = None, blank
     return number
 
 
+def parse_float(value, *, column: str) -> float | None:
+    """A number ≥ 0, or None for an empty cell."""
+    text = "" if value is None else str(value).strip()
+    if text in ("", "nan", "None"):
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise RowError(f"{column} {{value}} is not a number", value=value) from None
+    if not math.isfinite(number) or number < 0:
+        raise RowError(f"{column} {{value}} is not a number ≥ 0", value=value)
+    return number
+
+
 def parse_point(latitude, longitude) -> Point:
     try:
         lat, lon = float(latitude), float(longitude)
@@ -196,10 +219,14 @@ class _Lookups:
         return self.datasets[slug]
 
     def imported(self, source: str) -> dict[str, Incident]:
-        """Incidents of a dataset by external id."""
+        """Incidents of a dataset by external id; for OWN_SOURCE also the editors' own incidents
+        by OWN_PREFIX + id."""
         if source not in self.incidents:
+            rows = Incident.objects.filter(external_source=source)
+            own = Incident.objects.filter(external_source="") if source == OWN_SOURCE else []
             self.incidents[source] = {
-                i.external_id: i for i in Incident.objects.filter(external_source=source)
+                **{f"{OWN_PREFIX}{i.pk}": i for i in own},
+                **{i.external_id: i for i in rows},
             }
         return self.incidents[source]
 
@@ -214,10 +241,10 @@ class _Lookups:
         return self.sources[name]
 
 
-def _same(incident: Incident, fields: dict) -> bool:
+def _same(incident: Incident, fields: dict, tolerance: float = 1e-9) -> bool:
     return incident.dataset_id == fields["dataset"].pk and all(getattr(incident, k) == v for k, v in fields.items()
                if k not in ("location", "status")) and (
-        incident.location.equals_exact(fields["location"], 1e-9)
+        incident.location.equals_exact(fields["location"], tolerance)
     )
 
 
@@ -256,21 +283,28 @@ def _write(data: RowData, source: str, lookups, summary, written, user) -> None:
     existing = lookups.imported(source)
     data.fields["dataset"] = lookups.dataset(data.dataset, source)
     actors = [lookups.actor(name, kind) for name, kind in data.actors]
-    sources = [lookups.source(name) for name in data.sources]
+    sources = None if data.sources is None else [lookups.source(name) for name in data.sources]
     incident = existing.get(data.external_id)
+    if incident is not None and incident.external_source != source and (
+            incident.occurred_on, incident.event_type) != (data.fields["occurred_on"], data.fields["event_type"]):
+        # An editors' own incident with the same id but another day or type: a download from
+        # another database, not this row. A new incident, rather than overwriting this one.
+        incident = None
     if incident is None:
-        incident = incident_create(user=user, **data.fields, actors=actors, sources=sources,
+        incident = incident_create(user=user, **data.fields, actors=actors, sources=sources or [],
                                    external_source=source, external_id=data.external_id)
         existing[data.external_id] = incident
         summary.created += 1
-    elif _same(incident, data.fields) and {a.pk for a in incident.actors.all()} == {a.pk for a in actors}:
+    elif _same(incident, data.fields, data.tolerance) and {a.pk for a in incident.actors.all()} == {a.pk for a in actors}:
         summary.unchanged += 1
         return
     else:
         # Status is editorial: a re-import never publishes, unpublishes or archives.
         changes = {k: v for k, v in data.fields.items() if k != "status"}
         try:
-            incident_update(user=user, incident=incident, actors=actors, sources=sources, **changes)
+            if sources is not None:
+                changes["sources"] = sources
+            incident_update(user=user, incident=incident, actors=actors, **changes)
         except WorkflowError:
             raise RowError(f"it would change incident #{incident.pk}, which is "
                            f"{incident.get_status_display().lower()}; you may not change it") from None
