@@ -29,7 +29,6 @@ next begins); the time spent reading dates per text. Reads the database named by
 DATABASE_URL (the gazetteer must be loaded). Outside the product: imports it, never imported.
 """
 import functools
-import re
 import sys
 import time
 from datetime import date, datetime
@@ -190,8 +189,8 @@ def main() -> None:
     n = len(cases())
     print(f"\n{n} texts. Dates right = expected incidents drawn with the right occurred_on; "
           f"wrong = drawn with another date.")
-    print(f"| reader | dates right | wrong dates | texts with the right count | extra / missing "
-          f"incidents | date reading per text: median | p95 | max |")
+    print("| reader | dates right | wrong dates | texts with the right count | extra / missing "
+          "incidents | date reading per text: median | p95 | max |")
     print("|---|---|---|---|---|---|---|---|")
     for name, s in results.items():
         t = sorted(s["times"])
