@@ -101,7 +101,8 @@ test: data
 # Debian's qgis + python3-qgis (~1 GB, installed here when missing), run by /usr/bin/python3
 # headless. Not part of `make test` (pytest.ini leaves the `clients` marker out).
 test-clients: data
-	@dpkg -s python3-qgis >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qgis python3-qgis
+	@dpkg -s python3-qgis >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qgis python3-qgis; }
 	$(PY) -m pytest -m clients tests/browser/test_qgis_client.py
 
 # Production-style: gunicorn, static files collected and served by whitenoise, DEBUG off.
