@@ -329,7 +329,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Geocoded security incidents in Peru, administrative areas and travel-advisory zones. "
         "Geometries are GeoJSON (RFC 7946): longitude, latitude in WGS 84. Anonymous clients "
-        "read published incidents only, at most API_ANON_RATE requests (default 120/minute)."
+        "read published incidents only, at most API_ANON_RATE requests (default 120/minute). "
+        "GIS desktops (QGIS, ArcGIS, GDAL): the OGC API - Features service at [/ogc/](/ogc/) and "
+        "a QGIS project, [/ogc/vraem.qgs](/ogc/vraem.qgs), with incidents, districts and advisory "
+        "zones in the map's colours."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

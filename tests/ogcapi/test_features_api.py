@@ -186,3 +186,10 @@ def test_qgis_project_opens_this_servers_collections(api):
     battles = incidents.find("categories/category[@value='Battles']")
     colour = incidents.find(f"symbols/symbol[@name='{battles.get('symbol')}']/layer/prop[@k='color']")
     assert colour.get("v") == "183,28,28,255"  # #b71c1c, the explorer's Battles colour
+
+
+def test_the_api_documentation_links_the_qgis_project(api):
+    """#17 part 5: the project file is linked from the API page (Swagger UI and ReDoc show the
+    schema's description)."""
+    description = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()["info"]["description"]
+    assert "/ogc/vraem.qgs" in description and "/ogc/" in description
