@@ -5,11 +5,17 @@ characters, repr-quoted (so control characters, newlines and terminal escapes ar
 `\\n`, `\\x1b`, never acted on). A message can then never echo a whole file, or a whole secret
 that a crafted file made the server read.
 
+`http_opener` is the one way the app fetches an operator-given URL (reference data,
+UCDP releases): http and https only, redirects followed only to http or https (urllib's default
+opener also opens file:// and data: URLs and follows redirects to ftp://).
+
 `refuse_gdal_path` refuses the path forms with which GDAL reads something other than the local
 file the caller meant: its virtual file systems (`/vsicurl/http://…` fetches a URL,
 `/vsizip/`, `/vsistdin/`, …) and the URL forms pyogrio turns into them (`http://`, `zip://`, …).
 """
 import re
+import urllib.request
+from urllib.parse import urljoin, urlsplit
 
 EXCERPT_CHARS = 40
 
@@ -42,3 +48,40 @@ def refuse_gdal_path(path: str) -> str:
         raise UnsafePath(f"{excerpt(path, 200)} is a URL or a GDAL virtual file system path (/vsi…); "
                          "only a local file path is accepted")
     return path
+
+
+HTTP_SCHEMES = ("http", "https")
+
+
+class UnsafeURL(ValueError):
+    """A URL (or a redirect target) that is not http or https."""
+
+
+def check_http_url(url: str) -> str:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in HTTP_SCHEMES:
+        raise UnsafeURL(f"{excerpt(url)}: only http and https URLs are fetched, not "
+                        f"{scheme or 'a bare path'!r}")
+    return url
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to http or https."""
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        target = headers.get("location") or headers.get("uri")
+        if target:
+            check_http_url(urljoin(req.full_url, target))
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def http_opener() -> urllib.request.OpenerDirector:
+    """An opener with no FileHandler, FTPHandler or DataHandler: only http(s) can be opened."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
+                    urllib.request.HTTPSHandler(), urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor(), _HttpOnlyRedirects()):
+        opener.add_handler(handler)
+    return opener

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from security.untrusted import check_http_url, http_opener
+
 
 class MissingReferenceData(Exception):
     pass
@@ -28,9 +30,9 @@ HOW_TO_POINT = (
 def _reachable(url: str) -> bool:
     request = urllib.request.Request(url, method="HEAD")
     try:
-        with urllib.request.urlopen(request, timeout=20) as response:
+        with http_opener().open(request, timeout=20) as response:
             return response.status < 400
-    except (OSError, ValueError):  # URLError and HTTPError are OSErrors
+    except (OSError, ValueError):  # URLError, HTTPError and UnsafeURL
         return False
 
 
@@ -62,9 +64,9 @@ def read_bytes(location: str, *, limit: int = REFERENCE_MAX_BYTES) -> bytes:
     """The bytes of a path or http(s) URL returned by `resolve`; more than `limit` is refused."""
     if is_url(location):
         try:
-            with urllib.request.urlopen(location, timeout=60) as response:
+            with http_opener().open(check_http_url(location), timeout=60) as response:
                 data = response.read(limit + 1)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError) as error:  # UnsafeURL is a ValueError
             raise MissingReferenceData(f"{location}: cannot download ({error})") from error
     else:
         with open(location, "rb") as f:

@@ -22,12 +22,11 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.db import transaction
 
-from security.untrusted import excerpt
+from security.untrusted import UnsafeURL, check_http_url, excerpt, http_opener
 
 from ...models import Dataset
 from . import ucdp
@@ -36,7 +35,6 @@ from .files import import_file
 
 PERU_NAMES = {"peru"}
 PERU_COUNTRY_ID = "135"  # Gleditsch & Ward number of Peru, GED's country_id
-SCHEMES = ("http", "https")
 CHUNK = 1 << 16
 
 
@@ -64,31 +62,10 @@ def release_url(release: str, url: str | None = None) -> str:
 
 
 def _check_scheme(url: str) -> None:
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in SCHEMES:
-        raise DownloadFailed(f"{excerpt(url)}: only http and https URLs are fetched, not {scheme or 'a bare path'!r}")
-
-
-class _SameSchemesRedirect(urllib.request.HTTPRedirectHandler):
-    """Follows a redirect only to http or https."""
-
-    def http_error_302(self, req, fp, code, msg, headers):
-        target = headers.get("location") or headers.get("uri")
-        if target:
-            _check_scheme(urljoin(req.full_url, target))
-        return super().http_error_302(req, fp, code, msg, headers)
-
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-
-def _opener():
-    # No FileHandler, FTPHandler or DataHandler: only HTTP(S) can be opened at all.
-    opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
-                    urllib.request.HTTPSHandler(), urllib.request.HTTPDefaultErrorHandler(),
-                    urllib.request.HTTPErrorProcessor(), _SameSchemesRedirect()):
-        opener.add_handler(handler)
-    return opener
+    try:
+        check_http_url(url)
+    except UnsafeURL as error:
+        raise DownloadFailed(str(error)) from None
 
 
 def download(url: str, destination, *, max_bytes: int, timeout: float) -> int:
@@ -96,7 +73,7 @@ def download(url: str, destination, *, max_bytes: int, timeout: float) -> int:
     _check_scheme(url)
     request = urllib.request.Request(url, headers={"User-Agent": "vraem-conflict-map load_ucdp"})
     try:
-        with _opener().open(request, timeout=timeout) as response:
+        with http_opener().open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise DownloadFailed(f"{excerpt(url)} is {int(declared):,} bytes, over the limit of "
@@ -109,6 +86,8 @@ def download(url: str, destination, *, max_bytes: int, timeout: float) -> int:
                                          "(UCDP_MAX_MB)")
                 destination.write(chunk)
             return size
+    except UnsafeURL as error:  # a redirect to another scheme
+        raise DownloadFailed(str(error)) from None
     except urllib.error.HTTPError as error:
         raise DownloadFailed(f"{excerpt(url)} answered HTTP {error.code}") from None
     except urllib.error.URLError as error:
