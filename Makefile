@@ -26,7 +26,7 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test test-clients serve backup restore loadtest bench createsuperuser stopdb clearsessions
+.PHONY: help setup system-packages db migrate data run test test-clients serve backup restore loadtest bench createsuperuser stopdb clearsessions replica stopreplica
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
@@ -36,6 +36,7 @@ help:
 	@echo "make clearsessions  delete expired sessions and unsaved-changes stashes (run it hourly beside make serve)"
 	@echo "make createsuperuser  create an admin login"
 	@echo "make db / make stopdb  start / stop the local PostgreSQL server"
+	@echo "make replica / make stopreplica  start / stop and remove a local hot standby (port $(REPLICA_PORT))"
 
 system-packages:
 	@missing=""; \
@@ -94,8 +95,12 @@ run: data
 	@echo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: data
-	$(PY) -m pytest
+# The replica tests (tests/config/test_replica.py) read the test database on the local standby:
+# `make test` starts it (make replica) and points DATABASE_REPLICA_URL at it, unless
+# DATABASE_URL names another server (then give DATABASE_REPLICA_URL for one of its standbys).
+test: data replica
+	DATABASE_REPLICA_URL=$${DATABASE_REPLICA_URL:-$$([ -z "$$DATABASE_URL" ] && echo postgis://:$(REPLICA_PORT)/vraem)} \
+	  $(PY) -m pytest
 
 # QGIS itself as a client of /ogc/ (tests/browser/test_qgis_client.py, tools/qgis_client.py):
 # Debian's qgis + python3-qgis (~1 GB, installed here when missing), run by /usr/bin/python3
@@ -154,6 +159,19 @@ clearsessions:
 
 createsuperuser: migrate
 	$(MANAGE) createsuperuser
+
+# A local hot standby of the local database server (a second cluster on REPLICA_PORT, streaming
+# replication; config/setup/replica.sh, docs/scaling.md). Idempotent: a second run finds it
+# running. Serve with it: DATABASE_REPLICA_URL=postgis://:$(REPLICA_PORT)/vraem make serve.
+# `make stopreplica` stops and removes it and its replication slot (make replica makes a new one).
+REPLICA_PORT ?= 5433
+export REPLICA_PORT
+replica: db
+	@if [ -n "$$DATABASE_URL" ]; then echo "DATABASE_URL is set; not starting a local standby."; \
+	else bash config/setup/replica.sh; fi
+
+stopreplica:
+	@bash config/setup/replica.sh stop
 
 # Stop the local database server (it keeps running after make run/test; `make db` starts it).
 stopdb:

@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.replicas.ReplicaReadsMiddleware",  # anonymous reads to a standby (DATABASE_REPLICA_URL)
     "security.middleware.LoginLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
@@ -170,6 +171,28 @@ if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
         "DATABASE_URL must point at PostgreSQL with PostGIS (scheme postgis://), "
         f"got engine {DATABASES['default']['ENGINE']!r}"
     )
+
+# --- Read replicas (issue #18 target 7; core/replicas.py, `make replica`) ------------------
+# DATABASE_REPLICA_URL: one or more hot standbys of DATABASE_URL (comma-separated URLs; aliases
+# "replica", "replica2", ...). Anonymous GET/HEAD requests read one of them (picked per request;
+# a standby that does not answer is skipped, then the primary is used); every write, every read
+# of a logged-in user or an API token, every read inside a transaction and the bookkeeping
+# tables (sessions, throttle counters, login records) use the primary. REPLICA_PIN_SECONDS: after
+# a POST/PUT/PATCH/DELETE a cookie keeps that browser on the primary this long (its own change
+# is never read stale, even logged out). Migrations run only on the primary. In tests each
+# standby reads the test database (TEST MIRROR: same name, the standby's host and port).
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", ""), start=1):
+    _alias = "replica" if _number == 1 else f"replica{_number}"
+    _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    DATABASES[_alias] = {**_replica, "TEST": {"MIRROR": "default"}}
+    if DATABASES[_alias]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL must use the scheme postgis://, got {_url!r}")
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 30, minimum=1)
+# --- end of read replicas ------------------------------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,8 +11,9 @@ only one point per cell (the mean of its points) is transformed into tile coordi
 """
 import math
 
-from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
+
+from core.replicas import read_connection
 
 MAX_ZOOM = 20
 CLUSTER_MAX_ZOOM = 12  # z <= 12: clusters with counts; z >= 13: one feature per incident
@@ -110,7 +111,7 @@ SELECT ST_AsMVT(t, 'incidents', {EXTENT}, 'geom') FROM (
 
 
 def _execute(sql: str, params) -> bytes:
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
@@ -118,7 +119,7 @@ def _execute(sql: str, params) -> bytes:
 
 def tile_cells_fresh() -> bool:
     """The pre-counted cells were rebuilt after the last write to incidents."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         # The finest zoom must be there too: a table counted with another SUMMARY_MAX_ZOOM is not.
         cursor.execute(
             "SELECT version = tile_cells_version AND EXISTS ("
@@ -221,7 +222,7 @@ def data_version(*, published_only: bool = False) -> int:
     0007, `published_version` since 0010). What anonymous users receive, ETags included, is
     keyed by the second, so drafts leave no trace in it."""
     column = "published_version" if published_only else "version"
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM incidents_data_version WHERE id = 1")
         return cursor.fetchone()[0]
 

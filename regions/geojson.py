@@ -3,9 +3,10 @@ frames it, so a large page never becomes Python objects one feature at a time.""
 import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db import connection
 from django.db.models import Func, JSONField, TextField, Value
 from django.db.models.functions import Cast, JSONObject
+
+from core.replicas import read_connection
 
 from .functions import ForcePolygonCCW
 
@@ -56,7 +57,7 @@ def _sql(queryset, feature_expression):
 def features_json(queryset, feature_expression) -> str:
     """The queryset's features as one JSON array text, in the queryset's order."""
     sql, params = _sql(queryset, feature_expression)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         # The aggregate reads the ordered subquery in order.
         cursor.execute(f"SELECT coalesce(json_agg(f._feature), '[]')::text FROM ({sql}) AS f", params)
         return cursor.fetchone()[0]
@@ -65,7 +66,7 @@ def features_json(queryset, feature_expression) -> str:
 def feature_json(queryset, feature_expression) -> str | None:
     """The first feature of the queryset as JSON text, or None."""
     sql, params = _sql(queryset[:1], feature_expression)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(f"SELECT f._feature::text FROM ({sql}) AS f", params)
         row = cursor.fetchone()
     return row and row[0]
@@ -74,7 +75,7 @@ def feature_json(queryset, feature_expression) -> str | None:
 def stream_features(queryset, feature_expression, chunk_rows: int = 2000):
     """Yield the features' JSON texts one by one from a server-side cursor."""
     sql, params = _sql(queryset, feature_expression)
-    with connection.chunked_cursor() as cursor:
+    with read_connection().chunked_cursor() as cursor:
         cursor.execute(f"SELECT f._feature::text FROM ({sql}) AS f", params)
         while rows := cursor.fetchmany(chunk_rows):
             for (text,) in rows:

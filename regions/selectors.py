@@ -4,9 +4,10 @@ from datetime import date
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Intersection
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import NullIf
+
+from core.replicas import read_connection
 
 from .functions import GeodesicArea, Percentile, SimplifyPreserveTopology
 from .models import AdminArea, AdvisoryZone, DistrictIndicators, Place
@@ -179,6 +180,6 @@ def indicator_summary(area: AdminArea) -> dict:
 def regions_version() -> int:
     """Grows with every statement that writes areas or advisory zones (migration 0005's
     triggers): the key of caches built from them."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT version FROM regions_data_version WHERE id = 1")
         return cursor.fetchone()[0]

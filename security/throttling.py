@@ -18,7 +18,7 @@ import zlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections, router, transaction
+from django.db import InterfaceError, OperationalError, connections, router, transaction
 from rest_framework import throttling
 
 from .client import throttle_ident
@@ -34,9 +34,14 @@ class SharedCounterThrottle(throttling.SimpleRateThrottle):
     SimpleRateThrottle: ScopedRateThrottle.allow_request first picks the view's scope and rate,
     then its super() call lands here."""
 
+    # True once the shared counters' database did not answer during this check.
+    primary_unreachable = False
+
     @property
     def cache(self):
-        return caches[settings.THROTTLE_CACHE]
+        # While the primary is down, reads can go on from a standby (core.replicas): the
+        # counters then live in this worker's memory (the limit holds per worker meanwhile).
+        return caches["default" if self.primary_unreachable else settings.THROTTLE_CACHE]
 
     def get_ident(self, request):
         return throttle_ident(request)
@@ -50,6 +55,15 @@ class SharedCounterThrottle(throttling.SimpleRateThrottle):
         backend = self.cache
         if getattr(backend, "_table", None) is None:  # not the database cache: nothing to lock
             return super().allow_request(request, view)
+        try:
+            return self._allow_with_shared_counter(request, view, key, backend)
+        except (OperationalError, InterfaceError):
+            if not settings.DATABASE_REPLICAS:
+                raise  # no standby to answer from: the 503 page, as for any request
+            self.primary_unreachable = True
+            return super().allow_request(request, view)
+
+    def _allow_with_shared_counter(self, request, view, key, backend):
         alias = router.db_for_write(backend.cache_model_class)
         connection = connections[alias]
         lock = [_ADVISORY_LOCK_CLASS, zlib.crc32(key.encode()) - 2**31]  # collisions only wait

@@ -18,13 +18,14 @@ from contextlib import contextmanager
 import psycopg
 from django.conf import settings
 from django.core.cache import cache
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connections, transaction
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from core.params import validated
+from core.replicas import read_alias
 from security.throttling import ScopedRateThrottle, check_work_rate
 
 from .. import tiles
@@ -58,7 +59,8 @@ def _check_tile(z: int, x: int, y: int) -> None:
 def statement_timeout(milliseconds: int):
     """Run the block's queries under a statement timeout (a transaction-local setting, put
     back after the block; a cancelled query rolls the block's savepoint back with it)."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = read_alias()  # the request's standby for anonymous reads (core.replicas), else the primary
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SELECT current_setting('statement_timeout')")
         (previous,) = cursor.fetchone()
         cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
