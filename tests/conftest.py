@@ -54,6 +54,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _primary_only(request, settings):
+    """Only tests marked `replica` read the standby (make test sets DATABASE_REPLICA_URL): a live
+    server's anonymous page would otherwise read it, a few milliseconds behind what the test
+    just committed. (Tests in a `db` transaction read the primary anyway: core/replicas.py.)"""
+    if not request.node.get_closest_marker("replica"):
+        settings.DATABASE_REPLICAS = []
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_counters(request):
     """API throttling counts requests in a database cache (settings.THROTTLE_CACHE); every test
     that may reach the database starts from zero. The default cache (tiles) is cleared always."""

@@ -2,11 +2,18 @@
 # Bounded load test against `make serve` on 127.0.0.1 only, with wrk. Prints requests/s,
 # latency percentiles and errors. FAULT=1 also restarts PostgreSQL in the middle of the run and
 # checks that the app answers 503 while it is down and 200 again without being restarted.
+# REPLICA=1 serves anonymous reads from the local hot standby (see below).
 set -euo pipefail
 PORT=${PORT:-8457}
 DURATION=${DURATION:-60}
 CONNECTIONS=${CONNECTIONS:-50}
 URL="http://127.0.0.1:$PORT"
+
+# REPLICA=1: anonymous reads from the local hot standby (make replica; docs/scaling.md).
+if [ "${REPLICA:-0}" = 1 ]; then
+  make --no-print-directory replica
+  export DATABASE_REPLICA_URL=${DATABASE_REPLICA_URL:-postgis://:${REPLICA_PORT:-5433}/vraem}
+fi
 
 # The anonymous API and tile rate limits would turn a load test from one address into 429s.
 API_ANON_RATE=1000000/minute API_TILE_RATE=1000000/minute API_PAGE_RATE=1000000/minute PORT=$PORT WORKERS=${WORKERS:-4} make --no-print-directory serve \

@@ -29,6 +29,8 @@ from incidents.models import Incident
 from tests.factories import member
 from tests.places import SAN_MIGUEL_DEL_ENE
 
+pytestmark = pytest.mark.replica
+
 # The anonymous public load: pages, API lists, statistics, a vector tile (Pichari, z8).
 ANONYMOUS_READS = [
     ("map", [], {}),

@@ -54,7 +54,7 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
     logs = tmp_path_factory.mktemp("gunicorn")
     access_log, app_log = logs / "access.log", logs / "app.log"
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "API_", "TRUSTED_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "API_", "TRUSTED_", "DATABASE_REPLICA_"))}
     env.update({
         "DATABASE_URL": database_url(),
         "DJANGO_SECRET_KEY": "x" * 50,
