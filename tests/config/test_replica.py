@@ -11,6 +11,7 @@ What they commit they delete at the end. Two of them stop a server and start it 
 standby (own cluster), and once the primary itself.
 """
 import os
+import pwd
 import subprocess
 import time
 from contextlib import contextmanager
@@ -96,16 +97,20 @@ def _cluster_stopped(alias):
                        "split_part(current_setting('unix_socket_directories'), ',', 1)")
         port, data_directory, socket_dir = cursor.fetchone()
     connections.close_all()
-    if os.geteuid() == 0:  # Debian's clusters (config/setup/localdb.sh, replica.sh)
-        listed = subprocess.run(["pg_lsclusters", "--no-header"], check=True, capture_output=True, text=True)
-        version, name = next(line.split()[:2] for line in listed.stdout.splitlines() if line.split()[2] == port)
+    listed = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True).stdout
+    debian = [line.split()[:2] for line in listed.splitlines() if line.split()[2:3] == [port]]
+    if debian:  # Debian's clusters, as root (config/setup/localdb.sh, replica.sh)
+        version, name = debian[0]
         stop = ["pg_ctlcluster", version, name, "stop", "-m", "fast"]
         start = ["pg_ctlcluster", version, name, "start"]
-    else:  # the private clusters in $PGHOST
-        pg_ctl = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip() + "/pg_ctl"
-        stop = [pg_ctl, "-D", data_directory, "stop", "-m", "fast"]
-        start = [pg_ctl, "-D", data_directory, "-w", "-l", f"{data_directory}.log", "-o",
-                 f"-k {socket_dir} -p {port} -c listen_addresses=''", "start"]
+    else:  # a private cluster (non-root: in $PGHOST), run as its data directory's owner
+        version = max(os.listdir("/usr/lib/postgresql"), key=int)  # as config/setup/localdb.sh
+        bindir = f"/usr/lib/postgresql/{version}/bin"
+        owner = pwd.getpwuid(os.stat(data_directory).st_uid).pw_name
+        as_owner = ["runuser", "-u", owner, "--"] if os.geteuid() == 0 else []
+        stop = [*as_owner, f"{bindir}/pg_ctl", "-D", data_directory, "stop", "-m", "fast"]
+        start = [*as_owner, f"{bindir}/pg_ctl", "-D", data_directory, "-w", "-l", f"{data_directory}.log",
+                 "-o", f"-k {socket_dir} -p {port} -c listen_addresses=''", "start"]
     subprocess.run(stop, check=True, capture_output=True)
     try:
         yield
@@ -153,8 +158,9 @@ def standby(django_db_setup, django_db_blocker):
 def test_the_replica_alias_is_a_streaming_standby_of_the_test_database(standby):
     primary_port = _server("default")[1]
     assert _server("default") == (False, primary_port, connections["default"].settings_dict["NAME"])
-    assert _server("replica") == (True, 5433, connections["default"].settings_dict["NAME"])
-    assert primary_port != 5433
+    standby_port = int(connections["replica"].settings_dict["PORT"])  # 5433: make replica
+    assert _server("replica") == (True, standby_port, connections["default"].settings_dict["NAME"])
+    assert primary_port != standby_port
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT s.state, r.slot_name, r.active FROM pg_stat_replication s "
                        "JOIN pg_replication_slots r ON r.active_pid = s.pid")
