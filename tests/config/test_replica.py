@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from core.replicas import PIN_COOKIE
 from incidents.models import Incident
+from security.throttling import AnonRateThrottle
 from tests.factories import member
 from tests.places import SAN_MIGUEL_DEL_ENE
 
@@ -248,7 +249,7 @@ def test_a_standby_that_is_down_leaves_the_reads_to_the_primary(standby):
     assert "replica" in {alias for alias, _ in ran}
 
 
-def test_with_the_primary_down_anonymous_reads_go_on_and_writes_are_a_503(standby):
+def test_with_the_primary_down_anonymous_reads_go_on_and_writes_are_a_503(standby, monkeypatch):
     reviewer = Client()
     reviewer.force_login(member("reviewer"))
     stranger = Client()
@@ -263,6 +264,11 @@ def test_with_the_primary_down_anonymous_reads_go_on_and_writes_are_a_503(standb
         assert write["Retry-After"] == "30"
         assert "Traceback" not in write.content.decode()
         assert Client().get(reverse("healthz")).status_code == 503
+        # The throttles still count, in this worker's memory, while their table is unreachable.
+        monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+        statuses = [stranger.get(reverse("api:region-list"), REMOTE_ADDR="192.0.2.77").status_code
+                    for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
     # Back: writes work again without restarting anything.
     assert reviewer.get(reverse("api:incident-list")).status_code == 200
 
