@@ -132,14 +132,18 @@ def _cluster_stopped(alias):
             time.sleep(0.2)
 
 
-@pytest.fixture(scope="module")
-def standby(django_db_setup, django_db_blocker):
-    """Database access in autocommit for the module, the standby reading the test database;
-    deletes what the tests committed."""
+def _need_standby():
     assert settings.DATABASE_REPLICAS == ["replica"], (
         "these tests need a standby: run `make test` (it runs `make replica`), or "
         "`make replica` and DATABASE_REPLICA_URL=postgis://:5433/<your database>"
     )
+
+
+@pytest.fixture(scope="module")
+def standby(django_db_setup, django_db_blocker):
+    """Database access in autocommit for the module, the standby reading the test database;
+    deletes what the tests committed."""
+    _need_standby()
     with django_db_blocker.unblock():
         # What the test runner does for a TEST MIRROR alias it sets up: same name, own server.
         connections["replica"].creation.set_as_test_mirror(connections["default"].settings_dict)
@@ -277,6 +281,7 @@ def test_with_the_primary_down_anonymous_reads_go_on_and_writes_are_a_503(standb
 def test_inside_a_transaction_on_the_primary_reads_stay_on_the_primary(incidents):
     """Every other test runs in a transaction (the `db` fixture), as a service's read-check-write
     does: the standby, which cannot see uncommitted rows, is never read inside one."""
+    _need_standby()
     with queries_by_alias() as ran:
         response = Client().get(reverse("api:incident-list"), {"event_type": "Battles"})
     assert response.status_code == 200
