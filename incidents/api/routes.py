@@ -13,7 +13,8 @@ page) besides the anonymous request rate.
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -70,8 +71,14 @@ class RouteCheckQuery(serializers.Serializer):
         return attrs
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file field documented as the bytes of a multipart part (drf-spectacular would say
+    "uri" unless requests and responses were split for the whole schema)."""
+
+
 class RouteCheckBody(RouteCheckQuery):
-    file = serializers.FileField(
+    file = UploadField(
         required=False, allow_empty_file=False,
         help_text=f"A GPX (tracks or routes), KML (LineStrings) or GeoJSON (LineString, "
         f"MultiLineString) file of at most {settings.ROUTE_UPLOAD_MAX_BYTES // 1024} KB "
