@@ -91,7 +91,7 @@ def route_check_page(request):
     parts = render_parts(maps.route_map(
         advisory_zones=advisory_zones_geojson(), check=check, stops=stops,
         config={"lineInput": "id_line", "labels": {
-            "points": _("%(n)s points drawn"), "draw": _("Draw on the map"),
+            "points": _("Points drawn: %(n)s"), "draw": _("Draw on the map"),
             "stop": _("Stop drawing")}},
     ))
     context.update(check=check, stops=stops, source=source)
