@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from regions.services.route_input import RouteError, parse_line_text, read_route_file, resolve_stops
 from security.throttling import check_work_rate
 
-from ..services.routes import RouteCheck, route_check
+from ..services.routes import RouteCheck, geodesic_km, route_check
 
 MIN_ROUTE_KM = 0.01
 STRAIGHT_LINES_NOTE = _("Straight lines between the places, not roads.")
@@ -99,12 +99,12 @@ def route_from(params: dict) -> tuple[list[tuple[float, float]], list, str]:
 
 def run_check(params: dict, *, outlines: bool = False) -> tuple[RouteCheck, list, str]:
     points, stops, source = route_from(params)
-    check = route_check(points=points, km=params["km"], days=params["days"],
-                        legs=list(range(len(points))) if stops else None, outlines=outlines)
-    if check.length_km < MIN_ROUTE_KM:
+    if geodesic_km(points) < MIN_ROUTE_KM:  # refused before any corridor query
         raise RouteError(next(k for k in ("stop", "line", "file") if params.get(k)),
                          _("The route is shorter than %(m)d m; give two different places or points.")
                          % {"m": int(MIN_ROUTE_KM * 1000)})
+    check = route_check(points=points, km=params["km"], days=params["days"],
+                        legs=list(range(len(points))) if stops else None, outlines=outlines)
     return check, stops, source
 
 
