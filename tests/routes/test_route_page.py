@@ -49,7 +49,7 @@ def test_places_give_zones_districts_and_incidents(client):
     ]
     assert _rows(html, "route-districts") == [
         "Huanta Huanta, Ayacucho 12.3 0.0", "Chaca Huanta, Ayacucho 3.0 12.3",
-        "Uchuraccay Huanta, Ayacucho 13.7 15.3", "Sivia Huanta, Ayacucho 33.2 29.0",
+        "Uchuraccay Huanta, Ayacucho 13.8 15.2", "Sivia Huanta, Ayacucho 33.2 29.0",
         "Pichari La Convención, Cusco 2.8 62.2"]
     assert f'<tr data-incident="{pk}">' in html
     assert "1 published incident within 5 km of the route in the last 30 days" in html
