@@ -426,6 +426,21 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["exports"] = os.environ.get("API_EXPORT
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["ogc_builds"] = os.environ.get("API_OGC_BUILD_RATE", "120/minute")
 EXPORT_MAX_ROWS_ANON = env_int("EXPORT_MAX_ROWS_ANON", 100_000, minimum=1)
 
+# --- Route check (issue #15 part 3; incidents/services/routes.py, /route/, /api/v1/route-check/) --
+# API_ROUTE_CHECK_RATE: route checks per client (page and API together; each is three corridor
+# queries). ROUTE_MAX_POINTS: vertices of a drawn or uploaded line; ROUTE_MAX_STOPS: places in a
+# route; ROUTE_UPLOAD_MAX_KB: a GPX/KML/GeoJSON upload; ROUTE_MAX_KM / ROUTE_MAX_DAYS: the widest
+# corridor (km either side) and the longest look-back (days) one may ask for;
+# ROUTE_MAX_INCIDENTS: incidents listed (the count says how many matched).
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["route_checks"] = os.environ.get("API_ROUTE_CHECK_RATE", "30/minute")
+ROUTE_MAX_POINTS = env_int("ROUTE_MAX_POINTS", 5000, minimum=2)
+ROUTE_MAX_STOPS = env_int("ROUTE_MAX_STOPS", 20, minimum=2)
+ROUTE_UPLOAD_MAX_BYTES = env_int("ROUTE_UPLOAD_MAX_KB", 2048, minimum=1) * 1024
+ROUTE_MAX_KM = env_int("ROUTE_MAX_KM", 50, minimum=1)
+ROUTE_MAX_DAYS = env_int("ROUTE_MAX_DAYS", 3650, minimum=1)
+ROUTE_MAX_INCIDENTS = env_int("ROUTE_MAX_INCIDENTS", 500, minimum=1)
+# --- end of route check block ---
+
 # Two incidents of the same event type this close in space and time are flagged as possible
 # duplicates in the review queue, on save and on ingest.
 INCIDENT_DUPLICATE_RADIUS_KM = float(os.environ.get("INCIDENT_DUPLICATE_RADIUS_KM", "10"))

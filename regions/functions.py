@@ -1,6 +1,6 @@
 """PostGIS functions that django.contrib.gis does not ship."""
 from django.contrib.gis.db.models import GeometryField, PointField
-from django.contrib.gis.db.models.functions import GeomOutputGeoFunc
+from django.contrib.gis.db.models.functions import GeoFunc, GeomOutputGeoFunc
 from django.db.models import Aggregate, BooleanField, FloatField, Func
 
 
@@ -83,3 +83,34 @@ class ForcePolygonCCW(GeomOutputGeoFunc):
     (section 3.1.6) asks of GeoJSON polygons; other geometries are returned unchanged."""
 
     function = "ST_ForcePolygonCCW"
+
+
+class GeodesicLength(Func):
+    """ST_Length(geom::geography): metres along the WGS 84 spheroid (0 for points and polygons'
+    interiors: only lines have a length), as a float."""
+
+    function = "ST_Length"
+    output_field = FloatField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(Geography(expression), **extra)
+
+
+class LineLocatePoint(GeoFunc):
+    """ST_LineLocatePoint(line, point): where along the line (0 at its start, 1 at its end) the
+    point nearest to `point` lies, as a fraction of the line's length in its own coordinates."""
+
+    function = "ST_LineLocatePoint"
+    output_field = FloatField()
+
+
+class ClosestPoint(GeomOutputGeoFunc):
+    """ST_ClosestPoint(a, b): the point of `a` nearest to `b`."""
+
+    function = "ST_ClosestPoint"
+
+
+class StartPoint(GeomOutputGeoFunc):
+    """ST_StartPoint(line): its first vertex."""
+
+    function = "ST_StartPoint"

@@ -9,6 +9,10 @@ that a crafted file made the server read.
 UCDP releases): http and https only, redirects followed only to http or https (urllib's default
 opener also opens file:// and data: URLs and follows redirects to ftp://).
 
+`parse_xml` parses XML a user sent (GPX, KML route files) with defusedxml, refusing any
+document type declaration: no entity is ever expanded (billion laughs) and no external entity
+or DTD is ever fetched or read (XXE). The standard library's parsers expand internal entities.
+
 `refuse_gdal_path` refuses the path forms with which GDAL reads something other than the local
 file the caller meant: its virtual file systems (`/vsicurl/http://…` fetches a URL,
 `/vsizip/`, `/vsistdin/`, …) and the URL forms pyogrio turns into them (`http://`, `zip://`, …).
@@ -16,6 +20,10 @@ file the caller meant: its virtual file systems (`/vsicurl/http://…` fetches a
 import re
 import urllib.request
 from urllib.parse import urljoin, urlsplit
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree
 
 EXCERPT_CHARS = 40
 
@@ -85,3 +93,23 @@ def http_opener() -> urllib.request.OpenerDirector:
                     urllib.request.HTTPErrorProcessor(), _HttpOnlyRedirects()):
         opener.add_handler(handler)
     return opener
+
+
+class UnsafeXML(ValueError):
+    """XML that is refused: not well-formed, or with a DTD or entities (XXE, billion laughs)."""
+
+
+def parse_xml(data: bytes) -> Element:
+    """The root element of `data`, parsed by defusedxml with no DTD allowed at all: GPX and KML
+    need none, and a DTD is how entity expansion (billion laughs) and external entities (a
+    server file or URL read into the document) get in. Raises UnsafeXML naming the problem."""
+    try:
+        return defusedxml.ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True,
+                                                 forbid_external=True)
+    except defusedxml.DTDForbidden:
+        raise UnsafeXML("it declares a document type (<!DOCTYPE …>); DTDs and entities are "
+                        "refused (they can read server files or expand without end)") from None
+    except defusedxml.DefusedXmlException as error:
+        raise UnsafeXML(f"it uses entities, which are refused ({type(error).__name__})") from None
+    except ParseError as error:  # its message holds a position, never content
+        raise UnsafeXML(f"not well-formed XML ({error})") from None

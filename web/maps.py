@@ -1,8 +1,12 @@
 """folium map builders. Coordinates are (longitude, latitude) everywhere except at folium's
 door: `latlng()` is the one place in Python that converts to Leaflet's [latitude, longitude]
 (static/js/explorer.js does the same for the API's GeoJSON in the browser)."""
+import json
+
 import folium
 from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
 
 from regions.models import AdvisoryZone
 
@@ -218,4 +222,57 @@ def advisories_map(*, departments: dict, advisory_zones: dict) -> folium.Map:
     add_advisory_zones(m, advisory_zones)
     folium.LayerControl(collapsed=True).add_to(m)
     legend(zones=advisory_zones, event_types=False).add_to(m)
+    return m
+
+
+ROUTE_COLOUR = "#0d47a1"
+
+
+def route_map(*, advisory_zones: dict, check=None, stops=(), config: dict) -> folium.Map:
+    """The route check's map: the advisory zones in force, and — once a route is checked — the
+    route, its places, the districts it passes through and the incidents near it. Drawing a
+    line (static/js/route.js) works on the empty map as on a checked one. Every name shown
+    comes from the gazetteer or the incidents and is escaped."""
+    from django.utils.translation import gettext as _
+
+    m = base_map(zoom=8)
+    m.default_js = [*m.default_js, ("route", static("js/route.js"))]
+    add_advisory_zones(m, advisory_zones)
+    if check is not None:
+        districts = folium.FeatureGroup(name=_("Districts passed through")).add_to(m)
+        for row in check.districts:
+            if row["outline"]:
+                folium.GeoJson(
+                    json.loads(row["outline"]),
+                    style_function=lambda f: {"color": "#455a64", "weight": 1, "fillOpacity": 0,
+                                              "dashArray": "3 3"},
+                    tooltip=escape(f"{row['area'].name}: {row['km_inside']:.1f} km"),
+                ).add_to(districts)
+        coordinates = [latlng(x, y) for x, y in check.line.coords]
+        folium.PolyLine(coordinates, color=ROUTE_COLOUR, weight=5, opacity=0.9,
+                        tooltip=escape(_("Route: %(km).1f km") % {"km": check.length_km})).add_to(m)
+        for number, stop in enumerate(stops, 1):
+            folium.CircleMarker(latlng(stop.longitude, stop.latitude), radius=7, color="#fff",
+                                weight=2, fill=True, fill_color=ROUTE_COLOUR, fill_opacity=1,
+                                tooltip=escape(f"{number}. {stop.label}")).add_to(m)
+        near = folium.FeatureGroup(name=_("Incidents near the route")).add_to(m)
+        for row in check.incidents:
+            style = EVENT_STYLES.get(row["event_type"], {"colour": "#37474f"})
+            popup = (f'<div class="incident-popup"><h3>{escape(row["title"])}</h3>'
+                     f'<p>{escape(row["occurred_on"].isoformat())} · {escape(row["event_type"])}</p>'
+                     f'<p>{escape(_("%(km).1f km from the route") % {"km": row["distance_km"]})}</p>'
+                     f'<p><a href="{escape(reverse("incident", args=[row["id"]]))}">'
+                     f'{escape(_("Details"))}</a></p></div>')
+            marker = folium.CircleMarker(latlng(row["longitude"], row["latitude"]), radius=6,
+                                         color="#fff", weight=1, fill=True,
+                                         fill_color=style["colour"], fill_opacity=0.9,
+                                         tooltip=escape(row["title"]))
+            folium.Popup(folium.Html(popup, script=True), max_width=300).add_to(marker)
+            marker.add_to(near)
+        xmin, ymin, xmax, ymax = check.line.extent
+        pad = max(0.02, check.km / 111.0)
+        m.fit_bounds([latlng(xmin - pad, ymin - pad), latlng(xmax + pad, ymax + pad)])
+    folium.LayerControl(collapsed=True).add_to(m)
+    legend(zones=advisory_zones, open=False).add_to(m)
+    StartWithLayers("VraemRoute.start", {}, config).add_to(m)
     return m

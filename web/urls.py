@@ -2,7 +2,7 @@
 from django.urls import path
 
 from .qgis import QgisProjectView
-from .views import incidents, regions
+from .views import incidents, regions, routes
 
 urlpatterns = [
     path("", incidents.explorer, name="map"),
@@ -11,5 +11,6 @@ urlpatterns = [
     path("regions/", regions.region_search, name="region-search"),
     path("regions/<str:ubigeo>/", regions.region_detail, name="region"),
     path("advisories/", regions.advisories, name="advisories"),
+    path("route/", routes.route_check_page, name="route-check"),
     path("ogc/vraem.qgs", QgisProjectView.as_view(), name="qgis-project"),
 ]

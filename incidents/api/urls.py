@@ -3,6 +3,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .regions import RegionDetailView
+from .routes import RouteCheckView
 from .views import IncidentViewSet, StatsView
 
 router = SimpleRouter()
@@ -12,4 +13,5 @@ urlpatterns = [
     *router.urls,
     path("regions/<str:ubigeo>/", RegionDetailView.as_view(), name="region-detail"),
     path("stats/", StatsView.as_view(), name="stats"),
+    path("route-check/", RouteCheckView.as_view(), name="route-check"),
 ]
