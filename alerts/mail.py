@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from incidents.models import Incident
 from regions.selectors import advisories_at
@@ -74,7 +74,7 @@ def incident_message(subscription: Subscription, incident: Incident) -> EmailMul
 
 def digest_message(subscription: Subscription, incidents: list[Incident]) -> EmailMultiAlternatives:
     with translation.override(subscription.language):
-        subject = _("[%(alert)s] %(count)s new incidents") % {
-            "alert": subscription.name, "count": len(incidents)}
+        subject = ngettext("[%(alert)s] %(count)s new incident", "[%(alert)s] %(count)s new incidents",
+                           len(incidents)) % {"alert": subscription.name, "count": len(incidents)}
         return _message(subscription, subject, "digest",
                         {"items": [incident_context(i) for i in incidents]})

@@ -108,15 +108,17 @@ def clean_center(center: Point) -> Point:
     return center
 
 
-def find_place(text: str) -> Place:
-    """'Natividad, Pichari': the gazetteer's best candidate for a name and its district."""
+def find_place(text: str) -> tuple[Place, Point]:
+    """'Natividad, Pichari': the gazetteer's best candidate for a name and its district, and
+    its point (moved inside its district when the INEI point lies outside, as the geocoder does)."""
     name, _sep, rest = (text or "").partition(",")
     qualifiers = [part.strip() for part in rest.split(",") if part.strip()]
     found = geocode(name.strip()[:200], qualifiers=qualifiers[:3], prefer_vraem=True, limit=1)
     if not found:
         raise ValidationError({"place": _("No place called %(name)s in the gazetteer.")
                                % {"name": text[:100]}})
-    return Place.objects.get(pk=found[0].place_id)
+    best = found[0]
+    return Place.objects.get(pk=best.place_id), Point(best.longitude, best.latitude, srid=4326)
 
 
 def clean_filters(event_types, min_fatalities) -> tuple[list[str], int | None]:
@@ -167,9 +169,10 @@ def subscription_create(*, user, name: str, area_kind: str, region: str | AdminA
     elif area_kind == Kind.POLYGON:
         subscription.polygon = clean_polygon(polygon)
     elif area_kind == Kind.RADIUS:
-        if place:
-            place = place if isinstance(place, Place) else find_place(place)
+        if isinstance(place, Place):
             subscription.place, center = place, place.point
+        elif place:
+            subscription.place, center = find_place(place)
         subscription.center = clean_center(center)
         subscription.radius_km = clean_radius(radius_km)
     else:
