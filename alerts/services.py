@@ -182,8 +182,10 @@ def subscription_create(*, user, name: str, area_kind: str, region: str | AdminA
     return subscription
 
 
-def _check_manage(user, subscription: Subscription) -> Subscription:
-    stored = Subscription.objects.select_for_update().get(pk=subscription.pk)
+def _check_manage(user, subscription: Subscription, *, no_key: bool = False) -> Subscription:
+    # Pausing changes no key: FOR NO KEY UPDATE lets deliveries being claimed for this alert
+    # (they hold FOR KEY SHARE on it) go on at the same time.
+    stored = Subscription.objects.select_for_update(no_key=no_key).get(pk=subscription.pk)
     if not may_manage_alert(user, stored):
         raise WorkflowError(_("This is not your alert."))
     return stored
@@ -191,7 +193,7 @@ def _check_manage(user, subscription: Subscription) -> Subscription:
 
 @transaction.atomic
 def subscription_set_paused(*, user, subscription: Subscription, paused: bool) -> Subscription:
-    stored = _check_manage(user, subscription)
+    stored = _check_manage(user, subscription, no_key=True)
     if stored.paused != paused:
         stored.paused = paused
         stored.save(update_fields=["paused"])

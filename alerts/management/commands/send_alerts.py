@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from alerts.services import send_pending
 
@@ -22,13 +22,25 @@ class Command(BaseCommand):
         interval = settings.ALERTS_SEND_INTERVAL_SECONDS if loop == -1 else loop
         if interval is not None and interval < 1:
             interval = 1
+        try:
+            self._run(interval)
+        except KeyboardInterrupt:  # Ctrl-C on `make run` reaches the worker too
+            pass
+
+    def _run(self, interval):
         while True:
-            close_old_connections()
-            counts = send_pending()
+            try:
+                counts = send_pending()
+            except DatabaseError as error:  # the database restarting: try again next round
+                if interval is None:
+                    raise
+                self.stderr.write(f"send_alerts: {error}")
+                counts = {"messages": 0, "incidents": 0, "failed": 0, "skipped": 0}
             if counts["messages"] or counts["failed"] or interval is None:
                 self.stdout.write(
                     f"send_alerts: {counts['messages']} messages ({counts['incidents']} incidents), "
                     f"{counts['failed']} alerts failed, {counts['skipped']} skipped")
             if interval is None:
                 return
+            close_old_connections()  # a worker: a fresh connection after a database restart
             time.sleep(interval)
