@@ -28,7 +28,7 @@ class Subscription(models.Model):
                              related_name="alert_subscriptions", verbose_name=_("owner"))
     name = models.CharField(_("name"), max_length=100)
     area_kind = models.CharField(_("area"), max_length=10, choices=AreaKind.choices)
-    region = models.ForeignKey(AdminArea, null=True, blank=True, on_delete=models.CASCADE,
+    region = models.ForeignKey(AdminArea, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", verbose_name=_("region"))
     polygon = models.MultiPolygonField(_("polygon"), srid=4326, null=True, blank=True)
     center = models.PointField(_("centre"), srid=4326, null=True, blank=True)

@@ -345,3 +345,39 @@ def test_the_subscribers_role_holds_only_its_own_permission():
     subscribers = Group.objects.get(name="Subscribers")
     assert list(subscribers.permissions.values_list("content_type__app_label", "codename")) == [
         ("alerts", "add_subscription")]
+
+
+def test_the_link_page_escapes_the_alert_name():
+    sub = alert(subscriber(), '<img src=x onerror="alert(1)">')
+    html = Client().get(reverse("alerts:link", args=[make_token(sub, "pause")])).content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html and "<img src=x" not in html
+
+
+def test_administrators_see_alerts_read_only_in_the_admin_and_may_pause_them():
+    sub = alert(subscriber(), "watched")
+    admin = Client()
+    admin.force_login(member("administrator"))
+    changelist = reverse("admin:alerts_subscription_changelist")
+    assert "watched" in admin.get(changelist).content.decode()
+    assert admin.get(reverse("admin:alerts_subscription_add")).status_code == 403
+    response = admin.post(changelist, {"action": "pause", "_selected_action": [sub.pk]})
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert sub.paused is True
+    editor = Client()
+    editor.force_login(member("editor"))
+    assert editor.get(changelist).status_code == 403
+
+
+def test_the_command_sends_once_and_reports(capsys):
+    from django.core.management import call_command
+
+    alert(subscriber(), "district")
+    recent(status=S.PUBLISHED)
+    call_command("send_alerts")
+    call_command("send_alerts")
+    assert capsys.readouterr().out.splitlines() == [
+        "send_alerts: 1 messages (1 incidents), 0 alerts failed, 0 skipped",
+        "send_alerts: 0 messages (0 incidents), 0 alerts failed, 0 skipped",
+    ]
+    assert len(mail.outbox) == 1
