@@ -60,6 +60,8 @@ def _in_peru_bbox(geom) -> bool:
 
 def clean_polygon(value) -> MultiPolygon:
     """A drawn polygon (GEOS or GeoJSON text): valid, small enough, in Peru."""
+    if value in (None, ""):
+        raise ValidationError({"polygon": _("Draw the area on the map.")})
     try:
         geom = value if hasattr(value, "geom_type") else GEOSGeometry(str(value))
     except (ValueError, TypeError, Exception) as error:  # GDALException, GEOSException

@@ -283,6 +283,7 @@ BOWTIE = '{"type": "Polygon", "coordinates": [[[-74, -12], [-73, -13], [-73, -12
     ({"area_kind": "polygon", "polygon": '{"type": "Polygon", "coordinates": [[[-10, 10], [-9, 10], [-9, 11], [-10, 10]]]}'},
      "polygon", "The polygon reaches outside Peru."),
     ({"area_kind": "polygon", "polygon": "not json"}, "polygon", "Invalid geometry value."),
+    ({"area_kind": "polygon", "polygon": ""}, "polygon", "Draw the area on the map."),
     ({"area_kind": "radius", "longitude": "-74", "latitude": "-12.5", "radius_km": "0"},
      "radius_km", "The radius must be between 0.1 and 200 km."),
     ({"area_kind": "radius", "longitude": "-74", "latitude": "-12.5", "radius_km": "201"},

@@ -72,3 +72,25 @@ def test_subscribe_publish_send_exactly_one_message(page, live_url, account):
     subscription.refresh_from_db()
     assert subscription.paused is True
     assert page.watch.console_errors == []
+
+
+def test_a_drawn_polygon_is_saved_as_the_alerts_area(page, live_url, account):
+    page.goto(live_url + reverse("alerts:login") + "?next=" + quote(reverse("alerts:new")))
+    page.fill("#id_username", account.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.fill("#id_name", "Drawn area")
+    page.check("input[name=area_kind][value=polygon]")
+    page.locator("#id_polygon-map").scroll_into_view_if_needed()
+    page.click(".leaflet-draw-draw-polygon")
+    box = page.locator("#id_polygon-map").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx, dy in [(-60, -60), (60, -60), (60, 60), (-60, 60), (-60, -60)]:
+        page.mouse.move(x + dx, y + dy, steps=4)  # Leaflet.draw places vertices where the mouse moved
+        page.mouse.click(x + dx, y + dy)
+    page.click("#alert-form button[type=submit]")
+    expect(page.locator(".alert-name")).to_contain_text(["Drawn area"])
+    drawn = Subscription.objects.get(user=account, name="Drawn area")
+    assert (drawn.area_kind, drawn.polygon.num_geom, drawn.polygon.valid) == ("polygon", 1, True)
+    assert len(drawn.polygon[0].exterior_ring) == 5
+    assert page.watch.console_errors == []
