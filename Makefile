@@ -92,8 +92,12 @@ run: data
 	@echo "  Map:    http://127.0.0.1:$(PORT)/"
 	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Admin login: create one with  make createsuperuser"
+	@echo "  Alerts: manage.py send_alerts --loop runs in the background (stops with the server)"
 	@echo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The alert sender as a small worker beside the server (production: a timer runs
+	@# `manage.py send_alerts` every minute, or `send_alerts --loop` as a service).
+	@$(MANAGE) send_alerts --loop & sender=$$!; trap 'kill $$sender 2>/dev/null' EXIT; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The replica tests (tests/config/test_replica.py) read the test database on the local standby:
 # `make test` starts it (make replica) and points DATABASE_REPLICA_URL at it, unless

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "core",
     "regions",
     "incidents",
+    "alerts",
     "ogcapi",
     "web",
 ]
@@ -457,3 +458,36 @@ LOGGING = logging_config(
 # GeoDjango warns that GDAL < 3.9 cannot block file/network access from spatial references
 # (Debian 12 ships 3.6). Spatial files here come from operators, not anonymous users.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- E-mail alerts (alerts/, issue #15 part 2) ---
+# Mail goes out through Django's SMTP backend: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL, EMAIL_TIMEOUT (seconds), from
+# DEFAULT_FROM_EMAIL. Without EMAIL_HOST a development server (DJANGO_DEBUG=1) prints the
+# messages on the console instead; EMAIL_BACKEND overrides both.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG and not EMAIL_HOST
+    else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "VRAEM conflict map <alerts@localhost>")
+# Links in messages start with ALERTS_SITE_URL (the address people reach the site at).
+# Caps on what a user may save: ALERTS_MAX_PER_USER alerts per account; a drawn polygon of at
+# most ALERTS_MAX_VERTICES vertices and ALERTS_MAX_AREA_KM2 km² (geodesic); a radius of
+# ALERTS_MIN_RADIUS_KM..ALERTS_MAX_RADIUS_KM. Only incidents that occurred within
+# ALERTS_MAX_AGE_DAYS are sent. `send_alerts --loop` runs every ALERTS_SEND_INTERVAL_SECONDS;
+# a message the SMTP server refuses is retried on each run up to ALERTS_MAX_ATTEMPTS times.
+ALERTS_SITE_URL = os.environ.get("ALERTS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALERTS_MAX_PER_USER = env_int("ALERTS_MAX_PER_USER", 20, minimum=1)
+ALERTS_MAX_VERTICES = env_int("ALERTS_MAX_VERTICES", 1000, minimum=4)
+ALERTS_MAX_AREA_KM2 = env_int("ALERTS_MAX_AREA_KM2", 200_000, minimum=1)
+ALERTS_MIN_RADIUS_KM = 0.1
+ALERTS_MAX_RADIUS_KM = env_int("ALERTS_MAX_RADIUS_KM", 200, minimum=1)
+ALERTS_MAX_AGE_DAYS = env_int("ALERTS_MAX_AGE_DAYS", 30, minimum=1)
+ALERTS_SEND_INTERVAL_SECONDS = env_int("ALERTS_SEND_INTERVAL_SECONDS", 60, minimum=1)
+ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 5, minimum=1)

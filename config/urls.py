@@ -17,6 +17,7 @@ api_v1 = [*incident_api, *region_api, *security_api]
 urlpatterns = [
     path("", include("web.urls")),
     path("admin/", admin.site.urls),
+    path("alerts/", include("alerts.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("ogc/", include("ogcapi.urls")),
     path("ogc", LandingAliasView.as_view()),  # QGIS does not follow the slash redirect

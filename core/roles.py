@@ -2,16 +2,22 @@
 
 Editors create and edit drafts and submit them for review; Reviewers also publish, archive,
 edit what is in review or published, merge duplicates and build advisory zones;
-Administrators may do everything, users and groups included. Staff status (admin login) is
-still set per user.
+Administrators may do everything, users and groups included. Subscribers (accounts without
+staff status) save alerts by e-mail about their own areas (alerts/), as the editorial roles
+may too. Staff status (admin login) is still set per user.
 """
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 EDITORS, REVIEWERS, ADMINISTRATORS = "Editors", "Reviewers", "Administrators"
+SUBSCRIBERS = "Subscribers"
+
+# Saving alerts by e-mail (one's own only: workflow.may_manage_alert).
+_SUBSCRIBER = ["alerts.add_subscription"]
 
 _EDITOR = [
+    *_SUBSCRIBER,
     "incidents.view_incident", "incidents.add_incident", "incidents.change_incident",
     "incidents.submit_incident",
     "incidents.view_actor", "incidents.add_actor", "incidents.change_actor",
@@ -29,7 +35,7 @@ _REVIEWER = [
     "regions.add_advisoryzone", "regions.change_advisoryzone",
 ]
 
-ROLES = {EDITORS: _EDITOR, REVIEWERS: _REVIEWER}
+ROLES = {SUBSCRIBERS: _SUBSCRIBER, EDITORS: _EDITOR, REVIEWERS: _REVIEWER}
 
 
 def _permissions(codes: list[str]) -> list[Permission]:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from incidents.models import Actor, Incident
-from core.roles import ADMINISTRATORS, EDITORS, REVIEWERS
+from core.roles import ADMINISTRATORS, EDITORS, REVIEWERS, SUBSCRIBERS
 from incidents.services.incidents import incident_create
 from incidents.services.workflow import OPERATOR
 
@@ -47,6 +47,14 @@ def member(role: str):
     if role in ROLES:
         user.groups.add(Group.objects.get(name=ROLES[role]))
     return user
+
+def subscriber(username: str = "subscriber", *, email: str | None = None):
+    """An account without staff status in the Subscribers role (e-mail alerts only)."""
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org" if email is None else email, PASSWORD)
+    user.groups.add(Group.objects.get(name=SUBSCRIBERS))
+    return user
+
 
 def user_with(*codenames):
     user = get_user_model().objects.create_user(f"user-{'-'.join(codenames) or 'none'}", password="x-for-tests")

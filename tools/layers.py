@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: a module may import from its own layer and those before it here.
-LAYERS = ["security", "core", "regions", "incidents", "ogcapi", "web", "config", "tools"]
+LAYERS = ["security", "core", "regions", "incidents", "alerts", "ogcapi", "web", "config", "tools"]
 IMPORT = re.compile(r"^\s*from\s+(\S+)\s+import|^\s*import\s+(\S+)", re.MULTILINE)
 
 

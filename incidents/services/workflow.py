@@ -185,3 +185,16 @@ def check_change_record(user, record: Actor | Source | Alert) -> None:
             f"only reviewers may change it." if user.has_perm(f"incidents.change_{record._meta.model_name}")
             else f"You may not change {record._meta.verbose_name_plural}."
         )
+
+
+# E-mail alerts (alerts/) ---------------------------------------------------------------------
+
+def may_subscribe(user) -> bool:
+    """Saving an alert: the Subscribers role and the editorial roles (core/roles.py)."""
+    return user.is_active and user.has_perm("alerts.add_subscription")
+
+
+def may_manage_alert(user, alert) -> bool:
+    """Pausing, resuming or deleting an alert: its owner only, or whoever may change every
+    alert (administrators). Nobody else reads or changes it."""
+    return (user.is_active and alert.user_id == user.pk) or user.has_perm("alerts.change_subscription")
