@@ -17,7 +17,7 @@ ZOOMS = range(5, 15)
 PER_ZOOM = 20
 
 RAW_FILTER = (
-    "SELECT id, event_type, sub_event_type, geo_precision, occurred_on, fatalities, location "
+    "SELECT id, event_type, sub_event_type, geo_precision, occurred_on, fatalities, location, false AS hidden "
     "FROM incidents_incident WHERE status = 'published' AND is_synthetic "
     "AND location && ST_MakeEnvelope({}, {}, {}, {}, 4326)"
 )
