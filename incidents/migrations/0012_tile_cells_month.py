@@ -16,7 +16,7 @@ WITH points AS (
     SELECT f.id, f.status, f.is_synthetic, f.event_type, date_trunc('month', f.occurred_on)::date AS month,
            incidents_mercator_x(f.location) AS mx, incidents_mercator_y(f.location) AS my
       FROM incidents_incident AS f
-), base AS (
+), base AS MATERIALIZED (
     SELECT incidents_tile_cell_x(mx) AS cx, incidents_tile_cell_y(my) AS cy,
            status, is_synthetic, event_type, month, count(*) AS n, sum(mx) AS sx, sum(my) AS sy, sum(id) AS sid
       FROM points GROUP BY 1, 2, status, is_synthetic, event_type, month

@@ -16,7 +16,7 @@ WITH points AS (
     SELECT f.id, f.status, f.is_synthetic, f.event_type, date_trunc('month', f.occurred_on)::date AS month,
            incidents_mercator_x(f.location) AS mx, incidents_mercator_y(f.location) AS my
       FROM incidents_incident AS f
-), base AS (
+), base AS MATERIALIZED (
     SELECT incidents_tile_cell_x(mx) AS cx, incidents_tile_cell_y(my) AS cy,
            status, is_synthetic, event_type, month, count(*) AS n, sum(mx) AS sx, sum(my) AS sy, sum(id) AS sid
       FROM points GROUP BY 1, 2, status, is_synthetic, event_type, month
@@ -33,6 +33,7 @@ def refresh_tile_cells() -> int:
     old counts until the transaction commits."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT version FROM incidents_data_version WHERE id = 1 FOR UPDATE")
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # the sort of every cell's rows, in memory
         cursor.execute("DELETE FROM incidents_tile_cell")
         cursor.execute(REFRESH_SQL)
         rows = cursor.rowcount
