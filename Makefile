@@ -149,6 +149,7 @@ BENCH_URL ?= postgis:///$(BENCH_DB)
 bench: setup
 	@DB_NAME=$(BENCH_DB) DATABASE_URL= bash config/setup/localdb.sh
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) migrate --noinput -v 0
+	@DATABASE_URL=$(BENCH_URL) $(MANAGE) createcachetable -v 0  # the throttle counters' table
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_boundaries --if-empty
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_advisory_zones
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_places

@@ -10,6 +10,7 @@ Mercator coordinates of the points are computed with arithmetic instead of ST_Tr
 only one point per cell (the mean of its points) is transformed into tile coordinates.
 """
 import math
+from datetime import date, timedelta
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
 
@@ -20,7 +21,7 @@ CLUSTER_MAX_ZOOM = 12  # z <= 12: clusters with counts; z >= 13: one feature per
 CELLS = 8  # cluster grid per tile side: 32 px cells on a 256 px tile
 SUMMARY_MAX_ZOOM = 11  # up to here, clusters may come pre-counted (incidents_tile_cell)
 # Filters the pre-counted cells can answer (status too, from who asks); any other → live query.
-SUMMARY_FILTERS = {"synthetic", "event_type"}
+SUMMARY_FILTERS = {"synthetic", "event_type", "date_from", "date_to"}
 EXTENT = 4096
 BUFFER = 64
 MERCATOR_HALF = 20037508.342789244  # half the Web Mercator world width, in metres
@@ -92,21 +93,39 @@ SELECT ST_AsMVT(t, 'districts', {EXTENT}, 'geom') FROM (
 """
 
 
+# The clusters of a tile from the cells (their whole months), plus, for a date range that
+# starts or ends inside a month, the incidents of those partial months counted live on the same
+# grid ({live}: the same cell functions as the triggers, so a point lands in the same cell).
 SUMMARY_SQL = f"""
 WITH c AS (
-    SELECT sum(count) AS count, sum(sum_mx) AS sx, sum(sum_my) AS sy, min(min_id) AS id,
+    SELECT cx, cy, sum(count) AS count, sum(sx) AS sx, sum(sy) AS sy, sum(sid)::bigint AS id,
            min(event_type) AS event_type
-      FROM incidents_tile_cell
-     WHERE zoom = %(z)s AND cx BETWEEN %(cx0)s AND %(cx1)s AND cy BETWEEN %(cy0)s AND %(cy1)s {{where}}
+      FROM (
+        SELECT cx, cy, count, sum_mx AS sx, sum_my AS sy, sum_id AS sid, event_type
+          FROM incidents_tile_cell
+         WHERE zoom = {{z}} AND cx BETWEEN {{cx0}} AND {{cx1}} AND cy BETWEEN {{cy0}} AND {{cy1}} {{where}}
+        {{live}}
+      ) AS u
      GROUP BY cx, cy
 )
 SELECT ST_AsMVT(t, 'incidents', {EXTENT}, 'geom') FROM (
     SELECT count, CASE WHEN count = 1 {{shown}} THEN id END AS id,
            CASE WHEN count = 1 {{shown}} THEN event_type END AS event_type,
            ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(sx / count, sy / count), 3857),
-                        ST_TileEnvelope(%(z)s, %(x)s, %(y)s), {EXTENT}, {BUFFER}, true) AS geom
+                        ST_TileEnvelope({{z}}, {{x}}, {{y}}), {EXTENT}, {BUFFER}, true) AS geom
       FROM c
 ) AS t
+"""
+
+LIVE_SQL = f"""
+        UNION ALL
+        SELECT cx, cy, 1, mx, my, id, event_type FROM (
+            SELECT incidents_tile_cell_x(mx) >> ({SUMMARY_MAX_ZOOM} - {{z}}) AS cx,
+                   incidents_tile_cell_y(my) >> ({SUMMARY_MAX_ZOOM} - {{z}}) AS cy, mx, my, id, event_type
+              FROM (SELECT incidents_mercator_x(f.location) AS mx, incidents_mercator_y(f.location) AS my,
+                           f.id, f.event_type FROM ({{filtered}}) AS f) AS m
+        ) AS l
+         WHERE cx BETWEEN {{cx0}} AND {{cx1}} AND cy BETWEEN {{cy0}} AND {{cy1}}
 """
 
 
@@ -118,14 +137,12 @@ def _execute(sql: str, params) -> bytes:
 
 
 def tile_cells_fresh() -> bool:
-    """The pre-counted cells were rebuilt after the last write to incidents."""
+    """The pre-counted cells have been built (by migration 0012 or refresh_tile_cells); from
+    then on the triggers of incidents/sql/tile_cell.sql keep them current."""
     with read_connection().cursor() as cursor:
-        # The finest zoom must be there too: a table counted with another SUMMARY_MAX_ZOOM is not.
-        cursor.execute(
-            "SELECT version = tile_cells_version AND EXISTS ("
-            "SELECT 1 FROM incidents_tile_cell WHERE zoom = %s) FROM incidents_data_version WHERE id = 1",
-            [SUMMARY_MAX_ZOOM])
-        return bool(cursor.fetchone()[0])
+        cursor.execute("SELECT tile_cells_version IS NOT NULL FROM incidents_data_version WHERE id = 1")
+        row = cursor.fetchone()
+        return bool(row and row[0])
 
 
 # A cell of one incident names it (id, event type) unless that incident is of a dataset whose
@@ -135,22 +152,72 @@ SHOWN_SQL = """AND NOT EXISTS (
      WHERE i.id = c.id AND NOT d.redistribution)"""
 
 
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def whole_months(date_from: date | None, date_to: date | None) -> tuple[date | None, date | None]:
+    """(first, last): the months (as their first day) a range from `date_from` to `date_to`
+    (inclusive, either open) covers whole; None for an open end. first > last: none."""
+    first = None if date_from is None else (date_from if date_from.day == 1 else _next_month(date_from))
+    last = None
+    if date_to is not None:
+        month = date_to.replace(day=1)
+        month_ends = (date_to + timedelta(days=1)).day == 1
+        last = month if month_ends else (month - timedelta(days=1)).replace(day=1)
+    return first, last
+
+
 def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
-                 hide_restricted: bool = False) -> bytes:
+                 hide_restricted: bool = False, queryset=None) -> bytes:
     """The clusters of tile z/x/y read from the pre-counted cells (same grid, same answer as
-    the live query for the filters in SUMMARY_FILTERS)."""
-    where, values = [], {"z": z, "x": x, "y": y, "cx0": CELLS * x, "cx1": CELLS * x + CELLS - 1,
-                         "cy0": CELLS * y, "cy1": CELLS * y + CELLS - 1}
+    the live query for the filters in SUMMARY_FILTERS). A date range reads the months it covers
+    whole from the cells and its partial first and last months from `queryset` (the incidents
+    already filtered by the whole range), on the same grid."""
+    from django.contrib.gis.geos import Polygon
+
+    tile = {"z": z, "x": x, "y": y, "cx0": CELLS * x, "cx1": CELLS * x + CELLS - 1,
+            "cy0": CELLS * y, "cy1": CELLS * y + CELLS - 1}
+    where, values = [], []
     if published_only:
         where.append("AND status = 'published'")
     synthetic = params.get("synthetic", "exclude")
     if synthetic != "include":
         where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
     if "event_type" in params:
-        where.append("AND event_type = %(event_type)s")
-        values["event_type"] = params["event_type"]
-    sql = SUMMARY_SQL.replace("{where}", " ".join(where))
-    return _execute(sql.replace("{shown}", SHOWN_SQL if hide_restricted else ""), values)
+        where.append("AND event_type = %s")
+        values.append(params["event_type"])
+    live, live_values = "", []
+    if "date_from" in params or "date_to" in params:
+        first, last = whole_months(params.get("date_from"), params.get("date_to"))
+        if first is not None and last is not None and first > last:
+            where.append("AND false")  # no whole month: every incident of the range is live
+            edges = queryset
+        else:
+            if first is not None:
+                where.append("AND month >= %s")
+                values.append(first)
+            if last is not None:
+                where.append("AND month <= %s")
+                values.append(last)
+            edges = Q()
+            if first is not None and first != params.get("date_from"):
+                edges |= Q(occurred_on__lt=first)
+            if last is not None and _next_month(last) - timedelta(days=1) != params.get("date_to"):
+                edges |= Q(occurred_on__gte=_next_month(last))
+            edges = queryset.filter(edges) if edges else None
+        if edges is not None:
+            box = Polygon.from_bbox(tile_bounds_lonlat(z, x, y))
+            box.srid = 4326
+            filtered, live_values = (edges.filter(location__bboverlaps=box).order_by()
+                                     .values("id", "event_type", "location").query.sql_with_params())
+            live = LIVE_SQL.replace("{filtered}", filtered)
+    # The tile's numbers are ours (ints), written into the text; the values are parameters.
+    sql = SUMMARY_SQL.replace("{live}", live).replace("{where}", " ".join(where))
+    sql = sql.replace("{shown}", SHOWN_SQL if hide_restricted else "")
+    for key, value in tile.items():
+        sql = sql.replace("{%s}" % key, str(int(value)))
+    return _execute(sql, [*values, *live_values])
 
 
 def incidents_tile(queryset, z: int, x: int, y: int, *, params: dict | None = None,
@@ -166,7 +233,7 @@ def incidents_tile(queryset, z: int, x: int, y: int, *, params: dict | None = No
     if (params is not None and z <= SUMMARY_MAX_ZOOM and set(params) <= SUMMARY_FILTERS
             and tile_cells_fresh()):
         return summary_tile(z, x, y, params=params, published_only=published_only,
-                            hide_restricted=hide_restricted)
+                            hide_restricted=hide_restricted, queryset=queryset)
 
     box = Polygon.from_bbox(tile_bounds_lonlat(z, x, y))
     box.srid = 4326

@@ -5,11 +5,12 @@ reason it ranks where it does, so an editor can pick another. The qualifiers (th
 province or department written next to the name) restrict the search; the context (every area
 named anywhere in the text) and the VRAEM zone only break ties.
 """
+import copy
 import re
 from dataclasses import dataclass
 
 from .models import Place
-from .selectors import places_like, places_named
+from .selectors import places_for_names, places_like, places_named
 from .text import normalise
 
 AREA_KINDS = [Place.Kind.DEPARTMENT, Place.Kind.PROVINCE, Place.Kind.DISTRICT]
@@ -59,7 +60,81 @@ def split_kind(text: str) -> tuple[str, str | None]:
     return re.sub(_PLACE_FORMS, "", name).strip(), None
 
 
-def _lookup(name: str, kinds, within) -> list[Place]:
+PREFETCHED = ("prefetched",)  # the key of a PrefetchedPlaces in a caller's cache (names are str)
+NAMED_LIMIT, LIKE_LIMIT, AREA_LIKE_LIMIT = 1000, 60, 10
+
+
+def _inside(row, within) -> bool:
+    """The `within` filter of regions.selectors._place_query, on a row already read."""
+    correction = getattr(row, "correction", None)
+    found = correction.found_in if correction is not None else None
+    return any(row.ubigeo.startswith(u) or (found is not None and found.ubigeo.startswith(u))
+               for u in within)
+
+
+class PrefetchedPlaces:
+    """Every gazetteer row a text's names may be looked up as, read in one query
+    (regions.selectors.places_for_names); `named` and `like` then answer as places_named and
+    places_like would (same rows, same order, same limits) for those names, without a query.
+    A name that was not prefetched is looked up in the database as before."""
+
+    def __init__(self, names: list[str]):
+        self.names = list(dict.fromkeys(n for n in names if n))
+        rows = places_for_names(self.names)
+        self._named = {n: [] for n in self.names}
+        self._like = {n: [] for n in self.names}
+        for row in sorted(rows, key=lambda r: r.name_order):
+            if row.name_norm in self._named:
+                self._named[row.name_norm].append(row)
+        for row in rows:
+            for i, name in enumerate(self.names):
+                if row.like_match[i]:
+                    self._like[name].append((row.similarities[i], row.like_order, row))
+        for pairs in self._like.values():
+            pairs.sort(key=lambda p: (-p[0], p[1]))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._named
+
+    @staticmethod
+    def _kept(row, kinds, within) -> bool:
+        return (not kinds or row.kind in kinds) and (not within or _inside(row, within))
+
+    def named(self, name: str, *, kinds=None, within=()) -> list[Place]:
+        found = []
+        for row in self._named[name]:
+            if self._kept(row, kinds, within):
+                found.append(copy.copy(row))
+                found[-1].similarity = 1.0
+                if len(found) == NAMED_LIMIT:
+                    break
+        return found
+
+    def like(self, name: str, *, kinds=None, within=(), limit: int = LIKE_LIMIT) -> list[Place]:
+        found = []
+        for similarity, _, row in self._like[name]:
+            if self._kept(row, kinds, within):
+                found.append(copy.copy(row))
+                found[-1].similarity = similarity
+                if len(found) == limit:
+                    break
+        return found
+
+
+def prefetch_places(texts: list[str], cache: dict) -> None:
+    """Read, in one query, the gazetteer rows of every name in `texts` (place mentions as the
+    geocoder receives them) into `cache`, the dict then passed to geocode/resolve_areas."""
+    cache[PREFETCHED] = PrefetchedPlaces([split_kind(text)[0] for text in texts])
+
+
+def _prefetched(cache: dict | None, name: str) -> PrefetchedPlaces | None:
+    found = cache.get(PREFETCHED) if cache is not None else None
+    return found if found is not None and name in found else None
+
+
+def _lookup(name: str, kinds, within, cache: dict | None = None) -> list[Place]:
+    if (pre := _prefetched(cache, name)) is not None:
+        return pre.named(name, kinds=kinds, within=within) or pre.like(name, kinds=kinds, within=within)
     rows = places_named(name, kinds=kinds, within=within)
     if not rows:
         rows = places_like(name, kinds=kinds, within=within)
@@ -67,13 +142,17 @@ def _lookup(name: str, kinds, within) -> list[Place]:
 
 
 def _area_rows(text: str, cache: dict | None) -> list:
-    """The gazetteer areas a name may refer to (similarity ≥ 0.75); one or two queries, or none
-    when `cache` (a dict kept by the caller, e.g. for one bulletin) has seen the name before."""
+    """The gazetteer areas a name may refer to (similarity ≥ 0.75); one or two queries (none
+    when the name was prefetched), or none when `cache` (a dict kept by the caller, e.g. for
+    one bulletin) has seen the name before."""
     if cache is not None and text in cache:
         return cache[text]
     name, kind = split_kind(text)
     kinds = [kind] if kind else AREA_KINDS
-    rows = places_named(name, kinds=kinds) or places_like(name, kinds=kinds, limit=10)
+    if (pre := _prefetched(cache, name)) is not None:
+        rows = pre.named(name, kinds=kinds) or pre.like(name, kinds=kinds, limit=AREA_LIKE_LIMIT)
+    else:
+        rows = places_named(name, kinds=kinds) or places_like(name, kinds=kinds, limit=AREA_LIKE_LIMIT)
     rows = [r for r in rows if r.similarity >= 0.75]
     if cache is not None:
         cache[text] = rows
@@ -145,9 +224,9 @@ def geocode(
     kinds = [kind] if kind else None
     rows, outside = [], False
     for kinds_try in ([kinds, None] if kinds else [None]):
-        rows = _lookup(name, kinds_try, within) if within else []
+        rows = _lookup(name, kinds_try, within, cache) if within else []
         if not rows:
-            rows = _lookup(name, kinds_try, ())
+            rows = _lookup(name, kinds_try, (), cache)
             outside = bool(within)
         if rows:
             break

@@ -4,8 +4,10 @@ from datetime import date
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Intersection
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import NullIf
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (BooleanField, Case, Count, Exists, Expression, F, FloatField, Max, Min, OuterRef, Q,
+                              Subquery, Value, When, Window)
+from django.db.models.functions import NullIf, RowNumber
 
 from core.replicas import read_connection
 
@@ -149,6 +151,84 @@ def places_like(name_norm: str, *, kinds=None, within=(), limit: int = 60) -> li
         .filter(name_norm__trigram_word_similar=name_norm)
         .annotate(similarity=TrigramWordSimilarity(name_norm, "name_norm"))
         .order_by("-similarity", "name_norm", "kind", "code")[:limit]
+    )
+
+
+class _PerName(Expression):
+    """`template` (SQL with {name} and {value}) evaluated for each of `names` against the
+    row's `expression`: an array in the order of `names`."""
+
+    def __init__(self, expression, names: list[str], template: str, output_field):
+        super().__init__(output_field=output_field)
+        self.expression, self.names, self.template = expression, list(names), template
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, expressions):
+        (self.expression,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        each = self.template.format(name="n.name", value=sql)
+        return (f"ARRAY(SELECT {each} FROM unnest(%s::text[]) WITH ORDINALITY AS n(name, i) ORDER BY n.i)",
+                [*params, self.names])
+
+
+class _MatchesAnyName(Expression):
+    """The row's id is among the places named exactly as, or trigram-word-similar to, one of
+    `names`: the ids found first through the name index and the trigram index (name by name),
+    then the rows by primary key (`= ANY(ARRAY(...))`; as `IN (...)` or an OR of the two
+    filters PostgreSQL scanned every place)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, expression, names: list[str]):
+        super().__init__()
+        self.expression, self.names = expression, list(names)
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, expressions):
+        (self.expression,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        return (f"{sql} = ANY(ARRAY(SELECT p.id FROM unnest(%s::text[]) AS n(name) JOIN regions_place AS p"
+                f" ON p.name_norm %%> n.name UNION SELECT p.id FROM regions_place AS p"
+                f" WHERE p.name_norm = ANY(%s::text[])))", [*params, self.names, self.names])
+
+
+def places_for_names(names: list[str]) -> list[Place]:
+    """In one query, every place that places_named or places_like could return for any of
+    `names` (normalised), of any kind and anywhere: annotated as they annotate, plus
+    `similarities` (word similarity to each name, in the order of `names`), `like_match` (one
+    boolean per name: the pg_trgm operator places_like filters with) and `name_order` /
+    `like_order` (the rank of the row in the orders those two functions sort by), so a caller
+    can answer both for each name in Python with the same rows in the same order."""
+    names = list(names)
+    if not names:
+        return []
+    return list(places_for_names_query(names))
+
+
+def places_for_names_query(names: list[str]):
+    """The query of places_for_names (for EXPLAIN)."""
+    return (
+        _place_query()
+        .filter(_MatchesAnyName(F("pk"), names))
+        # The geocoder reads the districts' names and codes, not their polygons (loaded if asked).
+        .defer("district__geom", "correction__found_in__geom")
+        .annotate(
+            similarities=_PerName(F("name_norm"), names, "word_similarity({name}, {value})",
+                                  ArrayField(FloatField())),
+            # The operator of places_like's filter (trigram_word_similar), as it decides.
+            like_match=_PerName(F("name_norm"), names, "{value} %%> {name}", ArrayField(BooleanField())),
+            name_order=Window(RowNumber(), order_by=[F("name").asc(), F("code").asc()]),
+            like_order=Window(RowNumber(), order_by=[F("name_norm").asc(), F("kind").asc(), F("code").asc()]),
+        )
     )
 
 

@@ -9,11 +9,28 @@ reads at most 64 cells x a few splits instead of every incident under it. The ta
 """
 from django.db import migrations
 
-from incidents.sql import sql
+# The table as this migration created it, frozen here: incidents/sql/tile_cell.sql holds its
+# current form (month and sum_id columns, kept current by triggers), which 0012_tile_cells_month
+# loads.
+TILE_CELL_0008 = """
+CREATE TABLE IF NOT EXISTS incidents_tile_cell (
+    zoom smallint NOT NULL,
+    cx integer NOT NULL,
+    cy integer NOT NULL,
+    status varchar(20) NOT NULL,
+    is_synthetic boolean NOT NULL,
+    event_type varchar(40) NOT NULL,
+    count integer NOT NULL,
+    sum_mx double precision NOT NULL,
+    sum_my double precision NOT NULL,
+    min_id bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS incidents_tile_cell_zoom_cx_cy ON incidents_tile_cell (zoom, cx, cy);
+"""
 
 # IF NOT EXISTS: a database created after this change got the column from 0007 already.
 FORWARD = [
-    sql("tile_cell.sql"),
+    TILE_CELL_0008,
     "ALTER TABLE incidents_data_version ADD COLUMN IF NOT EXISTS tile_cells_version bigint;",
 ]
 

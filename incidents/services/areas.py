@@ -11,34 +11,76 @@ from django.db import connection
 # districts, or outside Peru) fall back to incidents_areas_at, the per-row trigger's function
 # (province, then department polygons), evaluated only for them. Areas finer than the
 # incident's `area_level` stay empty. Rows already right are not touched.
-REASSIGN_SQL = """
+# `{source}`: the table of the points (incidents_incident, or the staged rows of
+# insert_with_areas), `{key}` its key column; `{where}` narrows it (alias j).
+AREAS_SQL = """
 WITH hit AS (
-    SELECT DISTINCT ON (j.id) j.id, d.id AS district_id, d.parent_id AS province_id,
+    SELECT DISTINCT ON (j.{key}) j.{key} AS key, d.id AS district_id, d.parent_id AS province_id,
            p.parent_id AS department_id
       FROM regions_adminarea AS d
       JOIN regions_adminarea AS p ON p.id = d.parent_id
-      JOIN incidents_incident AS j ON ST_Intersects(d.geom, j.location)
+      JOIN {source} AS j ON ST_Intersects(d.geom, j.location)
      WHERE d.level = 'district' {where}
-     ORDER BY j.id, d.ubigeo
+     ORDER BY j.{key}, d.ubigeo
 ), assigned AS (
-    SELECT j.id,
-           CASE WHEN h.id IS NULL THEN (incidents_areas_at(j.location, j.area_level)).department_id
+    SELECT j.{key} AS key,
+           CASE WHEN h.key IS NULL THEN (incidents_areas_at(j.location, j.area_level)).department_id
                 ELSE h.department_id END AS department_id,
-           CASE WHEN h.id IS NULL THEN (incidents_areas_at(j.location, j.area_level)).province_id
+           CASE WHEN h.key IS NULL THEN (incidents_areas_at(j.location, j.area_level)).province_id
                 WHEN j.area_level = 'department' THEN NULL ELSE h.province_id END AS province_id,
-           CASE WHEN h.id IS NULL THEN (incidents_areas_at(j.location, j.area_level)).district_id
+           CASE WHEN h.key IS NULL THEN (incidents_areas_at(j.location, j.area_level)).district_id
                 WHEN j.area_level <> 'district' THEN NULL ELSE h.district_id END AS district_id
-      FROM incidents_incident AS j
-      LEFT JOIN hit AS h ON h.id = j.id
+      FROM {source} AS j
+      LEFT JOIN hit AS h ON h.key = j.{key}
      WHERE true {where}
 )
+"""
+
+REASSIGN_SQL = AREAS_SQL.replace("{source}", "incidents_incident").replace("{key}", "id") + """
 UPDATE incidents_incident AS i
    SET department_id = a.department_id, province_id = a.province_id, district_id = a.district_id
   FROM assigned AS a
- WHERE i.id = a.id
+ WHERE i.id = a.key
    AND (i.department_id, i.province_id, i.district_id)
        IS DISTINCT FROM (a.department_id, a.province_id, a.district_id)
 """
+
+STAGED = "incidents_staged"
+
+
+def insert_with_areas(select_sql: str, params, *, columns: list[str], conflict: str = "") -> int:
+    """INSERT INTO incidents_incident the rows of `select_sql` (its columns are `columns`, in
+    that order; `location` and `area_level` among them), each written once with its
+    department, province and district computed in the same INSERT ... SELECT. Returns how many
+    rows were inserted. `conflict`: an ON CONFLICT clause for the INSERT.
+
+    The rows are first staged in a temporary table (no WAL, dropped at commit) with a spatial
+    index, so the same district-by-district join as reassign_areas finds their areas: points
+    without an index would be matched point by point, each district polygon prepared again
+    for almost every point (~10x slower, docs/performance.md). Must run inside a transaction
+    (the per-row trigger is told to leave these rows alone)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("insert_with_areas() must run inside transaction.atomic()")
+    names = ", ".join(columns)
+    staged = ", ".join(f"s.{name}" for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGED}")
+        cursor.execute(f"CREATE TEMP TABLE {STAGED} ON COMMIT DROP AS "
+                       f"SELECT row_number() OVER () AS k, s.* FROM ({select_sql}) AS s({names})", params)
+        cursor.execute(f"CREATE INDEX ON {STAGED} USING gist (location)")
+        cursor.execute(f"ANALYZE {STAGED}")  # the join's plan needs its size (see reassign_areas)
+        cursor.execute("SELECT set_config('incidents.defer_area_assignment', 'on', true)")
+        try:
+            cursor.execute(
+                AREAS_SQL.replace("{source}", STAGED).replace("{key}", "k").replace("{where}", "")
+                + f"INSERT INTO incidents_incident ({names}, department_id, province_id, district_id) "
+                f"SELECT {staged}, a.department_id, a.province_id, a.district_id "
+                f"FROM {STAGED} AS s JOIN assigned AS a ON a.key = s.k ORDER BY s.k {conflict}")
+            inserted = cursor.rowcount
+        finally:
+            cursor.execute("SELECT set_config('incidents.defer_area_assignment', 'off', true)")
+        cursor.execute(f"DROP TABLE {STAGED}")
+    return inserted
 
 
 # Re-assigning at least this many rows refreshes the incidents' statistics first (see below).
@@ -69,7 +111,7 @@ def reassign_areas(
             # ANALYZE samples at most 30,000 rows (a fraction of a second at 1M) and counts the
             # rows this transaction wrote.
             cursor.execute("ANALYZE incidents_incident")
-        cursor.execute(REASSIGN_SQL.format(where=" ".join(where)), params * 2)
+        cursor.execute(REASSIGN_SQL.replace("{where}", " ".join(where)), params * 2)
         return cursor.rowcount
 
 

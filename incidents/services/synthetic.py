@@ -8,7 +8,8 @@ How a row is drawn (all in SQL):
 - the point: ST_GeneratePoints inside the district polygon with a seed per district; precision-3
   rows take the district's representative point instead, as real area-only records do;
 - every other attribute from md5(seed, row number): no random() whose order could change.
-Areas are then assigned by one set-based statement (services.areas.reassign_areas).
+Each row is written once, with its areas, by services.areas.insert_with_areas (the areas are
+computed inside the INSERT ... SELECT); the tile cells are rebuilt once at the end.
 """
 from dataclasses import dataclass
 from time import perf_counter
@@ -17,8 +18,8 @@ from django.db import connection, transaction
 
 from ..models import Incident
 from ..taxonomy import EVENT_TYPES
-from .areas import deferred_area_assignment, reassign_areas
-from .tile_cells import refresh_tile_cells
+from .areas import insert_with_areas
+from .tile_cells import deferred_tile_cells
 
 SOURCE = "synthetic"
 VRAEM_WEIGHT = 60
@@ -59,11 +60,14 @@ def _u(h: int, word: int) -> str:
     return _U.format(h=h, start=1 + 8 * word)
 
 
-INSERT_SQL = f"""
-INSERT INTO incidents_incident (
-    title, description, occurred_on, date_precision, event_type, sub_event_type, location,
-    location_name, geo_precision, location_uncertainty_km, area_level, fatalities, injuries,
-    status, external_source, external_id, is_synthetic, created_at, updated_at)
+COLUMNS = [
+    "title", "description", "occurred_on", "date_precision", "event_type", "sub_event_type", "location",
+    "location_name", "geo_precision", "location_uncertainty_km", "area_level", "fatalities", "injuries",
+    "status", "external_source", "external_id", "is_synthetic", "created_at", "updated_at",
+]
+CONFLICT = "ON CONFLICT (external_source, external_id) WHERE external_id <> '' DO NOTHING"
+
+SELECT_SQL = f"""
 WITH weighted AS (
     SELECT d.id, d.ubigeo, d.name, d.geom, d.label_point,
            CASE WHEN EXISTS (
@@ -109,7 +113,6 @@ SELECT (%(subs)s::text[])[pair] || ' in ' || name || ' (synthetic)', '', occurre
        CASE WHEN geo_precision = 2 THEN uncertainty END, 'district', fatalities, injuries,
        'published', '{SOURCE}', %(seed)s || '-' || k, true, now(), now()
   FROM drawn
-ON CONFLICT (external_source, external_id) WHERE external_id <> '' DO NOTHING
 """
 
 
@@ -128,31 +131,27 @@ def generate_synthetic(*, count: int, seed: int) -> GenerateResult:
         raise ValueError(f"count must be at least 1, got {count}")
     if not 1 <= seed <= MAX_SEED:
         raise ValueError(f"seed must be between 1 and {MAX_SEED}, got {seed}")
-    with transaction.atomic(), deferred_area_assignment():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT coalesce(max(id), 0) FROM incidents_incident")
-            (before,) = cursor.fetchone()
-            started = perf_counter()
-            cursor.execute(INSERT_SQL, {
-                "count": count, "seed": seed, "vraem_weight": VRAEM_WEIGHT, "pairs": len(PAIRS),
-                "types": [t for t, _ in PAIRS], "subs": [s for _, s in PAIRS],
-            })
-            created = cursor.rowcount
+    # The tile cells are rebuilt once at the end of the transaction (deferred_tile_cells)
+    # rather than counted by the insert's trigger.
+    with transaction.atomic(), deferred_tile_cells():
+        started = perf_counter()
+        created = insert_with_areas(SELECT_SQL, {
+            "count": count, "seed": seed, "vraem_weight": VRAEM_WEIGHT, "pairs": len(PAIRS),
+            "types": [t for t, _ in PAIRS], "subs": [s for _, s in PAIRS],
+        }, columns=COLUMNS, conflict=CONFLICT)
         inserted = perf_counter()
-        assigned = reassign_areas(id_above=before, synthetic=True) if created else 0
-    refresh_tile_cells()  # the low-zoom tiles' pre-counted clusters
-    return GenerateResult(created, assigned, inserted - started, perf_counter() - inserted)
+    # The areas came with the insert: assign_seconds is the tile cells' rebuild.
+    return GenerateResult(created, created, inserted - started, perf_counter() - inserted)
 
 
 def delete_synthetic() -> int:
     """Remove every synthetic incident and its actor/source links in one transaction (set-based
     DELETEs: the ORM's delete() would first load every row to collect its relations)."""
     synthetic = "SELECT id FROM incidents_incident WHERE is_synthetic"
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), deferred_tile_cells(), connection.cursor() as cursor:
         for relation in (Incident.actors, Incident.sources):
             table = relation.through._meta.db_table
             cursor.execute(f"DELETE FROM {table} WHERE incident_id IN ({synthetic})")
         cursor.execute("DELETE FROM incidents_incident WHERE is_synthetic")
         deleted = cursor.rowcount
-    refresh_tile_cells()
     return deleted

@@ -1,18 +1,47 @@
 -- Table incidents_tile_cell: pre-counted clusters for low-zoom vector tiles. For every zoom up
--- to incidents.tiles.SUMMARY_MAX_ZOOM it holds the incidents counted per cell of the tile grid
--- (8 x 8 cells per tile, the grid incidents.tiles clusters on), split by status, synthetic flag
--- and event type, with the sums of their Web Mercator coordinates (for the mean position) and
--- the lowest id (the incident itself when a cell holds one). A low-zoom tile then reads at most
--- 64 cells x a few splits instead of every incident under it.
+-- to incidents.tiles.SUMMARY_MAX_ZOOM (11) it holds the incidents counted per cell of the tile
+-- grid (8 x 8 cells per tile, the grid incidents.tiles clusters on), split by status, synthetic
+-- flag, event type and month (the first day of the month of occurred_on), with the sums of
+-- their Web Mercator coordinates (for the mean position) and the sum of their ids (the
+-- incident itself when a cell holds one; a sum, unlike a minimum, stays right when a row
+-- leaves). A low-zoom tile then reads at most 64 cells x their splits instead of every
+-- incident under it; a date range reads the months it covers whole (incidents.tiles).
 --
--- Rebuilt by incidents.services.tile_cells.refresh_tile_cells (`manage.py refresh_tile_cells`),
--- which also sets incidents_data_version.tile_cells_version (data_version.sql); read by
--- incidents.tiles only while that equals `version` (no write since the rebuild), otherwise
--- tiles are built from the incidents themselves.
+-- Kept current by the writes themselves: the statement-level triggers below add every inserted
+-- row, subtract every deleted one and move every updated row whose status, synthetic flag,
+-- event type, month or location changed (one set-based upsert per statement, whatever wrote:
+-- admin, API, services, importers, SQL); rows whose count falls to 0 are deleted. A bulk writer
+-- may skip them inside its own transaction (`SET LOCAL incidents.defer_tile_cells = 'on'`) and
+-- rebuild the table before committing (incidents.services.tile_cells.refresh_tile_cells, as
+-- the synthetic generator does), which also sets incidents_data_version.tile_cells_version:
+-- the cells are read once that is set (the migration that created this form rebuilt them).
 --
--- History: created by incidents/0008_tile_cells (which also adds tile_cells_version to
--- incidents_data_version); unchanged since.
--- Loaded by: 0008_tile_cells
+-- incidents_tile_cell_x / _y: the column/row of a point's cell at zoom 11 (16,384 cells per
+-- world side), from its Web Mercator coordinates computed by incidents_mercator_x / _y (the
+-- formula PostGIS applies, in plain arithmetic). The rebuild, the triggers and the live part
+-- of a tile with partial months use these same functions, so they agree to the bit.
+--
+-- History: created by incidents/0008_tile_cells (per cell, status, synthetic flag and event
+-- type with min_id; rebuilt by hand only, frozen inline there); 0012_tile_cells_month replaced
+-- it with this form (month, sum_id, the triggers).
+-- Loaded by: 0012_tile_cells_month
+
+CREATE OR REPLACE FUNCTION incidents_mercator_x(pt geometry) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT ST_X(pt) * 20037508.342789244 / 180.0 $$;
+
+CREATE OR REPLACE FUNCTION incidents_mercator_y(pt geometry) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT ln(tan(radians(90.0 + greatest(-85.0511287798066, least(85.0511287798066, ST_Y(pt)))) / 2.0))
+          * 20037508.342789244 / pi() $$;
+
+CREATE OR REPLACE FUNCTION incidents_tile_cell_x(mx double precision) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT least(16383, greatest(0, floor((mx + 20037508.342789244) / 40075016.68557849 * 16384)))::int $$;
+
+CREATE OR REPLACE FUNCTION incidents_tile_cell_y(my double precision) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT least(16383, greatest(0, floor((20037508.342789244 - my) / 40075016.68557849 * 16384)))::int $$;
 
 CREATE TABLE IF NOT EXISTS incidents_tile_cell (
     zoom smallint NOT NULL,
@@ -21,9 +50,93 @@ CREATE TABLE IF NOT EXISTS incidents_tile_cell (
     status varchar(20) NOT NULL,
     is_synthetic boolean NOT NULL,
     event_type varchar(40) NOT NULL,
+    month date NOT NULL,
     count integer NOT NULL,
     sum_mx double precision NOT NULL,
     sum_my double precision NOT NULL,
-    min_id bigint NOT NULL
+    sum_id bigint NOT NULL
 );
-CREATE INDEX IF NOT EXISTS incidents_tile_cell_zoom_cx_cy ON incidents_tile_cell (zoom, cx, cy);
+CREATE UNIQUE INDEX IF NOT EXISTS incidents_tile_cell_key
+    ON incidents_tile_cell (zoom, cx, cy, status, is_synthetic, event_type, month);
+-- A date range at a low zoom reads its months first (the key's order would read every month
+-- of the tile's cells).
+CREATE INDEX IF NOT EXISTS incidents_tile_cell_month ON incidents_tile_cell (zoom, month, cx, cy);
+CREATE INDEX IF NOT EXISTS incidents_tile_cell_empty ON incidents_tile_cell (zoom) WHERE count = 0;
+
+-- The trigger function: the rows the statement changed, with a sign (+1 inserted or the new
+-- form of an updated row, -1 deleted or its old form), summed per cell at zoom 11, then per cell
+-- of every coarser zoom, upserted. An update that changes none of the counted columns adds
+-- nothing (PostgreSQL allows no column list on a trigger with transition tables).
+-- work_mem: a statement of 100,000 rows sorts ~1.2 million cell deltas; with the default 4 MB
+-- the sort spills to disk (15 s of a 77 s bulk insert under load); set for the function only.
+CREATE OR REPLACE FUNCTION incidents_tile_cells_apply() RETURNS trigger
+LANGUAGE plpgsql SET work_mem = '64MB' AS $$
+DECLARE
+    changes text;
+BEGIN
+    IF coalesce(current_setting('incidents.defer_tile_cells', true), '') = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM incidents_tile_cell;
+        RETURN NULL;
+    END IF;
+    changes := CASE TG_OP
+        WHEN 'INSERT' THEN
+            'SELECT 1 AS sign, id, location, status, is_synthetic, event_type, occurred_on FROM new_rows'
+        WHEN 'DELETE' THEN
+            'SELECT -1 AS sign, id, location, status, is_synthetic, event_type, occurred_on FROM old_rows'
+        ELSE
+            'SELECT s.* FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id
+              CROSS JOIN LATERAL (VALUES
+                    (-1, o.id, o.location, o.status, o.is_synthetic, o.event_type, o.occurred_on),
+                    (1, n.id, n.location, n.status, n.is_synthetic, n.event_type, n.occurred_on))
+                    AS s(sign, id, location, status, is_synthetic, event_type, occurred_on)
+              WHERE (o.status, o.is_synthetic, o.event_type, date_trunc(''month'', o.occurred_on), o.location)
+                    IS DISTINCT FROM
+                    (n.status, n.is_synthetic, n.event_type, date_trunc(''month'', n.occurred_on), n.location)'
+        END;
+    EXECUTE format($sql$
+    INSERT INTO incidents_tile_cell AS t
+           (zoom, cx, cy, status, is_synthetic, event_type, month, count, sum_mx, sum_my, sum_id)
+    WITH points AS (
+        SELECT sign, id, status, is_synthetic, event_type,
+               date_trunc('month', occurred_on)::date AS month,
+               incidents_mercator_x(location) AS mx, incidents_mercator_y(location) AS my
+          FROM (%s) AS c
+    ), base AS MATERIALIZED (  -- (inlined, the cell formulas were computed again per zoom)
+        SELECT incidents_tile_cell_x(mx) AS cx, incidents_tile_cell_y(my) AS cy,
+               status, is_synthetic, event_type, month,
+               sum(sign) AS n, sum(sign * mx) AS sx, sum(sign * my) AS sy, sum(sign * id) AS sid
+          FROM points GROUP BY 1, 2, status, is_synthetic, event_type, month
+    )
+    SELECT z, cx >> (11 - z), cy >> (11 - z), status, is_synthetic, event_type, month,
+           sum(n), sum(sx), sum(sy), sum(sid)
+      FROM base CROSS JOIN generate_series(0, 11) AS z
+     GROUP BY z, 2, 3, status, is_synthetic, event_type, month
+    HAVING sum(n) <> 0 OR sum(sid) <> 0 OR sum(sx) <> 0 OR sum(sy) <> 0
+     ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (zoom, cx, cy, status, is_synthetic, event_type, month) DO UPDATE
+       SET count = t.count + EXCLUDED.count, sum_mx = t.sum_mx + EXCLUDED.sum_mx,
+           sum_my = t.sum_my + EXCLUDED.sum_my, sum_id = t.sum_id + EXCLUDED.sum_id
+    $sql$, changes);
+    -- The one order above (by key) is the order every writer locks cells in: two writers
+    -- wait for each other rather than deadlock.
+    DELETE FROM incidents_tile_cell WHERE count = 0;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER incidents_incident_tile_cells_insert
+AFTER INSERT ON incidents_incident REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION incidents_tile_cells_apply();
+CREATE OR REPLACE TRIGGER incidents_incident_tile_cells_update
+AFTER UPDATE ON incidents_incident
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION incidents_tile_cells_apply();
+CREATE OR REPLACE TRIGGER incidents_incident_tile_cells_delete
+AFTER DELETE ON incidents_incident REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION incidents_tile_cells_apply();
+CREATE OR REPLACE TRIGGER incidents_incident_tile_cells_truncate
+AFTER TRUNCATE ON incidents_incident
+FOR EACH STATEMENT EXECUTE FUNCTION incidents_tile_cells_apply();

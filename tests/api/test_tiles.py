@@ -1,5 +1,7 @@
 """Vector tiles: valid MVT, clusters at low zoom and incidents at high zoom, the API's filters,
 ETag/304, and a 400 naming a bad parameter."""
+from datetime import date
+
 import mapbox_vector_tile
 import pytest
 from django.contrib.gis.geos import Polygon
@@ -105,37 +107,123 @@ def decoded(body):
                    tuple(f["geometry"]["coordinates"])) for f in layer["features"])
 
 
-def test_pre_counted_cells_give_the_live_tiles_and_are_dropped_after_a_write(api, incidents):
+def _live_queryset(params):
+    """The incidents the tile of `params` counts, filtered by the ORM (never the cells)."""
+    from incidents.selectors import filter_incidents
+
+    return filter_incidents(Incident.objects.filter(status="published"), params)
+
+
+def _assert_same_tile(from_cells: bytes, live: bytes) -> int:
+    cells, counted = decoded(from_cells), decoded(live)
+    assert [c[:3] for c in cells] == [c[:3] for c in counted]
+    assert all(abs(a - b) <= 1 for c1, c2 in zip(cells, counted) for a, b in zip(c1[3], c2[3]))
+    return sum(c[0] for c in cells)
+
+
+# Dates of the synthetic incidents run from 1980 to 2025: ranges on month boundaries, ranges
+# starting or ending inside a month (cells for the whole months + the edges counted live), open
+# ranges, and with event type.
+CELL_QUERIES = [
+    {"synthetic": "include"},
+    {"synthetic": "only", "event_type": "Battles"},
+    {},
+    {"synthetic": "only", "date_from": date(2000, 1, 1), "date_to": date(2012, 12, 31)},
+    {"synthetic": "only", "date_from": date(2000, 1, 15), "date_to": date(2012, 6, 20)},
+    {"synthetic": "only", "date_from": date(2010, 3, 3)},
+    {"synthetic": "only", "date_to": date(1999, 7, 7)},
+    {"synthetic": "only", "date_from": date(1995, 2, 28), "date_to": date(2020, 2, 29),
+     "event_type": "Riots"},
+]
+
+
+def test_pre_counted_cells_give_the_live_tiles_for_event_type_and_dates(api, incidents):
     from incidents import tiles
     from incidents.services.synthetic import generate_synthetic
-    from incidents.services.tile_cells import refresh_tile_cells
 
-    generate_synthetic(count=300, seed=11)  # refreshes the cells
+    generate_synthetic(count=300, seed=11)  # rebuilds the cells
     assert tiles.tile_cells_fresh()
-    for query, params in (("?synthetic=include", {"synthetic": "include"}),
-                          ("?synthetic=only&event_type=Battles", {"synthetic": "only", "event_type": "Battles"}),
-                          ("", {})):
+    one = Incident.objects.filter(is_synthetic=True).order_by("id").first()
+    # A range inside one month: no month whole, every incident of it counted live.
+    queries = [*CELL_QUERIES, {"synthetic": "only", "date_from": one.occurred_on, "date_to": one.occurred_on}]
+    for params in queries:
+        assert set(params) <= tiles.SUMMARY_FILTERS
+        query = "?" + "&".join(f"{k}={v.isoformat() if hasattr(v, 'isoformat') else v}" for k, v in params.items())
         counted_here = 0  # the comparison must not be vacuous: some tile of each query counts some
-        for z in (4, 6, 8, 10):
-            z, x, y = tile_of(PICHARI, z)
-            from_cells = get_tile(api, "incidents", z, x, y, query).content
-            queryset = Incident.objects.filter(status="published")
-            if params.get("synthetic") == "only":
-                queryset = queryset.filter(is_synthetic=True)
-            elif not params.get("synthetic"):
-                queryset = queryset.filter(is_synthetic=False)
-            if "event_type" in params:
-                queryset = queryset.filter(event_type=params["event_type"])
-            live = tiles.incidents_tile(queryset, z, x, y)  # no params: never the cells
-            cells, counted = decoded(from_cells), decoded(live)
-            assert [c[:3] for c in cells] == [c[:3] for c in counted]
-            assert all(abs(a - b) <= 1 for c1, c2 in zip(cells, counted) for a, b in zip(c1[3], c2[3]))
-            counted_here += sum(c[0] for c in cells)
-        assert counted_here > 0, query
-    make_incident(title="After the count", location=PICHARI)
-    assert not tiles.tile_cells_fresh()  # the next tiles count the incidents themselves
+        for z in (4, 6, 8, 10, 11):
+            z, x, y = tile_of(PICHARI if "date_from" not in params or params["date_from"] != one.occurred_on
+                              else one.location, z)
+            live = tiles.incidents_tile(_live_queryset(params), z, x, y)  # no params: never the cells
+            from_cells = tiles.summary_tile(z, x, y, params=params, published_only=True,
+                                            queryset=_live_queryset(params))
+            counted_here += _assert_same_tile(from_cells, live)
+            assert _assert_same_tile(get_tile(api, "incidents", z, x, y, query).content, live) >= 0
+        assert counted_here > 0, params
+
+
+def _cells():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT zoom, cx, cy, status, is_synthetic, event_type, month, count, sum_id,"
+                       " round(sum_mx::numeric, 3), round(sum_my::numeric, 3) FROM incidents_tile_cell"
+                       " ORDER BY 1, 2, 3, 4, 5, 6, 7")
+        return cursor.fetchall()
+
+
+def _pichari_total(api, query=""):
     z, x, y = tile_of(PICHARI, 8)
-    total = sum(f["properties"]["count"] for f in features(get_tile(api, "incidents", z, x, y), "incidents"))
-    assert total == len(published_in_tile(z, x, y))
-    refresh_tile_cells()
-    assert tiles.tile_cells_fresh()
+    return sum(f["properties"]["count"] for f in features(get_tile(api, "incidents", z, x, y, query), "incidents"))
+
+
+def test_every_write_changes_the_cells_at_once(api, incidents):
+    """Create, edit (type, date, place), publish, merge, archive (unpublish), restore and
+    delete through the services: after each, the next tile counts it, and the cells equal a
+    full rebuild."""
+    from django.core.cache import cache
+    from django.contrib.gis.geos import Point
+
+    from incidents.services.duplicates import incident_merge
+    from incidents.services.incidents import incident_delete, incident_transition, incident_update
+    from incidents.services.tile_cells import refresh_tile_cells
+    from tests.factories import member
+
+    reviewer = member("reviewer")
+    before = _pichari_total(api)
+    june = "?date_from=2018-06-01&date_to=2018-06-30"
+    june_before = _pichari_total(api, june)
+
+    def check(expected_total, expected_june):
+        cache.clear()
+        assert (_pichari_total(api), _pichari_total(api, june)) == (expected_total, expected_june)
+        kept = _cells()
+        assert kept  # and the same rows as counting everything again:
+        refresh_tile_cells()
+        assert _cells() == kept
+
+    first = make_incident(title="Cell one", location=PICHARI, status="draft", occurred_on=date(2018, 6, 24))
+    check(before, june_before)  # a draft is not in the public tiles
+    first = incident_transition(user=reviewer, incident=first, to="published")
+    check(before + 1, june_before + 1)
+    first = incident_update(user=reviewer, incident=first, occurred_on=date(2018, 7, 2))
+    check(before + 1, june_before)
+    first = incident_update(user=reviewer, incident=first, event_type="Riots", sub_event_type="Violent demonstration")
+    check(before + 1, june_before)
+    first = incident_update(user=reviewer, incident=first, location=LIMA)
+    check(before, june_before)
+    first = incident_update(user=reviewer, incident=first, location=Point(PICHARI.x + 0.001, PICHARI.y, srid=4326),
+                            occurred_on=date(2018, 6, 2))
+    check(before + 1, june_before + 1)
+    second = make_incident(title="Cell two", location=PICHARI, status="published", occurred_on=date(2018, 6, 25))
+    check(before + 2, june_before + 2)
+    incident_merge(user=reviewer, survivor=first, duplicate=second)  # the duplicate is archived
+    check(before + 1, june_before + 1)
+    first = incident_transition(user=reviewer, incident=first, to="archived")  # unpublished
+    check(before, june_before)
+    first = incident_transition(user=reviewer, incident=first, to="published")  # restored
+    check(before + 1, june_before + 1)
+    draft = make_incident(title="Cell three", location=PICHARI, status="draft", occurred_on=date(2018, 6, 3))
+    check(before + 1, june_before + 1)
+    incident_delete(user=reviewer, incident=draft)  # drafts are counted too (for staff): a rebuild agrees
+    check(before + 1, june_before + 1)
+    assert not Incident.objects.filter(pk=draft.pk).exists()

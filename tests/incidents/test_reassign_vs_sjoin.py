@@ -1,4 +1,5 @@
-"""The set-based assignment statement agrees with geopandas' sjoin on over 10,000 points in Peru.
+"""The set-based assignment statement (and the INSERT ... SELECT that computes the areas as it
+writes, services.areas.insert_with_areas) agrees with geopandas' sjoin on over 10,000 points in Peru.
 
 Points: 23,000 drawn uniformly (seeded) over Peru's bounding box (10,386 fall inside Peru), plus
 100 vertices shared by two districts. For a point on a shared border both sides "intersect";
@@ -14,7 +15,7 @@ import pytest
 from django.db import connection, transaction
 
 from tools.bench.assign import area_frame, geopandas_assign
-from incidents.services.areas import deferred_area_assignment, reassign_areas
+from incidents.services.areas import deferred_area_assignment, insert_with_areas, reassign_areas
 
 pytestmark = pytest.mark.django_db
 RANDOM_POINTS, BORDER_POINTS = 23_000, 100
@@ -79,3 +80,42 @@ def test_statement_matches_sjoin_on_over_10000_points_in_peru():
     assert 10_000 <= inside < len(points)
     assert reassign_areas() == 0  # a second run changes nothing
     print(f"{len(points)} points, {inside} in Peru, assigned in {elapsed:.2f} s")
+
+
+SELECT_POINTS = """
+SELECT 'p' || n, '', DATE '2020-01-01', 1, 'Battles', 'Armed clash',
+       ST_SetSRID(ST_MakePoint(x, y), 4326), '', 1, 'district', 'draft', now(), now(), 'test', n::text
+  FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS t(x, y, n)
+"""
+COLUMNS = ["title", "description", "occurred_on", "date_precision", "event_type", "sub_event_type",
+           "location", "location_name", "geo_precision", "area_level", "status", "created_at",
+           "updated_at", "external_source", "external_id"]
+
+
+def test_insert_with_areas_matches_sjoin_and_writes_each_row_once():
+    xs, ys = _points()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT n_tup_upd + n_tup_hot_upd FROM pg_stat_xact_user_tables"
+                           " WHERE relname = 'incidents_incident'")
+            updates_before = (cursor.fetchone() or [0])[0]
+        inserted = insert_with_areas(SELECT_POINTS, [list(xs), list(ys)], columns=COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT n_tup_upd + n_tup_hot_upd FROM pg_stat_xact_user_tables"
+                           " WHERE relname = 'incidents_incident'")
+            updates_after = (cursor.fetchone() or [0])[0]
+            cursor.execute("""
+                SELECT i.external_id::int, dep.ubigeo, prov.ubigeo, dist.ubigeo
+                  FROM incidents_incident i
+                  LEFT JOIN regions_adminarea dep ON dep.id = i.department_id
+                  LEFT JOIN regions_adminarea prov ON prov.id = i.province_id
+                  LEFT JOIN regions_adminarea dist ON dist.id = i.district_id
+                 WHERE i.external_source = 'test' ORDER BY 1""")
+            database = [(d, p, s) for _, d, p, s in cursor.fetchall()]
+    assert inserted == len(xs) == len(database)
+    assert updates_after == updates_before  # written once: no UPDATE of the new rows
+    areas = {level: area_frame(level) for level in ("district", "province", "department")}
+    expected = geopandas_assign(xs, ys, areas)
+    assert [(i, database[i]) for i in range(len(xs)) if database[i] != expected[i]] == []
+    assert 10_000 <= sum(1 for dep, _, _ in database if dep) < len(xs)
+    assert reassign_areas() == 0  # the statement that re-assigns finds nothing to change

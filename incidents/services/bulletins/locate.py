@@ -8,7 +8,7 @@ each other, so 'Colcabamba, Tayacaja province' is the Colcabamba in Huancavelica
 import re
 from dataclasses import dataclass
 
-from regions.geocoding import Candidate, geocode, resolve_areas
+from regions.geocoding import Candidate, geocode, prefetch_places, resolve_areas
 from regions.text import normalise
 
 _NAME = r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü'’-]+"
@@ -181,3 +181,16 @@ def context_areas(text: str, *, prefer_vraem: bool, cache: dict | None = None) -
     names = place_names(text)
     kept = set(list(dict.fromkeys(names))[:MAX_CONTEXT_NAMES])
     return resolve_areas([n for n in names if n in kept], prefer_vraem=prefer_vraem, cache=cache)
+
+
+def prefetch_gazetteer(texts: list[str], cache: dict) -> None:
+    """One gazetteer query for the place names of `texts` (a bulletin's text and its
+    sentences): every mention, and each part of a list ('Juli y Ayaviri'), as locate,
+    locate_list and context_areas will look them up; names found only later are looked up
+    one by one as before."""
+    names = []
+    for text in texts:
+        for mention in find_mentions(text):
+            names.append(mention.text)
+            names.extend(part.text for part in _split_and(mention))
+    prefetch_places(names, cache)

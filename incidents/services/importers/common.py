@@ -2,8 +2,9 @@
 
 Every row is mapped to `RowData` by its format's reader, then created or updated in place by
 (source, external id). One bad row aborts the whole import naming its row and reason; with
-`skip_invalid` the good rows are kept and the bad ones reported. Areas are assigned by one
-set-based statement at the end (services.areas), not row by row.
+`skip_invalid` the good rows are kept and the bad ones reported. Each row is written once:
+the database's trigger assigns its areas as it is inserted (incidents/sql/assign_areas.sql)
+and the tile-cell triggers count it (tile_cell.sql).
 
 Row errors quote values of the file only as `security.untrusted.excerpt` (≤ 40 characters,
 repr-escaped): RowError takes them as keyword arguments and `row_reason` does the same to the
@@ -23,7 +24,6 @@ from django.db import transaction
 from security.untrusted import EXCERPT_CHARS, excerpt, shorten
 
 from ...models import Actor, Dataset, Incident, Source
-from ..areas import deferred_area_assignment, reassign_areas
 from ..incidents import incident_create, incident_update
 from ..workflow import WorkflowError
 
@@ -262,7 +262,9 @@ def run_import(
     summary = ImportSummary()
     lookups = _Lookups()
     written: list[int] = []
-    with transaction.atomic(), deferred_area_assignment():
+    # Each row is written once: the trigger assigns its areas on insert (and the tile-cell
+    # triggers count it), not an insert then an UPDATE of every row (#18 target 4).
+    with transaction.atomic():
         for done, (number, read) in enumerate(rows, 1):
             try:
                 with transaction.atomic():
@@ -275,7 +277,6 @@ def run_import(
                 summary.skipped.append(reason)
             if progress:
                 progress(done, total)
-        reassign_areas(ids=written)
     return summary
 
 
