@@ -419,3 +419,10 @@ LOGGING = logging_config(
 # GeoDjango warns that GDAL < 3.9 cannot block file/network access from spatial references
 # (Debian 12 ships 3.6). Spatial files here come from operators, not anonymous users.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Sharing a view, feeds and downloads (#15 parts 1, 4, 5).
+# FILTER_MAX_VALUES: the most values one repeatable filter takes (`event_type=A&event_type=B`,
+# also actor, region, sub_event_type, dataset); more is a 400 naming the limit.
+# FEED_MAX_ITEMS: the newest incidents an Atom feed of a view holds.
+FILTER_MAX_VALUES = env_int("FILTER_MAX_VALUES", 20, minimum=1)
+FEED_MAX_ITEMS = env_int("FEED_MAX_ITEMS", 50, minimum=1)

@@ -146,8 +146,9 @@ def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
     if synthetic != "include":
         where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
     if "event_type" in params:
-        where.append("AND event_type = %(event_type)s")
-        values["event_type"] = params["event_type"]
+        where.append("AND event_type = ANY(%(event_type)s)")
+        types = params["event_type"]
+        values["event_type"] = list(types) if isinstance(types, (list, tuple)) else [types]
     sql = SUMMARY_SQL.replace("{where}", " ".join(where))
     return _execute(sql.replace("{shown}", SHOWN_SQL if hide_restricted else ""), values)
 
