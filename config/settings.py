@@ -224,6 +224,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/leaflet.heat", NODE_MODULES / "leaflet.heat" / "dist"),
     ("vendor/leaflet.vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
+    ("vendor/html-to-image", NODE_MODULES / "html-to-image" / "dist"),  # the explorer's PNG
 ]
 
 # Reference data read at set-up (never copied into the repository).
@@ -393,7 +394,7 @@ LOGIN_FAILURE_RETENTION_DAYS = env_int("LOGIN_FAILURE_RETENTION_DAYS", 7, minimu
 # --- Work bounded apart from the request rates (second review of issue #12, findings 4, 5) --
 # API_TILE_BUILD_RATE: vector tiles a client may have *built* (not in the cache: a new filter,
 # tile or data version; incidents/api/tiles.py), besides API_TILE_RATE for all tile requests.
-# API_EXPORT_RATE: full downloads (`/api/v1/incidents/?format=csv|geojson`) per client.
+# API_EXPORT_RATE: full downloads (`/api/v1/incidents/?format=csv|geojson|gpkg|kml`) per client.
 # EXPORT_MAX_ROWS_ANON: the most incidents one anonymous download may hold; a download matching
 # more is refused (400 naming the limit) — narrow the filters, or use an API token.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["tile_builds"] = os.environ.get("API_TILE_BUILD_RATE", "120/minute")
