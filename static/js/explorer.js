@@ -159,9 +159,7 @@
   Explorer.prototype.showView = function () {
     var view = viewFromHash();
     if (!view) return false;
-    var here = this.map.getCenter();
-    if (this.map.getZoom() !== view.zoom || viewToHash(this.map) !== window.location.hash ||
-        !here) {
+    if (viewToHash(this.map) !== window.location.hash) {
       this.map.setView(view.center, view.zoom, { animate: false });
     }
     return true;

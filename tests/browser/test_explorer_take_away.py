@@ -155,6 +155,8 @@ def test_the_map_downloads_as_a_png_made_in_the_browser(page, live_url, site_dat
         page.click("#png-button")
     path = tmp_path / "map.png"
     download.value.save_as(path)
+    ARTIFACTS.mkdir(exist_ok=True)
+    download.value.save_as(ARTIFACTS / "explorer-map.png")
     assert download.value.suggested_filename == "vraem-map.png"
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
