@@ -248,6 +248,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/leaflet.heat", NODE_MODULES / "leaflet.heat" / "dist"),
     ("vendor/leaflet.vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
+    ("vendor/html-to-image", NODE_MODULES / "html-to-image" / "dist"),  # the explorer's PNG
 ]
 
 # Reference data read at set-up (never copied into the repository).
@@ -417,7 +418,7 @@ LOGIN_FAILURE_RETENTION_DAYS = env_int("LOGIN_FAILURE_RETENTION_DAYS", 7, minimu
 # --- Work bounded apart from the request rates (second review of issue #12, findings 4, 5) --
 # API_TILE_BUILD_RATE: vector tiles a client may have *built* (not in the cache: a new filter,
 # tile or data version; incidents/api/tiles.py), besides API_TILE_RATE for all tile requests.
-# API_EXPORT_RATE: full downloads (`/api/v1/incidents/?format=csv|geojson`) per client.
+# API_EXPORT_RATE: full downloads (`/api/v1/incidents/?format=csv|geojson|gpkg|kml`) per client.
 # EXPORT_MAX_ROWS_ANON: the most incidents one anonymous download may hold; a download matching
 # more is refused (400 naming the limit) — narrow the filters, or use an API token.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["tile_builds"] = os.environ.get("API_TILE_BUILD_RATE", "120/minute")
@@ -491,3 +492,10 @@ ALERTS_MAX_RADIUS_KM = env_int("ALERTS_MAX_RADIUS_KM", 200, minimum=1)
 ALERTS_MAX_AGE_DAYS = env_int("ALERTS_MAX_AGE_DAYS", 30, minimum=1)
 ALERTS_SEND_INTERVAL_SECONDS = env_int("ALERTS_SEND_INTERVAL_SECONDS", 60, minimum=1)
 ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 5, minimum=1)
+
+# Sharing a view, feeds and downloads (#15 parts 1, 4, 5).
+# FILTER_MAX_VALUES: the most values one repeatable filter takes (`event_type=A&event_type=B`,
+# also actor, region, sub_event_type, dataset); more is a 400 naming the limit.
+# FEED_MAX_ITEMS: the newest incidents an Atom feed of a view holds.
+FILTER_MAX_VALUES = env_int("FILTER_MAX_VALUES", 20, minimum=1)
+FEED_MAX_ITEMS = env_int("FEED_MAX_ITEMS", 50, minimum=1)

@@ -64,11 +64,12 @@ class HasItemIgnoringCase(Func):
     output_field = BooleanField()
 
 
-def actors_named(name: str):
-    """Actors whose name or one of whose aliases is `name`, ignoring case."""
-    return Actor.objects.filter(
-        Q(name__iexact=name) | Q(HasItemIgnoringCase(F("aliases"), Value(name)))
-    )
+def actors_named(*names: str):
+    """Actors whose name or one of whose aliases is one of `names`, ignoring case."""
+    matches = Q()
+    for name in names:
+        matches |= Q(name__iexact=name) | Q(HasItemIgnoringCase(F("aliases"), Value(name)))
+    return Actor.objects.filter(matches)
 
 
 def within_km(point, radius_km: float) -> GeodesicDWithin:
@@ -116,10 +117,17 @@ AREA_FIELD = {
 }
 
 
+def _many(value) -> list:
+    """A repeatable filter's values (incidents.api.params gives lists; callers may give one)."""
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 def filter_incidents(queryset, params: dict):
     """Apply validated filter parameters (incidents.api.params) to a queryset.
 
-    Synthetic incidents (load tests) stay out unless `synthetic` is "include" or "only"."""
+    A repeatable filter (event_type, sub_event_type, actor, region, dataset) matches any of its
+    values; different filters must all match. Synthetic incidents (load tests) stay out unless
+    `synthetic` is "include" or "only"."""
     filters = Q()
     synthetic = params.get("synthetic", "exclude")
     if synthetic != "include":
@@ -131,16 +139,20 @@ def filter_incidents(queryset, params: dict):
     if "date_to" in params:
         filters &= Q(occurred_on__lte=params["date_to"])
     if "event_type" in params:
-        filters &= Q(event_type=params["event_type"])
+        filters &= Q(event_type__in=_many(params["event_type"]))
     if "sub_event_type" in params:
-        filters &= Q(sub_event_type=params["sub_event_type"])
+        filters &= Q(sub_event_type__in=_many(params["sub_event_type"]))
+    if "dataset" in params:
+        filters &= Q(dataset_id__in=_many(params["dataset"]))
     if "min_fatalities" in params:
         filters &= Q(fatalities__gte=params["min_fatalities"])
     if "region" in params:
         # Areas are assigned from the point down to the level the location is known to, so an
         # incident known only "in Junín" is in department 12 but in none of its provinces.
-        area = params["region"]
-        filters &= Q(**{f"{AREA_FIELD[area.level]}_id": area.pk})
+        in_any = Q()
+        for area in _many(params["region"]):
+            in_any |= Q(**{f"{AREA_FIELD[area.level]}_id": area.pk})
+        filters &= in_any
     if "q" in params:
         text = params["q"]
         filters &= Q(TextSearch(text))
@@ -149,7 +161,7 @@ def filter_incidents(queryset, params: dict):
         queryset = queryset.filter(
             Exists(
                 Incident.actors.through.objects.filter(
-                    incident_id=OuterRef("pk"), actor__in=actors_named(params["actor"])
+                    incident_id=OuterRef("pk"), actor__in=actors_named(*_many(params["actor"]))
                 )
             )
         )

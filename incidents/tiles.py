@@ -185,8 +185,9 @@ def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
     if synthetic != "include":
         where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
     if "event_type" in params:
-        where.append("AND event_type = %s")
-        values.append(params["event_type"])
+        where.append("AND event_type = ANY(%s)")
+        types = params["event_type"]
+        values.append(list(types) if isinstance(types, (list, tuple)) else [types])
     live, live_values = "", []
     if "date_from" in params or "date_to" in params:
         first, last = whole_months(params.get("date_from"), params.get("date_to"))

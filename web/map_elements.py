@@ -41,6 +41,7 @@ def local_assets(m: folium.Map, *, incidents: bool = False, explorer: bool = Fal
             m.default_js += [
                 ("vectorgrid", static("vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js")),
                 ("incident_tiles", static("js/incident-tiles.js")),
+                ("html_to_image", static("vendor/html-to-image/html-to-image.js")),
                 ("explorer", static("js/explorer.js")),
             ]
         m.default_css += [

@@ -1,12 +1,15 @@
-"""Streamed downloads of a filtered incident list: ACLED-compatible CSV and GeoJSON."""
+"""Downloads of a filtered incident list: ACLED-compatible CSV and GeoJSON (streamed),
+GeoPackage and KML (written by GDAL to a temporary file, then sent)."""
 import csv
 import io
+import os
+import tempfile
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 
 from regions import geojson
 
-from ..services.exporters import COLUMNS, HXL_TAGS, csv_row
+from ..services.exporters import COLUMNS, HXL_TAGS, csv_row, write_incidents
 from .features import incident_feature
 
 
@@ -47,4 +50,23 @@ def _geojson_chunks(queryset):
 def geojson_response(queryset) -> StreamingHttpResponse:
     response = StreamingHttpResponse(_geojson_chunks(queryset), content_type="application/geo+json")
     response["Content-Disposition"] = 'attachment; filename="incidents.geojson"'
+    return response
+
+
+FILE_TYPES = {"gpkg": "application/geopackage+sqlite3", "kml": "application/vnd.google-earth.kml+xml"}
+
+
+def file_response(queryset, *, format: str) -> FileResponse:
+    """GeoPackage (layer `incidents`) or KML (placemarks named by title) of the incidents,
+    with the CSV's ACLED columns; the temporary directory goes when the response is closed."""
+    directory = tempfile.TemporaryDirectory(prefix="vraem-export-")
+    path = os.path.join(directory.name, f"incidents.{format}")
+    try:
+        write_incidents(queryset, path=path, format=format)
+        response = FileResponse(open(path, "rb"), as_attachment=True, filename=f"incidents.{format}",
+                                content_type=FILE_TYPES[format])
+    except BaseException:
+        directory.cleanup()
+        raise
+    response._resource_closers.append(directory.cleanup)
     return response

@@ -4,9 +4,10 @@ import re
 from django.conf import settings
 from rest_framework import serializers
 
-from core.params import BBoxField, LonLatField
+from core.params import BBoxField, LonLatField, ValuesField
 from regions.models import AdminArea
 
+from ..models import Dataset
 from ..taxonomy import EVENT_TYPES
 
 SYNTHETIC_CHOICES = ["exclude", "include", "only"]
@@ -16,21 +17,39 @@ ALL_SUB_EVENT_TYPES = [sub for subs in EVENT_TYPES.values() for sub in subs]
 # trigram: a run of 3 letters or digits. Shorter text would read the whole index and every row
 # behind it.
 MIN_SEARCH_RUN = 3
+REPEAT = settings.FILTER_MAX_VALUES
 
 
 class IncidentFilterParams(serializers.Serializer):
     bbox = BBoxField(required=False, help_text="minlon,minlat,maxlon,maxlat (WGS 84): incidents inside.")
     date_from = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
     date_to = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
-    event_type = serializers.ChoiceField(choices=list(EVENT_TYPES), required=False)
-    sub_event_type = serializers.ChoiceField(choices=ALL_SUB_EVENT_TYPES, required=False)
-    actor = serializers.CharField(
-        required=False, max_length=200, help_text="Actor name or alias (case-insensitive)."
+    # Repeatable: `event_type=Battles&event_type=Riots` matches either (core.params.ValuesField).
+    event_type = ValuesField(
+        child=serializers.ChoiceField(choices=list(EVENT_TYPES)), required=False,
+        help_text=f"ACLED event type; repeat for any of several (at most {REPEAT} values).",
     )
-    region = serializers.RegexField(
-        r"^(\d{2}|\d{4}|\d{6})$", required=False,
-        help_text="INEI ubigeo of a department (2 digits), province (4) or district (6).",
-        error_messages={"invalid": "Expected an ubigeo of 2, 4 or 6 digits."},
+    sub_event_type = ValuesField(
+        child=serializers.ChoiceField(choices=ALL_SUB_EVENT_TYPES), required=False,
+        help_text="ACLED sub-event type; repeat for any of several. With event_type, each must "
+        "belong to one of them.",
+    )
+    actor = ValuesField(
+        child=serializers.CharField(max_length=200), required=False,
+        help_text="Actor name or alias (case-insensitive); repeat for incidents of any of several.",
+    )
+    region = ValuesField(
+        child=serializers.RegexField(
+            r"^(\d{2}|\d{4}|\d{6})$",
+            error_messages={"invalid": "Expected an ubigeo of 2, 4 or 6 digits."},
+        ),
+        required=False,
+        help_text="INEI ubigeo of a department (2 digits), province (4) or district (6); repeat "
+        "for incidents in any of several.",
+    )
+    dataset = ValuesField(
+        child=serializers.SlugField(max_length=20), required=False,
+        help_text="Dataset slug (e.g. vraem, acled); repeat for any of several.",
     )
     near = LonLatField(required=False, help_text="lon,lat: centre of a radius search (needs radius_km).")
     radius_km = serializers.FloatField(
@@ -57,11 +76,22 @@ class IncidentFilterParams(serializers.Serializer):
             )
         return text
 
-    def validate_region(self, ubigeo):
-        area = AdminArea.objects.filter(ubigeo=ubigeo).only("id", "level").first()
-        if area is None:
-            raise serializers.ValidationError(f"Unknown ubigeo {ubigeo!r}.")
-        return area
+    def validate_region(self, ubigeos: list[str]) -> list:
+        """The areas, in the order given (one query); an unknown ubigeo is named."""
+        areas = {a.ubigeo: a for a in AdminArea.objects.filter(ubigeo__in=ubigeos).only("id", "level", "ubigeo")}
+        unknown = [u for u in ubigeos if u not in areas]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown ubigeo {unknown[0]!r}.")
+        return [areas[u] for u in ubigeos]
+
+    def validate_dataset(self, slugs: list[str]) -> list[str]:
+        """Threat line: dataset names are public (licence and citation travel with the data);
+        a restricted dataset's rows stay hidden by visible_incidents whatever is asked here."""
+        known = set(Dataset.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        unknown = [s for s in slugs if s not in known]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown dataset {unknown[0]!r}.")
+        return slugs
 
     def validate(self, attrs):
         errors = {}
@@ -70,12 +100,12 @@ class IncidentFilterParams(serializers.Serializer):
         if ("near" in attrs) != ("radius_km" in attrs):
             missing = "radius_km" if "near" in attrs else "near"
             errors[missing] = "near=lon,lat and radius_km=<km> go together."
-        if "event_type" in attrs and "sub_event_type" in attrs and (
-            attrs["sub_event_type"] not in EVENT_TYPES[attrs["event_type"]]
-        ):
-            errors["sub_event_type"] = (
-                f"{attrs['sub_event_type']!r} is not a sub-event type of {attrs['event_type']!r}."
-            )
+        if "event_type" in attrs and "sub_event_type" in attrs:
+            allowed = {sub for kind in attrs["event_type"] for sub in EVENT_TYPES[kind]}
+            stray = [sub for sub in attrs["sub_event_type"] if sub not in allowed]
+            if stray:
+                kinds = " or ".join(repr(kind) for kind in attrs["event_type"])
+                errors["sub_event_type"] = f"{stray[0]!r} is not a sub-event type of {kinds}."
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -83,8 +113,9 @@ class IncidentFilterParams(serializers.Serializer):
 
 class IncidentListParams(IncidentFilterParams):
     format = serializers.ChoiceField(
-        choices=["json", "geojson", "csv"], required=False, default="json",
-        help_text="json: one page as GeoJSON; geojson or csv: every match, streamed as a download "
+        choices=["json", "geojson", "csv", "gpkg", "kml"], required=False, default="json",
+        help_text="json: one page as GeoJSON; geojson, csv (ACLED columns), gpkg (GeoPackage) or "
+        "kml: every match as a download "
         "(at most API_EXPORT_RATE downloads per client, default 10/minute; anonymous downloads "
         "of more than EXPORT_MAX_ROWS_ANON incidents, default 100,000, are refused with a 400).",
     )

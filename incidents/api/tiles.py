@@ -74,10 +74,12 @@ def _cancelled(error: OperationalError) -> bool:
 
 def _key(kind: str, request, params: dict, z: int, x: int, y: int) -> str:
     staff = sees_unpublished(request.user)
-    filters = sorted(
-        (name, getattr(value, "ubigeo", None) or getattr(value, "wkt", None) or str(value))
-        for name, value in params.items()
-    )
+    def text(value):
+        if isinstance(value, (list, tuple)):  # a repeatable filter: any of its values, in any order
+            return sorted(text(item) for item in value)
+        return getattr(value, "ubigeo", None) or getattr(value, "wkt", None) or str(value)
+
+    filters = sorted((name, text(value)) for name, value in params.items())
     # Staff see drafts: their tiles follow every write. Everyone else's follow published data
     # only, so the ETag of a public tile does not reveal that drafts are being written.
     hidden = hides_restricted(request.user)

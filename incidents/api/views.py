@@ -68,7 +68,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         operation_id="api_v1_incidents_list", parameters=[IncidentListParams],
         responses={200: OpenApiResponse(INCIDENT_PAGE, description="GeoJSON FeatureCollection "
                                         "with count, next and previous (format=json); with "
-                                        "format=csv or format=geojson, a download of every match.")},
+                                        "format=csv, geojson, gpkg or kml, a download of every match.")},
     )
     def list(self, request, *args, **kwargs):
         params = validated(IncidentListParams, request.query_params)
@@ -80,6 +80,8 @@ class IncidentViewSet(viewsets.ModelViewSet):
             return exports.csv_response(queryset, hxl=params["hxl"])
         if params["format"] == "geojson":
             return exports.geojson_response(queryset)
+        if params["format"] in exports.FILE_TYPES:
+            return exports.file_response(queryset, format=params["format"])
         page, size = params["page"], params["page_size"]
         extra = {}
         if "count_max" in params:

@@ -14,6 +14,8 @@ from security.untrusted import refuse_gdal_path
 from ..selectors import incidents_for_export
 
 FORMATS = ("csv", "geojson", "gpkg")
+# What GDAL writes for each spatial format (the API's downloads add KML: #15 part 4).
+DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "kml": "KML"}
 COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
            "actor1", "actor2", "country", "admin1", "admin2", "admin3", "location", "latitude",
            "longitude", "geo_precision", "source", "notes", "fatalities",
@@ -107,10 +109,38 @@ def csv_row(incident) -> dict:
     return {column: neutralise_cell(value) for column, value in acled_row(incident).items()}
 
 
-def incidents_frame(*, status: str | None = None, row=acled_row, public: bool = False) -> pd.DataFrame:
-    frame = pd.DataFrame([row(i) for i in incidents_for_export(status=status, public=public)],
-                         columns=COLUMNS)
+def frame_of(incidents, *, row=acled_row) -> pd.DataFrame:
+    """The incidents as ACLED-named columns; `incidents` must have actors and sources
+    prefetched and the areas and dataset selected (incidents_for_export does)."""
+    frame = pd.DataFrame([row(i) for i in incidents], columns=COLUMNS)
     return frame.astype({"fatalities": "Int64", "injuries": "Int64"})
+
+
+def incidents_frame(*, status: str | None = None, row=acled_row, public: bool = False) -> pd.DataFrame:
+    return frame_of(incidents_for_export(status=status, public=public), row=row)
+
+
+def _write_spatial(frame: pd.DataFrame, path: str, format: str) -> None:
+    geometry = shapely.points(frame["longitude"].astype(float), frame["latitude"].astype(float))
+    gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
+    options = {"gpkg": {"layer": "incidents"},
+               # Google Earth shows the placemark's name and description: the title and notes.
+               "kml": {"layer": "incidents",
+                       "dataset_options": {"NameField": "title", "DescriptionField": "notes"}}}
+    gdf.to_file(path, driver=DRIVERS[format], engine="pyogrio", **options.get(format, {}))
+
+
+def write_incidents(incidents, *, path: str, format: str) -> int:
+    """Write already filtered incidents (a queryset, e.g. the API's list) to a local `path`
+    as GeoJSON, GeoPackage or KML; returns how many. The caller has applied visibility."""
+    if format not in DRIVERS:
+        raise ValueError(f"format {format!r} is not one of {', '.join(DRIVERS)}")
+    refuse_gdal_path(path)
+    rows = incidents.select_related("department", "province", "district", "dataset").prefetch_related(
+        "actors", "sources")
+    frame = frame_of(rows.iterator(chunk_size=2000))
+    _write_spatial(frame, path, format)
+    return len(frame)
 
 
 def export_incidents(*, path: str, format: str, status: str | None = None,
@@ -127,9 +157,5 @@ def export_incidents(*, path: str, format: str, status: str | None = None,
         frame.to_csv(path, index=False)
         return len(frame)
     frame = incidents_frame(status=status, public=public)
-    geometry = shapely.points(frame["longitude"].astype(float), frame["latitude"].astype(float))
-    gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
-    driver = "GeoJSON" if format == "geojson" else "GPKG"
-    gdf.to_file(path, driver=driver, engine="pyogrio",
-                **({"layer": "incidents"} if format == "gpkg" else {}))
+    _write_spatial(frame, path, format)
     return len(frame)

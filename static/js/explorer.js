@@ -1,12 +1,20 @@
 /* The incident explorer: filters kept in the URL, incidents of the current view from the REST
  * API, clustered markers, honest location precision, heat map, district counts, a month
  * timeline and a list of what is in view.
+ * The map's view is kept in the URL's fragment (#map=zoom/lat/lon), so a shared link shows
+ * the same filters and the same place; the feed, download and print links follow the view.
  * Every text from the API reaches the page through textContent; nothing is parsed as HTML. */
 (function () {
   "use strict";
 
-  var FILTERS = ["period", "date_from", "date_to", "event_type", "actor", "min_fatalities",
-                 "region", "q", "month", "synthetic"];
+  const gettext = window.gettext || ((s) => s);
+  var FILTERS = ["period", "date_from", "date_to", "event_type", "sub_event_type", "actor",
+                 "min_fatalities", "region", "dataset", "q", "month", "synthetic"];
+  // Filters that take several values (event_type=Battles&event_type=Riots): arrays in the state.
+  var MULTI = ["event_type", "sub_event_type", "actor", "region", "dataset"];
+  // The API's parameters that the feed and downloads carry (besides the dates and the bbox).
+  var API_FILTERS = ["event_type", "sub_event_type", "actor", "min_fatalities", "region", "dataset",
+                     "q", "synthetic"];
   var PRESET_DAYS = { "7": 7, "30": 30, "90": 90, "365": 365 };
   var MAX_FEATURES = 20000;
 
@@ -15,24 +23,53 @@
 
   /* ---- filter state: URL <-> form <-> API parameters ---- */
 
+  function isMulti(name) { return MULTI.indexOf(name) >= 0; }
+
   function stateFromURL() {
     var params = new URLSearchParams(window.location.search);
     var state = {};
     FILTERS.forEach(function (name) {
-      var value = params.get(name);
-      if (value) state[name] = value;
+      if (isMulti(name)) {
+        var values = params.getAll(name).filter(function (v, i, all) { return v && all.indexOf(v) === i; });
+        if (values.length) state[name] = values;
+      } else {
+        var value = params.get(name);
+        if (value) state[name] = value;
+      }
     });
     return state;
   }
 
+  /* Append the state's `names` to URLSearchParams, a repeated parameter per value. */
+  function appendState(params, state, names) {
+    names.forEach(function (name) {
+      if (!state[name]) return;
+      [].concat(state[name]).forEach(function (value) { params.append(name, value); });
+    });
+    return params;
+  }
+
   function stateToURL(state, push) {
-    var params = new URLSearchParams();
-    FILTERS.forEach(function (name) { if (state[name]) params.set(name, state[name]); });
-    var query = params.toString();
-    var url = window.location.pathname + (query ? "?" + query : "");
-    if (url !== window.location.pathname + window.location.search) {
+    var query = appendState(new URLSearchParams(), state, FILTERS).toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
       window.history[push ? "pushState" : "replaceState"](null, "", url);
     }
+  }
+
+  /* The map's view in the fragment: #map=zoom/lat/lon (the form OpenStreetMap uses). */
+  function viewFromHash() {
+    var match = /^#map=(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
+    if (!match) return null;
+    var zoom = Number(match[1]), lat = Number(match[2]), lon = Number(match[3]);
+    if (zoom > 22 || Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+    return { zoom: zoom, center: L.latLng(lat, lon) };
+  }
+
+  function viewToHash(map) {
+    var c = map.getCenter(), zoom = map.getZoom();
+    var digits = Math.max(0, Math.ceil(Math.log(Math.pow(2, zoom)) / Math.LN10) + 1);
+    return "#map=" + zoom + "/" + c.lat.toFixed(digits) + "/" + c.lng.toFixed(digits);
   }
 
   function monthRange(month) {
@@ -53,9 +90,7 @@
       if (state.date_to) params.set("date_to", state.date_to);
     }
     // `synthetic` (load-test data, include|only) has no form field: it comes from the URL only.
-    ["event_type", "actor", "min_fatalities", "region", "q", "synthetic"].forEach(function (name) {
-      if (state[name]) params.set(name, state[name]);
-    });
+    appendState(params, state, API_FILTERS);
     if (withMonth && state.month) {
       var range = monthRange(state.month);
       params.set("date_from", range[0]);
@@ -100,93 +135,317 @@
     window.addEventListener("popstate", function () {
       self.state = stateFromURL();
       self.fillForm();
+      self.showView();
       self.refresh();
     });
-    this.map.on("moveend", function () { self.loadIncidents(); });
+    window.addEventListener("hashchange", function () { self.showView(); });
+    this.map.on("moveend", function () {
+      self.keepView();
+      self.loadIncidents();
+    });
+    this.startTakeAway();
     this.map.on("overlayadd", function (event) {
       if (event.layer === self.layers.districts && self.districtsStale) self.loadDistrictCounts();
     });
     L.control.fullscreen().addTo(this.map);
+    // A shared link's view wins over the region's outline: the sender may have zoomed in.
+    // The fragment is written once the map moves (moveend), not on arrival.
+    var fromLink = this.showView();
     this.refresh();
-    this.zoomToRegion();
+    if (!fromLink) this.zoomToRegion();
   };
 
-  /* Show the chosen department, province or district (its outline comes from the API). */
+  /* Move the map to the view in the URL's fragment, if there is one; true if there was. */
+  Explorer.prototype.showView = function () {
+    var view = viewFromHash();
+    if (!view) return false;
+    if (viewToHash(this.map) !== window.location.hash) {
+      this.map.setView(view.center, view.zoom, { animate: false });
+    }
+    return true;
+  };
+
+  /* Write the map's view into the fragment (replacing the history entry: panning is not a
+   * step back) and point the feed, download and print links at the view. */
+  Explorer.prototype.keepView = function () {
+    var hash = viewToHash(this.map);
+    if (hash !== window.location.hash) {
+      window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
+    }
+    this.updateTakeAway();
+  };
+
+  /* Show the chosen departments, provinces and districts (outlines come from the API). */
   Explorer.prototype.zoomToRegion = function () {
-    var self = this, ubigeo = this.state.region;
-    if (!ubigeo) return;
-    this.incidentLayer.loadAreas([ubigeo]).then(function () {
-      var area = self.incidentLayer.areaCache[ubigeo];
-      if (area) self.map.fitBounds(L.geoJSON(area).getBounds(), { padding: [20, 20] });
+    var self = this, ubigeos = this.state.region;
+    if (!ubigeos) return;
+    this.incidentLayer.loadAreas(ubigeos).then(function () {
+      var bounds = null;
+      ubigeos.forEach(function (ubigeo) {
+        var area = self.incidentLayer.areaCache[ubigeo];
+        if (!area) return;
+        var outline = L.geoJSON(area).getBounds();
+        bounds = bounds ? bounds.extend(outline) : outline;
+      });
+      if (bounds) self.map.fitBounds(bounds, { padding: [20, 20] });
     });
   };
+
+  /* Choose `values` in a multiple select; a value it lacks (an actor's alias from a shared
+   * link) is added as an option, so that what the URL says is what the form shows. */
+  function selectValues(select, values) {
+    values = values || [];
+    values.forEach(function (value) {
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+      if (!known) {
+        var option = el("option", value);
+        option.value = value;
+        select.appendChild(option);
+      }
+    });
+    Array.prototype.forEach.call(select.options, function (option) {
+      option.selected = values.indexOf(option.value) >= 0;
+    });
+  }
+
+  function selectedValues(select) {
+    return Array.prototype.filter.call(select.options, function (o) { return o.selected; })
+      .map(function (o) { return o.value; });
+  }
+
+  function unique(values) {
+    return values.filter(function (v, i) { return v && values.indexOf(v) === i; });
+  }
 
   Explorer.prototype.fillForm = function () {
     var form = this.form, state = this.state;
-    ["period", "date_from", "date_to", "event_type", "actor", "min_fatalities", "q"].forEach(function (name) {
+    ["period", "date_from", "date_to", "min_fatalities", "q"].forEach(function (name) {
       if (form.elements[name]) form.elements[name].value = state[name] || "";
+    });
+    ["event_type", "sub_event_type", "actor", "dataset"].forEach(function (name) {
+      selectValues(form.elements[name], state[name]);
     });
     form.elements.period.value = state.period || "all";
     this.showCustomDates();
-    var region = state.region || "";
-    form.elements.department.value = region.slice(0, 2);
-    this.loadChildren("province", region.slice(0, 2), region.length >= 4 ? region.slice(0, 4) : "");
-    this.loadChildren("district", region.length >= 4 ? region.slice(0, 4) : "", region.length === 6 ? region : "");
+    // Regions: the departments, provinces and districts they are in or are.
+    var regions = state.region || [];
+    var departments = unique(regions.map(function (r) { return r.slice(0, 2); }));
+    var provinces = unique(regions.filter(function (r) { return r.length >= 4; }).map(function (r) { return r.slice(0, 4); }));
+    var districts = regions.filter(function (r) { return r.length === 6; });
+    selectValues(form.elements.department, departments);
+    var self = this;
+    // The printed filters name the regions once their names are loaded.
+    return Promise.all([this.loadChildren("province", departments, provinces),
+                        this.loadChildren("district", provinces, districts)])
+      .then(function () { self.updateTakeAway(); });
   };
 
   Explorer.prototype.showCustomDates = function () {
     document.getElementById("custom-dates").hidden = this.form.elements.period.value !== "custom";
   };
 
-  /* Fill the province or district select with the children of `parent`. */
-  Explorer.prototype.loadChildren = function (level, parent, selected) {
-    var select = this.form.elements[level];
-    select.replaceChildren(el("option", level === "province" ? "All provinces" : "All districts"));
-    select.firstChild.value = "";
-    select.disabled = !parent;
-    if (!parent) return Promise.resolve();
-    var url = this.config.api.regions + "?" + new URLSearchParams({ level: level, parent: parent, geometry: "false" });
-    return getJSON(url).then(function (collection) {
-      collection.features.forEach(function (feature) {
-        var option = el("option", feature.properties.name);
-        option.value = feature.properties.ubigeo;
-        select.appendChild(option);
+  /* Fill the province or district select with the children of the `parents` (one request
+   * each, in parallel), choosing `selected`. */
+  Explorer.prototype.loadChildren = function (level, parents, selected) {
+    var self = this, select = this.form.elements[level];
+    var request = (this.childRequests = this.childRequests || {})[level] = {};
+    select.replaceChildren();
+    select.disabled = !parents.length;
+    if (!parents.length) return Promise.resolve();
+    return Promise.all(parents.map(function (parent) {
+      var url = self.config.api.regions + "?" + new URLSearchParams({ level: level, parent: parent, geometry: "false" });
+      return getJSON(url);
+    })).then(function (collections) {
+      if (self.childRequests[level] !== request) return;  // a newer choice took over
+      collections.forEach(function (collection) {
+        collection.features.forEach(function (feature) {
+          var option = el("option", feature.properties.name);
+          option.value = feature.properties.ubigeo;
+          select.appendChild(option);
+        });
       });
-      select.value = selected || "";
+      selectValues(select, selected || []);
     });
   };
 
+  /* The regions chosen: each district, each province without a chosen district, each
+   * department without a chosen province (a child narrows its parent). */
+  function chosenRegions(departments, provinces, districts) {
+    function narrowed(code, finer) {
+      return finer.some(function (f) { return f.slice(0, code.length) === code; });
+    }
+    return departments.filter(function (d) { return !narrowed(d, provinces.concat(districts)); })
+      .concat(provinces.filter(function (p) { return !narrowed(p, districts); }))
+      .concat(districts);
+  }
+
   Explorer.prototype.onFormChange = function (event) {
     var form = this.form, name = event.target && event.target.name;
+    var keptProvinces = selectedValues(form.elements.province);
+    var keptDistricts = selectedValues(form.elements.district);
     if (name === "department") {
-      this.loadChildren("province", form.elements.department.value, "");
-      this.loadChildren("district", "", "");
+      var departments = selectedValues(form.elements.department);
+      var under = function (codes) {
+        return function (c) { return codes.indexOf(c.slice(0, 2)) >= 0; };
+      };
+      keptProvinces = keptProvinces.filter(under(departments));
+      keptDistricts = keptDistricts.filter(under(departments));
+      this.loadChildren("province", departments, keptProvinces);
+      this.loadChildren("district", keptProvinces, keptDistricts);
     } else if (name === "province") {
-      this.loadChildren("district", form.elements.province.value, "");
+      var provinces = selectedValues(form.elements.province);
+      keptDistricts = keptDistricts.filter(function (d) { return provinces.indexOf(d.slice(0, 4)) >= 0; });
+      this.loadChildren("district", provinces, keptDistricts);
     }
     this.showCustomDates();
     var state = this.state.synthetic ? { synthetic: this.state.synthetic } : {};
-    ["period", "event_type", "actor", "min_fatalities", "q"].forEach(function (key) {
+    ["period", "min_fatalities", "q"].forEach(function (key) {
       var value = form.elements[key].value.trim();
       if (value && !(key === "period" && value === "all")) state[key] = value;
+    });
+    ["event_type", "sub_event_type", "actor", "dataset"].forEach(function (key) {
+      var values = selectedValues(form.elements[key]);
+      if (values.length) state[key] = values;
     });
     if (state.period === "custom") {
       if (form.elements.date_from.value) state.date_from = form.elements.date_from.value;
       if (form.elements.date_to.value) state.date_to = form.elements.date_to.value;
     }
-    var region = form.elements.district.value || form.elements.province.value || form.elements.department.value;
-    if (region) state.region = region;
-    var regionChanged = state.region !== this.state.region;
+    // The selects being refilled keep only what is still under a chosen parent.
+    var regions = chosenRegions(selectedValues(form.elements.department), keptProvinces, keptDistricts);
+    if (regions.length) state.region = regions;
+    var regionChanged = String(state.region || "") !== String(this.state.region || "");
     this.state = state;  // a new filter shows every month again
     stateToURL(this.state, true);
     this.refresh();
     if (regionChanged) this.zoomToRegion();
   };
 
+  /* ---- take the view away: Atom feed, downloads, print, PNG (#15 parts 1 and 4) ---- */
+
+  Explorer.prototype.startTakeAway = function () {
+    var self = this;
+    this.feedButton = document.getElementById("feed-button");
+    this.feedLink = document.getElementById("feed-link");
+    this.feedBase = this.feedButton.getAttribute("href").split("?")[0];  // reverse()d by the page
+    document.getElementById("print-button").addEventListener("click", function () {
+      self.prepareToPrint();
+      window.print();
+    });
+    document.getElementById("png-button").addEventListener("click", function () { self.downloadPng(); });
+    window.addEventListener("beforeprint", function () { self.prepareToPrint(); });
+    window.addEventListener("afterprint", function () { self.map.invalidateSize(); });
+    // The paper's layout gives the map another size: Leaflet must be told (also when a test
+    // or the browser's print preview switches the media without the print events).
+    var paper = window.matchMedia ? window.matchMedia("print") : null;
+    if (paper && paper.addEventListener) {
+      paper.addEventListener("change", function () {
+        if (paper.matches) self.prepareToPrint(); else self.map.invalidateSize();
+      });
+    }
+  };
+
+  /* The feed of the view: its filters (relative periods left out: a feed lists the newest
+   * incidents anyway) and its bounding box. */
+  Explorer.prototype.feedQuery = function () {
+    var params = appendState(new URLSearchParams(), this.state, API_FILTERS);
+    if (this.state.period === "custom") appendState(params, this.state, ["date_from", "date_to"]);
+    params.set("bbox", this.bboxParam());
+    return params;
+  };
+
+  Explorer.prototype.updateTakeAway = function () {
+    if (!this.feedButton) return;
+    var feed = this.feedBase + "?" + this.feedQuery();
+    this.feedButton.href = feed;
+    this.feedLink.href = feed;
+    // Downloads hold exactly what the list shows: the filters, the month and the map's view.
+    var params = apiQuery(this.state, true);
+    params.set("bbox", this.bboxParam());
+    var base = this.config.api.incidents;
+    document.querySelectorAll("a[data-format]").forEach(function (link) {
+      params.set("format", link.dataset.format);
+      link.href = base + "?" + params;
+    });
+    document.getElementById("print-filters").textContent = this.describe();
+  };
+
+  /* The filters in words, for the printed page. */
+  Explorer.prototype.describe = function () {
+    var state = this.state, form = this.form, parts = [];
+    function names(select, values) {
+      return values.map(function (value) {
+        var option = Array.prototype.find.call(select.options, function (o) { return o.value === value; });
+        return option ? option.textContent : value;
+      }).join(", ");
+    }
+    var period = form.elements.period;
+    if (state.month) {
+      parts.push(gettext("Month") + ": " + state.month);
+    } else if (state.period === "custom") {
+      parts.push(gettext("Dates") + ": " + (state.date_from || "…") + " – " + (state.date_to || "…"));
+    } else {
+      parts.push(gettext("Period") + ": " + period.options[period.selectedIndex].textContent);
+    }
+    if (state.event_type) parts.push(gettext("Event types") + ": " + state.event_type.join(", "));
+    if (state.sub_event_type) parts.push(gettext("Sub-event types") + ": " + state.sub_event_type.join(", "));
+    if (state.actor) parts.push(gettext("Actors") + ": " + state.actor.join(", "));
+    if (state.region) {
+      var regionNames = state.region.map(function (code) {
+        var select = form.elements[{ 2: "department", 4: "province", 6: "district" }[code.length]];
+        return names(select, [code]);
+      });
+      parts.push(gettext("Regions") + ": " + regionNames.join(", "));
+    }
+    if (state.dataset) parts.push(gettext("Datasets") + ": " + names(form.elements.dataset, state.dataset));
+    if (state.min_fatalities) parts.push(gettext("At least this many fatalities") + ": " + state.min_fatalities);
+    if (state.q) parts.push(gettext("Text") + ": " + state.q);
+    return parts.join(" · ");
+  };
+
+  Explorer.prototype.prepareToPrint = function () {
+    this.updateTakeAway();
+    document.querySelectorAll(".map-legend").forEach(function (legend) { legend.open = true; });
+    this.map.invalidateSize();
+  };
+
+  /* A PNG of the map as shown (markers, areas, legend, attribution), drawn in the browser by
+   * html-to-image (node_modules, served as a static file). A basemap from another origin is
+   * left out: the browser would not let the page read its pixels. */
+  Explorer.prototype.downloadPng = function () {
+    var self = this;
+    if (!window.htmlToImage) {
+      this.setStatus(gettext("The map image could not be made: html-to-image is missing."), true);
+      return Promise.resolve();
+    }
+    var origin = window.location.origin;
+    var keep = function (node) {
+      if (node.tagName === "IMG" && node.src && node.src.indexOf(origin + "/") !== 0 &&
+          node.src.indexOf("data:") !== 0) return false;
+      return !(node.classList && (node.classList.contains("leaflet-control-zoom") ||
+                                  node.classList.contains("fullscreen-button")));
+    };
+    this.setStatus(gettext("Drawing the map…"));
+    return window.htmlToImage.toPng(this.map.getContainer(), { filter: keep, skipFonts: true,
+                                                              backgroundColor: "#ffffff" })
+      .then(function (url) {
+        var link = el("a");
+        link.href = url;
+        link.download = "vraem-map.png";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        self.setStatus("");
+      }).catch(function (error) {
+        self.setStatus(gettext("The map image could not be made:") + " " + (error && error.message), true);
+      });
+  };
+
   /* The incidents first: the timeline's counts over every month would compete with them, so
    * the timeline and district counts start once the incidents are drawn. */
   Explorer.prototype.refresh = function () {
     var self = this;
+    this.updateTakeAway();
     this.afterDrawn = function () {
       self.loadTimeline();
       self.loadDistrictCounts();
@@ -384,6 +643,7 @@
     if (month) this.state.month = month; else delete this.state.month;
     this.slider.value = String(month ? index : 0);
     stateToURL(this.state, false);
+    this.updateTakeAway();
     this.drawChart();
     this.showMonth();
     this.loadIncidents();

@@ -184,7 +184,10 @@ def test_the_api_docs_render_hostile_data_as_text(watched, live_url, hostile):
     operation = page.locator(".opblock-get", has=page.locator('[data-path="/api/v1/incidents/"]')).first
     operation.locator(".opblock-summary").click()
     operation.locator("button.try-out__btn").click()
-    operation.locator('input[placeholder="region"]').fill("150101")
+    # region is repeatable (an array, #15): one item added, then filled.
+    region = operation.locator('tr[data-param-name="region"]')
+    region.locator("button.json-schema-form-item-add").click()
+    region.locator(".json-schema-array input").first.fill("150101")
     operation.locator("button.execute").click()
     body = operation.locator(".live-responses-table .response-col_description pre.microlight").first
     expect(body).to_contain_text("ti:<script>", timeout=20000)

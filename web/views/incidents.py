@@ -4,10 +4,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.middleware import embeddable
 from incidents import tiles
-from incidents.selectors import alert_story, nearby_incidents, published_actors, visible_incidents
+from incidents.selectors import (
+    alert_story, credited_datasets, nearby_incidents, published_actors, visible_incidents,
+)
 from incidents.taxonomy import EVENT_TYPES
 from regions.models import AdminArea
 from regions.selectors import advisories_at, advisory_zones_geojson, departments_geojson
@@ -19,8 +22,8 @@ from ..throttle import throttled_page
 NEARBY_KM = 25
 NEARBY_DAYS = 90
 
-PERIODS = [("all", "All dates"), ("7", "Last 7 days"), ("30", "Last 30 days"),
-           ("90", "Last 90 days"), ("365", "Last 365 days"), ("custom", "Custom range")]
+PERIODS = [("all", _("All dates")), ("7", _("Last 7 days")), ("30", _("Last 30 days")),
+           ("90", _("Last 90 days")), ("365", _("Last 365 days")), ("custom", _("Custom range"))]
 
 
 def render_map(request, template: str, map_parts: dict, context: dict):
@@ -50,6 +53,24 @@ def incident_layer_config() -> dict:
     )
 
 
+def feed_url(query) -> str:
+    """The Atom feed of the page's filters (explorer.js keeps the link in step with the view).
+    Relative periods ("last 30 days") are left out: a feed lists the newest incidents anyway."""
+    kept = query.copy()
+    for name in list(kept):
+        if name not in FEED_PARAMETERS:
+            del kept[name]
+    if query.get("period") != "custom":
+        kept.pop("date_from", None)
+        kept.pop("date_to", None)
+    text = kept.urlencode()
+    return reverse("incident-feed") + (f"?{text}" if text else "")
+
+
+FEED_PARAMETERS = {"event_type", "sub_event_type", "actor", "region", "dataset", "min_fatalities",
+                   "q", "date_from", "date_to", "bbox"}
+
+
 @throttled_page()
 def explorer(request, embed: bool = False):
     """The incident explorer; the filters live in the URL and are read by explorer.js.
@@ -74,7 +95,10 @@ def explorer(request, embed: bool = False):
             "actors": published_actors(
                 visible_incidents(request.user).filter(is_synthetic=False)
             ).values_list("name", flat=True),
+            "sub_event_types": list(EVENT_TYPES.items()),
             "departments": AdminArea.objects.filter(level=AdminArea.Level.DEPARTMENT).values_list("ubigeo", "name"),
+            "datasets": credited_datasets(request.user).values_list("slug", "name"),
+            "feed_url": feed_url(request.GET),
             "embed": embed,
         },
     )
