@@ -4,7 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -21,7 +21,7 @@ from incidents.services.duplicates import incident_merge
 from incidents.services.incidents import incident_transition, incident_update
 from incidents.services.workflow import WorkflowError
 from tests.factories import PASSWORD, make_incident, member, subscriber, user_with
-from tests.places import LIMA, PICHARI, SAN_MIGUEL_DEL_ENE
+from tests.places import PICHARI, SAN_MIGUEL_DEL_ENE
 
 pytestmark = pytest.mark.django_db
 S = Incident.Status
