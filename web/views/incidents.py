@@ -14,6 +14,7 @@ from regions.selectors import advisories_at, advisory_zones_geojson, departments
 
 from .. import maps
 from ..map_cache import map_parts
+from ..page_cache import cached_page
 from ..throttle import throttled_page
 
 NEARBY_KM = 25
@@ -50,6 +51,7 @@ def incident_layer_config() -> dict:
     )
 
 
+@cached_page()
 @throttled_page()
 def explorer(request, embed: bool = False):
     """The incident explorer; the filters live in the URL and are read by explorer.js.
@@ -86,6 +88,7 @@ def explorer_embed(request):
     return explorer(request, embed=True)
 
 
+@cached_page()
 @throttled_page()
 def incident_detail(request, pk: int):
     """One incident. Threat line: a stranger sees a published incident only (404 otherwise),
