@@ -388,6 +388,7 @@ CACHES = {
 # PAGE_CACHE_MAX_ENTRIES: pages kept before the backend culls a third of them;
 # PAGE_CACHE_SECONDS: the longest a page lives (a write to published data retires it at once).
 PAGE_CACHE = "pages"
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)  # 0: every page rendered (make loadtest's baseline)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600, minimum=1)
 PAGE_CACHE_BACKENDS = {
     "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -95,7 +95,8 @@ def cached_page(query: tuple[str, ...] = ()):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method != "GET" or request.user.is_authenticated or args:
+            if (not settings.PAGE_CACHE_ENABLED or request.method != "GET"
+                    or request.user.is_authenticated or args):
                 return view(request, *args, **kwargs)
             cache = page_cache()
             key = page_key(request, kwargs, query)

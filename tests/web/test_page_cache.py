@@ -242,3 +242,11 @@ def test_missing_pages_and_other_methods_are_not_stored(client, published):
     assert client.get(reverse("region", args=["999999"])).status_code == 404
     assert "X-Page-Cache" not in client.head(reverse("map"))
     assert entries() == 0
+
+
+def test_page_cache_enabled_off_renders_every_page(client, published, settings):
+    """make loadtest's baseline phase (PAGE_CACHE_ENABLED=0)."""
+    settings.PAGE_CACHE_ENABLED = False
+    pages = [client.get(reverse("map")) for _ in range(2)]
+    assert [p.status_code for p in pages] == [200, 200]
+    assert ["X-Page-Cache" in p for p in pages] == [False, False] and entries() == 0
