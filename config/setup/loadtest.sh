@@ -32,7 +32,8 @@ start_server() {  # $1: phase
   case "$1" in
     baseline) enabled=0 ;;
     ours) ;;
-    database) backend=database; $PY manage.py createcachetable ;;
+    database) backend=database
+      PAGE_CACHE_BACKEND=database DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 $PY manage.py createcachetable ;;
     *) echo "unknown phase $1 (baseline, ours, database)"; exit 2 ;;
   esac
   rm -rf "$OUT/page-cache"
