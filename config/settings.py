@@ -405,6 +405,29 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("THROTTLE_CACHE_MAX_ENTRIES", 100_000, minimum=1000)},
     },
 }
+# --- Whole public pages from a cache (issue #18, target 1; web/page_cache.py) ---
+# Anonymous GETs of the map pages are kept whole, keyed by published data version, language,
+# path and the parameters a page reads, in a cache every gunicorn worker of the machine shares.
+# PAGE_CACHE_BACKEND: "file" (default; files in PAGE_CACHE_DIR, a hit never touches
+# PostgreSQL) or "database" (table vraem_page_cache, made by createcachetable).
+# PAGE_CACHE_MAX_ENTRIES: pages kept before the backend culls a third of them;
+# PAGE_CACHE_SECONDS: the longest a page lives (a write to published data retires it at once).
+PAGE_CACHE = "pages"
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)  # 0: every page rendered (make loadtest's baseline)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600, minimum=1)
+PAGE_CACHE_BACKENDS = {
+    "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+             "LOCATION": os.environ.get("PAGE_CACHE_DIR") or str(BASE_DIR / "var" / "page-cache")},
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vraem_page_cache"},
+}
+if os.environ.get("PAGE_CACHE_BACKEND", "file") not in PAGE_CACHE_BACKENDS:
+    raise ImproperlyConfigured(f"PAGE_CACHE_BACKEND must be one of {sorted(PAGE_CACHE_BACKENDS)}, "
+                               f"not {os.environ['PAGE_CACHE_BACKEND']!r}")
+CACHES[PAGE_CACHE] = {
+    **PAGE_CACHE_BACKENDS[os.environ.get("PAGE_CACHE_BACKEND", "file")],
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=10), "CULL_FREQUENCY": 3},
+}
+# --- end of issue #18 target 1 block ---
 # Login lockout rules beyond the pair (security/lockout.py): LOGIN_ADDRESS_FAILURES failures
 # from one address (any usernames) lock that address; LOGIN_ACCOUNT_FAILURES failures for one
 # username from all addresses lock it except from addresses it logged in from within

@@ -102,8 +102,9 @@ class ContentSecurityPolicyMiddleware:
     each response the policy with it. Hand-written rather than django-csp: the policy is one
     function, and /embed/'s frame-ancestors is one response attribute (`embeddable`).
 
-    Responses are never cached whole with their nonce: a page served again from a cache would
-    carry a stale nonce, and its scripts would be refused."""
+    A page served again from a cache would carry a stale nonce and its scripts would be
+    refused: web/page_cache.py stores a page with the nonce it was rendered with and replaces
+    it by the current request's on every hit."""
 
     def __init__(self, get_response):
         self.get_response = get_response

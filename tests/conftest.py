@@ -65,8 +65,10 @@ def _primary_only(request, settings):
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters(request):
     """API throttling counts requests in a database cache (settings.THROTTLE_CACHE); every test
-    that may reach the database starts from zero. The default cache (tiles) is cleared always."""
+    that may reach the database starts from zero. The default cache (tiles) and the page cache
+    (web/page_cache.py: keyed by a data version that rolled-back tests reuse) are cleared always."""
     cache.clear()
+    caches[django_settings.PAGE_CACHE].clear()
     if request.node.get_closest_marker("django_db") or "db" in request.fixturenames \
             or "transactional_db" in request.fixturenames:
         request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")

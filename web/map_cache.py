@@ -10,8 +10,9 @@ editor neither empties the cache nor changes what a stranger receives.
 
 The query string is not part of the key: none of these views reads it to build the map (the
 explorer's filters are applied in the browser), and keying on it would let anyone skip the cache
-by adding `?x=<random>`. Logged-in users (editors see drafts) always get a fresh map. Only the
-map parts are cached, not the page: the template still renders per request (CSRF token, nonces).
+by adding `?x=<random>`. Logged-in users (editors see drafts) always get a fresh map. For
+anonymous visitors the whole page is cached too (web/page_cache.py, shared by the workers);
+these parts spare the folium build when a page is rendered again after a data change.
 """
 import hashlib
 import re
@@ -42,9 +43,14 @@ def render_parts(m) -> MapParts:
     }
 
 
+def published_version() -> int:
+    """The version of everything public pages show (see the module's doc)."""
+    return tiles.data_version(published_only=True)
+
+
 def cache_key(page: str, *args) -> str:
     # Today's date too: which advisory zones are in force changes at midnight.
-    text = f"{page}|{args!r}|{date.today().isoformat()}|{tiles.data_version(published_only=True)}"
+    text = f"{page}|{args!r}|{date.today().isoformat()}|{published_version()}"
     return "map-page:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
-# Bounded load test against `make serve` on 127.0.0.1 only, with wrk. Prints requests/s,
-# latency percentiles and errors. FAULT=1 also restarts PostgreSQL in the middle of the run and
-# checks that the app answers 503 while it is down and 200 again without being restarted.
-# REPLICA=1 serves anonymous reads from the local hot standby (see below).
+# Bounded load test against a `make serve`-style server (gunicorn + whitenoise, DEBUG off) on
+# 127.0.0.1 only, with wrk. The same mix runs in each phase of PHASES, every phase on a freshly
+# started server with an empty page cache:
+#   baseline  whole-page cache off (PAGE_CACHE_ENABLED=0: every map page rendered, as before #18)
+#   ours      the page cache as configured (file cache by default)
+#   database  the page cache in the database cache instead (PAGE_CACHE_BACKEND=database)
+# and a table prints each figure beside the baseline's: requests/s, latency p50/p99, errors,
+# the page cache's hit ratio. FAULT=1 also restarts PostgreSQL in the middle of the last phase
+# and checks that the app answers 503 while it is down and 200 again without being restarted.
+# REPLICA=1 serves anonymous reads from the local hot standby (make replica; docs/scaling.md).
 set -euo pipefail
 PORT=${PORT:-8457}
 DURATION=${DURATION:-60}
 CONNECTIONS=${CONNECTIONS:-50}
+WORKERS=${WORKERS:-4}
+PHASES=${PHASES:-baseline ours}
+export LOADTEST_CLIENTS=${LOADTEST_CLIENTS:-200}
 URL="http://127.0.0.1:$PORT"
+PY=.venv/bin/python
+OUT=$(mktemp -d /tmp/vraem-loadtest.XXXXXX)
+server=""
 
 # REPLICA=1: anonymous reads from the local hot standby (make replica; docs/scaling.md).
 if [ "${REPLICA:-0}" = 1 ]; then
@@ -15,34 +27,94 @@ if [ "${REPLICA:-0}" = 1 ]; then
   export DATABASE_REPLICA_URL=${DATABASE_REPLICA_URL:-postgis://:${REPLICA_PORT:-5433}/vraem}
 fi
 
-# The anonymous API and tile rate limits would turn a load test from one address into 429s.
-API_ANON_RATE=1000000/minute API_TILE_RATE=1000000/minute API_PAGE_RATE=1000000/minute PORT=$PORT WORKERS=${WORKERS:-4} make --no-print-directory serve \
-  > /tmp/vraem-loadtest-serve.log 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; pkill -f "gunicorn config.wsgi --bind 127.0.0.1:$PORT" || true' EXIT
-for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && break; sleep 1; done
-curl -sf "$URL/healthz" >/dev/null || { echo "server did not start; see /tmp/vraem-loadtest-serve.log"; exit 1; }
+stop_server() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi
+}
+trap 'stop_server; rm -rf "$OUT/page-cache"' EXIT
 
-if [ "${FAULT:-0}" = 1 ]; then
-  (
-    sleep $((DURATION / 3))
-    version=$(pg_lsclusters --no-header | awk '$2 == "main" { print $1; exit }')
-    echo "fault: stopping PostgreSQL at $(date -u +%T)"
-    if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" main stop; else
-      "/usr/lib/postgresql/$version/bin/pg_ctl" -D "$PGHOST/data" stop >/dev/null; fi
-    code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz"); echo "fault: /healthz while down -> $code"
-    code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/regions/12/"); echo "fault: /regions/12/ while down -> $code"
-    sleep 5
-    if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" main start; else
-      "/usr/lib/postgresql/$version/bin/pg_ctl" -D "$PGHOST/data" -l "$PGHOST/server.log" -w \
-        -o "-k $PGHOST -c listen_addresses=''" start >/dev/null; fi
-    echo "fault: PostgreSQL started again at $(date -u +%T)"
-    sleep 2
-    code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/regions/12/"); echo "fault: /regions/12/ after restart -> $code"
-  ) &
-  fault=$!
-fi
+DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $PY manage.py collectstatic --noinput -v 0
 
-wrk --threads 2 --connections "$CONNECTIONS" --duration "${DURATION}s" --timeout 10s --latency \
-  --script config/setup/loadtest.lua "$URL" | tee /tmp/vraem-loadtest.txt
-[ -z "${fault:-}" ] || wait "$fault"
+start_server() {  # $1: phase
+  local enabled=1 backend=file
+  case "$1" in
+    baseline) enabled=0 ;;
+    ours) ;;
+    database) backend=database
+      PAGE_CACHE_BACKEND=database DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 $PY manage.py createcachetable ;;
+    *) echo "unknown phase $1 (baseline, ours, database)"; exit 2 ;;
+  esac
+  rm -rf "$OUT/page-cache"
+  # The anonymous API and tile rate limits would turn a load test from one address into 429s.
+  # LOADTEST_CLIENTS visitors (loadtest.lua) arrive through one trusted proxy.
+  API_ANON_RATE=1000000/minute API_TILE_RATE=1000000/minute API_PAGE_RATE=1000000/minute \
+  TRUSTED_PROXY_COUNT=1 \
+  PAGE_CACHE_ENABLED=$enabled PAGE_CACHE_BACKEND=$backend PAGE_CACHE_DIR="$OUT/page-cache" \
+  DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+    .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+    > "$OUT/serve-$1.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && break; sleep 1; done
+  curl -sf "$URL/healthz" >/dev/null || { echo "server did not start; see $OUT/serve-$1.log"; exit 1; }
+}
+
+fault() {
+  sleep $((DURATION / 3))
+  version=$(pg_lsclusters --no-header | awk '$2 == "main" { print $1; exit }')
+  echo "fault: stopping PostgreSQL at $(date -u +%T)"
+  if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" main stop; else
+    "/usr/lib/postgresql/$version/bin/pg_ctl" -D "$PGHOST/data" stop >/dev/null; fi
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz"); echo "fault: /healthz while down -> $code"
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/regions/12/"); echo "fault: /regions/12/ while down -> $code"
+  sleep 5
+  if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" main start; else
+    "/usr/lib/postgresql/$version/bin/pg_ctl" -D "$PGHOST/data" -l "$PGHOST/server.log" -w \
+      -o "-k $PGHOST -c listen_addresses=''" start >/dev/null; fi
+  echo "fault: PostgreSQL started again at $(date -u +%T)"
+  sleep 2
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/regions/12/"); echo "fault: /regions/12/ after restart -> $code"
+}
+
+last=${PHASES##* }
+for phase in $PHASES; do
+  echo "== phase $phase: $CONNECTIONS connections, $LOADTEST_CLIENTS clients, ${DURATION} s, $WORKERS workers"
+  start_server "$phase"
+  fault_pid=""
+  if [ "${FAULT:-0}" = 1 ] && [ "$phase" = "$last" ]; then fault & fault_pid=$!; fi
+  wrk --threads 2 --connections "$CONNECTIONS" --duration "${DURATION}s" --timeout 10s --latency \
+    --script config/setup/loadtest.lua "$URL" | tee "$OUT/wrk-$phase.txt"
+  [ -z "$fault_pid" ] || wait "$fault_pid"
+  stop_server
+done
+cp "$OUT/wrk-$last.txt" /tmp/vraem-loadtest.txt
+
+# One column per phase, from wrk's report.
+figure() {  # $1: phase file; prints rps p50_ms p99_ms requests errors hits misses
+  awk '
+    function to_ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    /^ +50%/ { p50 = to_ms($2) } /^ +99%/ { p99 = to_ms($2) }
+    / requests in / { requests = $1 }
+    /Non-2xx or 3xx responses:/ { errors += $NF }
+    /Socket errors:/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
+    /^page cache:/ { hits = $3; misses = $5 }
+    END { printf "%s %.1f %.1f %d %d %d %d\n", rps, p50, p99, requests, errors + 0, hits + 0, misses + 0 }
+  ' "$1"
+}
+echo
+echo "| figure | $(for p in $PHASES; do printf '%s | ' "$p"; done)target |"
+echo "|---|$(for p in $PHASES; do printf -- '---|'; done)---|"
+declare -A F
+for p in $PHASES; do F[$p]=$(figure "$OUT/wrk-$p.txt"); done
+row() {  # $1 label, $2 awk expression over the fields, $3 target
+  printf '| %s | ' "$1"
+  for p in $PHASES; do echo "${F[$p]}" | awk "{ printf \"%s | \", $2 }"; done
+  echo "$3 |"
+}
+row "requests/s" '$1' ">= 150"
+row "latency p50" '$2 " ms"' ""
+row "latency p99" '$3 " ms"' "<= 1000 ms"
+row "requests (errors: 4xx/5xx, socket)" '$4 " (" $5 " errors)"' "0 errors"
+row "page cache hit ratio (map pages)" '($6 + $7 > 0 ? sprintf("%.1f %% (%d of %d)", 100 * $6 / ($6 + $7), $6, $6 + $7) : "off")' "reported"
+echo
+echo "Machine: $(nproc) CPU; load average now: $(cut -d" " -f1-3 /proc/loadavg) (wrk and the server share the cores)."
+echo "wrk reports and server logs: $OUT"

@@ -1,7 +1,7 @@
 """`make bench`: `python -m tools.bench --count N [--only abcde] [--output FILE]`.
 
 Fills a benchmark database with synthetic incidents once, then times (a) API page, (b) tiles,
-(c) assignment, (d) explorer, (e) bulletins, each against its baseline. Refuses a database
+(c) assignment, (d) explorer, (e) bulletins, (f) cached map pages, each against its baseline. Refuses a database
 whose name has no 'bench' (it would get a million synthetic incidents) unless --any-database.
 """
 import argparse
@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-FIGURES = "abcde"
+FIGURES = "abcdef"
 
 
 def machine() -> str:
@@ -56,7 +56,7 @@ def main(argv: list[str]) -> int:
     from incidents.models import Incident
     from regions.models import AdminArea
 
-    from . import api_page, assign, bulletins, explorer, markdown_table, tiles
+    from . import api_page, assign, bulletins, explorer, markdown_table, pages, tiles
 
     args = arguments(argv)
     name = connection.settings_dict["NAME"]
@@ -71,7 +71,7 @@ def main(argv: list[str]) -> int:
     fill(args.count)
     rows, extras = [], {}
     runners = {"a": api_page.run, "b": tiles.run, "c": assign.run,
-               "d": explorer.run, "e": lambda: bulletins.run(args.bulletin_dirs)}
+               "d": explorer.run, "e": lambda: bulletins.run(args.bulletin_dirs), "f": pages.run}
     for figure in args.only:
         if figure not in runners:
             print(f"Unknown figure {figure!r}: choose from {FIGURES}.", file=sys.stderr)

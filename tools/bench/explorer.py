@@ -2,11 +2,23 @@
 that 100,000 incidents match: time from navigation until the incidents of the first view are
 drawn (the map's data-incidents-drawn attribute), and the bytes transferred for that view.
 
-The app is served by Django's live-server thread on the benchmark database, static files
-through the finders (uncompressed, as `make run` serves them)."""
+Ours: the app as `make serve` runs it (gunicorn, DEBUG off, collected static files served
+compressed by whitenoise, map pages from the page cache, which the unmeasured first run fills).
+Baseline, in the same run: Django's live-server thread on the same database, static files
+through the finders (uncompressed, as `make run` serves them), as this figure was measured
+before issue #18."""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.db import connection
 
 from ..browser import chromium, live_server
@@ -74,21 +86,31 @@ def _measure(browser, base: str, query: str, runs: int) -> list:
     return results
 
 
-def _rows(label: str, matching: int, results: list, runs: int) -> list[Row]:
-    drawn = sorted(r[0] for r in results)[len(results) // 2]
-    bytes_by_kind, summary = results[-1][1], results[-1][2]
-    total = sum(bytes_by_kind.values())
-    data = bytes_by_kind.get("api", 0) + bytes_by_kind.get("tiles", 0)
-    row = Row("d", f"explorer, {label} matching {matching:,} incidents: markers drawn",
-              f"{ms(drawn)} (median of {runs})", "", "", "<= 2 s", drawn <= 2.0)
+def _drawn(results: list) -> float:
+    return sorted(r[0] for r in results)[len(results) // 2]
+
+
+def _bytes(results: list) -> tuple[int, int, dict]:
+    by_kind = results[-1][1]
+    return sum(by_kind.values()), by_kind.get("api", 0) + by_kind.get("tiles", 0), by_kind
+
+
+def _rows(label: str, matching: int, results: list, baseline: list, runs: int) -> list[Row]:
+    drawn, dev_drawn = _drawn(results), _drawn(baseline)
+    total, data, by_kind = _bytes(results)
+    dev_total = _bytes(baseline)[0]
+    summary = results[-1][2]
+    row = Row("d", f"explorer under gunicorn + whitenoise, {label} matching {matching:,} incidents: markers drawn",
+              f"{ms(drawn)} (median of {runs})", f"development server: {ms(dev_drawn)}",
+              f"{dev_drawn / drawn:.2f}x", "<= 1.5 s", drawn <= 1.5)
     size_row = Row("d", f"bytes transferred for that first view ({label})",
                    f"{total / 1e6:.2f} MB in all; data {data / 1e3:.0f} kB "
-                   f"(tiles {bytes_by_kind.get('tiles', 0) / 1e3:.0f} kB, API {bytes_by_kind.get('api', 0) / 1e3:.0f} kB)",
-                   "", "", "<= 1 MB", total <= 1e6)
+                   f"(tiles {by_kind.get('tiles', 0) / 1e3:.0f} kB, API {by_kind.get('api', 0) / 1e3:.0f} kB)",
+                   f"development server: {dev_total / 1e6:.2f} MB", "", "<= 1 MB", total <= 1e6)
     size_row.notes.append(
-        f"{label}: static files {bytes_by_kind.get('static', 0) / 1e3:.0f} kB uncompressed, page "
-        f"{bytes_by_kind.get('page', 0) / 1e3:.0f} kB; mode {summary['mode']}, {summary['shapes']} shapes "
-        f"drawn; slowest requests: {summary['slowest']}")
+        f"{label}: static files {by_kind.get('static', 0) / 1e3:.0f} kB as transferred (whitenoise: compressed), "
+        f"page {by_kind.get('page', 0) / 1e3:.0f} kB; mode {summary['mode']}, {summary['shapes']} shapes "
+        f"drawn; slowest requests: {summary['slowest']}; development server's slowest: {baseline[-1][2]['slowest']}")
     return [row, size_row]
 
 
@@ -104,8 +126,51 @@ def run(runs: int = 3) -> tuple[list[Row], dict]:
          urlencode({"synthetic": "only", "period": "custom", "date_from": date_from})),
         (f"event type {event_type}", by_type, urlencode({"synthetic": "only", "event_type": event_type})),
     ]
+    ours, dev = {}, {}
+    with chromium() as browser:
+        with gunicorn_server() as base:
+            for label, matching, query in scenarios:
+                ours[label] = _measure(browser, base, query, runs)
+        with live_server() as base:
+            for label, matching, query in scenarios:
+                dev[label] = _measure(browser, base, query, runs)
     rows = []
-    with live_server() as base, chromium() as browser:
-        for label, matching, query in scenarios:
-            rows += _rows(label, matching, _measure(browser, base, query, runs), runs)
+    for label, matching, query in scenarios:
+        rows += _rows(label, matching, ours[label], dev[label], runs)
     return rows, {}
+
+
+@contextmanager
+def gunicorn_server(workers: int = 3):
+    """`make serve`'s server on the benchmark database (its environment: DATABASE_URL), on a
+    free port, with an empty page cache of its own; yields its base URL."""
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+           # One browser asks for a page, its API calls and a dozen tiles per view, several runs.
+           "API_ANON_RATE": "1000000/minute", "API_TILE_RATE": "1000000/minute",
+           "API_PAGE_RATE": "1000000/minute", "API_TILE_BUILD_RATE": "1000000/minute"}
+    base_dir = Path(settings.BASE_DIR)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                   cwd=base_dir, env=env, check=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory(prefix="vraem-bench-pages-") as page_cache:
+        env["PAGE_CACHE_DIR"] = page_cache
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers)], cwd=base_dir, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(f"{base}/healthz", timeout=5)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            else:
+                raise RuntimeError("gunicorn did not answer /healthz")
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

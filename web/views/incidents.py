@@ -17,6 +17,7 @@ from regions.selectors import advisories_at, advisory_zones_geojson, departments
 
 from .. import maps
 from ..map_cache import map_parts
+from ..page_cache import cached_page
 from ..throttle import throttled_page
 
 NEARBY_KM = 25
@@ -67,10 +68,12 @@ def feed_url(query) -> str:
     return reverse("incident-feed") + (f"?{text}" if text else "")
 
 
-FEED_PARAMETERS = {"event_type", "sub_event_type", "actor", "region", "dataset", "min_fatalities",
-                   "q", "date_from", "date_to", "bbox"}
+FEED_PARAMETERS = ("event_type", "sub_event_type", "actor", "region", "dataset", "min_fatalities",
+                   "q", "date_from", "date_to", "bbox")
 
 
+# The feed link in the page's head is built from the query: those parameters shape the page.
+@cached_page(query=(*FEED_PARAMETERS, "period"))
 @throttled_page()
 def explorer(request, embed: bool = False):
     """The incident explorer; the filters live in the URL and are read by explorer.js.
@@ -110,6 +113,7 @@ def explorer_embed(request):
     return explorer(request, embed=True)
 
 
+@cached_page()
 @throttled_page()
 def incident_detail(request, pk: int):
     """One incident. Threat line: a stranger sees a published incident only (404 otherwise),

@@ -18,6 +18,7 @@ from regions.text import normalise
 
 from .. import maps
 from ..map_cache import map_parts
+from ..page_cache import cached_page
 from ..throttle import throttled_page
 from .incidents import incident_layer_config, render_map
 
@@ -48,6 +49,7 @@ def month_bars(by_month: list[dict]) -> list[dict]:
     return bars
 
 
+@cached_page()
 @throttled_page()
 def region_detail(request, ubigeo: str):
     area = get_object_or_404(AdminArea.objects.select_related("parent__parent"), ubigeo=ubigeo)
@@ -86,6 +88,7 @@ def region_detail(request, ubigeo: str):
     )
 
 
+@cached_page()
 @throttled_page()
 def advisories(request):
     zones = advisory_zones_in_force().order_by(*ZONE_ORDER)
