@@ -20,7 +20,7 @@ DROP FUNCTION IF EXISTS incidents_bump_published_version_for_pages();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0011_datasets"),
+        ("incidents", "0012_tile_cells_month"),
         ("regions", "0003_districtindicators"),
     ]
 
