@@ -15,8 +15,8 @@
 --
 -- Readers: incidents.tiles.data_version(published_only=True) (anonymous ETags, cached pages).
 --
--- History: created by incidents/0012_page_cache_published_version.
--- Loaded by: 0012_page_cache_published_version
+-- History: created by incidents/0013_page_cache_published_version.
+-- Loaded by: 0013_page_cache_published_version
 
 CREATE OR REPLACE FUNCTION incidents_bump_published_version_for_pages() RETURNS trigger
 LANGUAGE plpgsql AS $$
