@@ -1,7 +1,7 @@
-"""The public pages."""
+"""The public pages, under the language prefix /es/, /en/ (config/urls.py); the QGIS project,
+the same in every language, is in unprefixed_urls.py."""
 from django.urls import path
 
-from .qgis import QgisProjectView
 from .views import incidents, regions
 
 urlpatterns = [
@@ -11,5 +11,5 @@ urlpatterns = [
     path("regions/", regions.region_search, name="region-search"),
     path("regions/<str:ubigeo>/", regions.region_detail, name="region"),
     path("advisories/", regions.advisories, name="advisories"),
-    path("ogc/vraem.qgs", QgisProjectView.as_view(), name="qgis-project"),
 ]
+

@@ -4,11 +4,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.middleware import embeddable
 from incidents import tiles
 from incidents.selectors import alert_story, nearby_incidents, published_actors, visible_incidents
-from incidents.taxonomy import EVENT_TYPES
+from incidents.taxonomy import EVENT_TYPE_CHOICES
 from regions.models import AdminArea
 from regions.selectors import advisories_at, advisory_zones_geojson, departments_geojson
 
@@ -19,8 +20,8 @@ from ..throttle import throttled_page
 NEARBY_KM = 25
 NEARBY_DAYS = 90
 
-PERIODS = [("all", "All dates"), ("7", "Last 7 days"), ("30", "Last 30 days"),
-           ("90", "Last 90 days"), ("365", "Last 365 days"), ("custom", "Custom range")]
+PERIODS = [("all", _("All dates")), ("7", _("Last 7 days")), ("30", _("Last 30 days")),
+           ("90", _("Last 90 days")), ("365", _("Last 365 days")), ("custom", _("Custom range"))]
 
 
 def render_map(request, template: str, map_parts: dict, context: dict):
@@ -40,7 +41,8 @@ def incident_layer_config() -> dict:
             "stats": reverse("api:stats"),
             "regions": reverse("api:region-list"),
         },
-        incident_url="/incidents/",
+        # The incident page in the page's language: /es/incidents/ or /en/incidents/.
+        incident_url=reverse("incident", args=[0]).removesuffix("0/"),
         tiles={
             # Leaflet fills in {z}/{x}/{y}; reverse() cannot take placeholders, so they are swapped in.
             "incidents": reverse("incident-tile", args=[0, 0, 0]).replace("0/0/0", "{z}/{x}/{y}"),
@@ -70,7 +72,7 @@ def explorer(request, embed: bool = False):
         parts,
         {
             "periods": PERIODS,
-            "event_types": list(EVENT_TYPES),
+            "event_types": EVENT_TYPE_CHOICES,  # (ACLED code, label in the page's language)
             "actors": published_actors(
                 visible_incidents(request.user).filter(is_synthetic=False)
             ).values_list("name", flat=True),
