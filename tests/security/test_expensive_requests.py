@@ -16,7 +16,7 @@ from incidents.api.tiles import IncidentTileView
 from incidents.models import Incident
 from incidents.selectors import filter_incidents
 from rest_framework.throttling import ScopedRateThrottle
-from tests.factories import make_incident
+from tests.factories import make_incident, page_url
 from tests.places import PICHARI
 from tests.tiles import features, get_tile, tile_of
 
@@ -103,16 +103,18 @@ def test_anonymous_page_maps_come_from_the_cache_and_editors_get_fresh_ones(clie
     built = []
     real = maps.explorer_map
     monkeypatch.setattr(maps, "explorer_map", lambda **kw: built.append(1) or real(**kw))
-    pages = [client.get(path) for path in ("/", "/?x=1", "/?x=2", "/embed/")]
+    explorer = page_url("map")
+    pages = [client.get(path) for path in (explorer, explorer + "?x=1", explorer + "?x=2", page_url("embed"))]
     assert [p.status_code for p in pages] == [200] * 4
     assert len(built) == 1  # a random query string does not skip the cache
     client.force_login(admin_user)
-    client.get("/")
-    client.get("/")
+    client.get(page_url("map"))
+    client.get(page_url("map"))
     assert len(built) == 3
 
 
-@pytest.mark.parametrize("path", ["/", "/embed/", "/advisories/", "/regions/12/", "/regions/?q=pichari"])
+@pytest.mark.parametrize("path", [page_url("map"), page_url("embed"), page_url("advisories"), page_url("region", "12"),
+                                  page_url("region-search") + "?q=pichari"])
 def test_pages_are_throttled(client, monkeypatch, path):
     monkeypatch.setattr(PageRateThrottle, "THROTTLE_RATES", {"pages": "3/minute"})
     codes = [client.get(path).status_code for _ in range(4)]
@@ -124,7 +126,7 @@ def test_pages_are_throttled(client, monkeypatch, path):
 def test_incident_pages_are_throttled(client, monkeypatch):
     incident = make_incident(title="Published", location=PICHARI)
     monkeypatch.setattr(PageRateThrottle, "THROTTLE_RATES", {"pages": "2/minute"})
-    assert [client.get(f"/incidents/{incident.pk}/").status_code for _ in range(3)] == [200, 200, 429]
+    assert [client.get(page_url("incident", incident.pk)).status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_tiles_are_throttled_under_their_own_rate(api, monkeypatch):
