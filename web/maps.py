@@ -94,6 +94,7 @@ def zone_popup_html(props: dict) -> str:
     language = props.get("language") or ""
     foreign = bool(language) and language != get_language()
     lang = f' lang="{escape(language)}"' if foreign else ""
+    summary_lang = ' lang="en"' if get_language() != "en" else ""  # the summaries are ours, in English
     written_in = _("in %(language)s") % {"language": language_name(language)}
     label = f' <small class="text-language">({escape(written_in)})</small>' if foreign else ""
     exceptions_label = _("Exceptions:")
@@ -105,7 +106,8 @@ def zone_popup_html(props: dict) -> str:
         f'<div class="zone-popup"><h3>{escape(props["name"])}</h3>'
         f"<p><strong{lang}>{escape(props['wording'])}</strong>{label}</p>"
         f"<p>{escape(valid)}</p>"
-        f"<p{lang}>{escape(props['definition'] or props['summary'])}</p>{exceptions}</div>"
+        f"<p{lang if props['definition'] else summary_lang}>{escape(props['definition'] or props['summary'])}</p>"
+        f"{exceptions}</div>"
     )
 
 

@@ -133,3 +133,50 @@ def test_api_values_stay_locale_free():
     assert feature["properties"]["occurred_on"] == "2018-06-24"
     assert feature["properties"]["fatalities"] == 1234
     assert feature["properties"]["event_type"] == "Battles"
+
+
+# #14 part 5: texts that exist in one language are shown as written, labelled with it.
+
+BULLETINS = __import__("pathlib").Path(__file__).resolve().parent.parent / "bulletins"
+
+
+def test_a_spanish_bulletin_keeps_its_spanish_text_labelled_on_english_pages():
+    from incidents.services.bulletins.ingest import ingest_bulletin
+    from incidents.services.workflow import OPERATOR
+
+    text = (BULLETINS / "es_vizcatan_enfrentamiento.txt").read_text(encoding="utf-8")
+    [incident] = ingest_bulletin(user=OPERATOR, text=text).created
+    assert incident.language == "es"
+    assert incident.description.startswith("Una patrulla del Ejército se enfrentó con remanentes de Sendero Luminoso")
+    editor = Client()
+    editor.force_login(__import__("tests.factories", fromlist=["member"]).member("editor"))
+    english = editor.get(page_url("incident", incident.pk, language="en")).content.decode()
+    spanish = editor.get(page_url("incident", incident.pk, language="es")).content.decode()
+    assert '<p><span lang="es">Una patrulla del Ejército' in english
+    assert '<small class="text-language">(in spanish)</small>' in english
+    assert "<p><span>Una patrulla del Ejército" in spanish and "text-language" not in spanish.split("<h2>")[0]
+    body = editor.get(f"/api/v1/incidents/{incident.pk}/").json()
+    assert body["properties"]["language"] == "es"
+
+
+def test_an_english_bulletin_is_english():
+    from incidents.services.bulletins.parse import parse_bulletin
+
+    text = (BULLETINS / "en_kimbiri_grenade.txt").read_text(encoding="utf-8")
+    assert parse_bulletin(text).language == "en"
+
+
+def test_advisory_texts_are_marked_with_their_issuers_language():
+    spanish = Client().get(page_url("advisories", language="es")).content.decode()
+    english = Client().get(page_url("advisories", language="en")).content.decode()
+    us = spanish.split('id="zone-us-vraem"')[1].split("</section>")[0]
+    assert ('<strong lang="en">U.S. Department of State — Level 4: Do Not Travel</strong> '
+            '<small class="text-language">(en inglés)</small>') in us
+    vraem_es = spanish.split('id="zone-vraem"')[1].split("</section>")[0]
+    vraem_en = english.split('id="zone-vraem"')[1].split("</section>")[0]
+    assert '<q>Ámbito de intervención del VRAEM' in vraem_es  # Spanish on a Spanish page: no label
+    assert '<q lang="es">Ámbito de intervención del VRAEM' in vraem_en
+    assert "<strong>U.S. Department of State — Level 4: Do Not Travel</strong>" in english  # no label
+    zones = {f["properties"]["slug"]: f["properties"]["language"]
+             for f in Client().get("/api/v1/advisories/").json()["features"]}
+    assert zones == {"us-vraem": "en", "us-colombia-border": "en", "uk-vraem": "en", "uk-colombia-border": "en"}
