@@ -180,3 +180,19 @@ def test_advisory_texts_are_marked_with_their_issuers_language():
     zones = {f["properties"]["slug"]: f["properties"]["language"]
              for f in Client().get("/api/v1/advisories/").json()["features"]}
     assert zones == {"us-vraem": "en", "us-colombia-border": "en", "uk-vraem": "en", "uk-colombia-border": "en"}
+
+
+def test_the_admins_switcher_sets_the_language_cookie():
+    from tests.factories import member
+
+    client = Client()
+    client.force_login(member("editor"))
+    page = client.get("/admin/").content.decode()
+    assert '<form class="language-switch" action="/i18n/setlang/" method="post">' in page
+    assert '<button type="submit" name="language" value="en" lang="en">English</button>' in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    assert (response.status_code, response["Location"], client.cookies["django_language"].value) == (302, "/admin/", "en")
+    assert '<html lang="en"' in client.get("/admin/").content.decode()
+    # From a public page it goes to the same page in the other language.
+    back = client.post("/i18n/setlang/", {"language": "es", "next": page_url("advisories") + "?x=1"})
+    assert back["Location"] == page_url("advisories", language="es") + "?x=1"
