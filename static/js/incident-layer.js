@@ -14,6 +14,8 @@
     return fmt.replace(/%\((\w+)\)s/g, function (match, key) { return String(obj[key]); });
   };
   var language = document.documentElement.lang || "es";
+  // English dates day first, as the server writes them ("24 June 2018", config/formats/en).
+  var dateLocale = language === "en" ? "en-GB" : language;
 
   function formatNumber(value) {
     return Number(value).toLocaleString(language, { useGrouping: "always" });
@@ -24,14 +26,14 @@
     if (!iso) return "";
     var parts = iso.split("-").map(Number);
     return new Date(Date.UTC(parts[0], parts[1] - 1, parts[2] || 1)).toLocaleDateString(
-      language, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+      dateLocale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   }
 
   /* "2018-06" → "junio de 2018" / "June 2018". */
   function formatMonth(month) {
     var parts = month.split("-").map(Number);
     return new Date(Date.UTC(parts[0], parts[1] - 1, 1)).toLocaleDateString(
-      language, { month: "long", year: "numeric", timeZone: "UTC" });
+      dateLocale, { month: "long", year: "numeric", timeZone: "UTC" });
   }
 
   /* ACLED's English codes (API values) shown with the page's labels (config from web/maps.py). */
