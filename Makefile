@@ -12,7 +12,7 @@ MANAGE := $(PY) manage.py
 PERU_DATA_SOURCE ?= $(abspath ../shared/data/peru)
 # Longest wait for UCDP's GED download in `make data` (load_ucdp), in seconds.
 UCDP_LOAD_SECONDS ?= 180
-APT_PACKAGES := postgresql postgresql-postgis gdal-bin chromium python3-venv wrk
+APT_PACKAGES := postgresql postgresql-postgis gdal-bin chromium python3-venv wrk gettext
 
 ifeq ($(shell id -u),0)
   SUDO :=
@@ -26,7 +26,7 @@ export PERU_DATA_SOURCE
 export DJANGO_DEBUG ?= 1
 export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
 
-.PHONY: help setup system-packages db migrate data run test test-clients serve backup restore loadtest bench createsuperuser stopdb clearsessions replica stopreplica
+.PHONY: help setup system-packages db messages migrate data run test test-clients serve backup restore loadtest bench createsuperuser stopdb clearsessions replica stopreplica
 
 help:
 	@echo "make run   set up everything and serve http://127.0.0.1:$(PORT)/"
@@ -68,7 +68,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --no-update-notifier --loglevel=error
 	@touch $@
 
-setup: system-packages .secret_key $(VENV)/.installed node_modules/.installed db
+setup: system-packages .secret_key $(VENV)/.installed node_modules/.installed db messages
+
+# The Spanish catalogues (locale/, <app>/locale/) compiled to .mo (git-ignored) with gettext's
+# msgfmt; compilemessages skips a catalogue whose .mo is newer. Check they match the code:
+# `.venv/bin/python -m tools.messages` (tests/config/test_messages.py); update them with --update.
+messages: system-packages $(VENV)/.installed
+	@$(MANAGE) compilemessages -v 0 --ignore=.venv --ignore=node_modules --ignore=staticfiles
 
 db: system-packages
 	@bash config/setup/localdb.sh

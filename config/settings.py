@@ -9,6 +9,7 @@ import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from core.logs import logging_config
 
@@ -117,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # language from the URL prefix, cookie, Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -222,7 +224,17 @@ UNSAVED_CHANGES_MAX_BYTES = env_int("UNSAVED_CHANGES_MAX_BYTES", 32 * 1024, mini
 UNSAVED_CHANGES_MAX_AGE = env_int("UNSAVED_CHANGES_MAX_AGE", 60 * 60, minimum=1)
 # --- end of unsaved changes ------------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# --- Languages (#14) ---------------------------------------------------------------------
+# Spanish first (the default: an unprefixed public URL redirects by Accept-Language, Spanish
+# when the browser prefers neither), English second. Public pages live under /es/ and /en/
+# (config/urls.py, i18n_patterns); the admin, /api/, /ogc/ and tiles stay unprefixed and take
+# the language from the django_language cookie or Accept-Language. Catalogues: locale/
+# (templates, config), each app's <app>/locale/; `.mo` files are built by `make` (compilemessages).
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # "1.234" in Spanish, "24 June 2018" in English
+# --- end of languages --------------------------------------------------------------------
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -277,7 +289,7 @@ MAP_TILES_URL = os.environ.get(
 MAP_TILES_ATTRIBUTION = os.environ.get(
     "MAP_TILES_ATTRIBUTION", "&copy; OpenStreetMap contributors"
 )
-DATA_ATTRIBUTION = (
+DATA_ATTRIBUTION = _(
     "Boundaries: INEI, via mapsPERU (GPL-3). "
     "Populated places: INEI, via ubigeo-peru-aumentado (MIT)."
 )

@@ -135,6 +135,11 @@ class Incident(models.Model):
 
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
+    # #14 part 5: the language the description was written in (ISO 639-1: "es", "en"; blank:
+    # not known). Pages show it as written, marked lang="…" and labelled in the other language.
+    language = models.CharField(
+        max_length=2, blank=True, default="", db_default="",  # also for rows inserted by SQL (synthetic.py, tools/bench)
+        help_text="ISO 639-1 code of the description as written (es, en); blank if not known.")
     occurred_on = models.DateField()
     date_precision = models.PositiveSmallIntegerField(
         choices=DatePrecision.choices, default=DatePrecision.DAY

@@ -108,6 +108,11 @@ class AdvisoryZone(models.Model):
     exceptions = models.TextField(
         blank=True, help_text="Exceptions the source states (kept as text; not cut from the shape).")
     summary = models.TextField(blank=True)
+    # #14 part 5: the language of wording, definition, exceptions and summary as the issuer
+    # wrote them (ISO 639-1; U.S. and UK advice: "en"). Shown as written, labelled with it.
+    language = models.CharField(
+        max_length=2, blank=True, default="", db_default="",  # also for rows inserted by SQL (synthetic.py, tools/bench)
+        help_text="ISO 639-1 code of the issuer's texts (es, en); blank if not known.")
     source_url = models.URLField(blank=True)
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)

@@ -71,6 +71,7 @@ def advisory_zones_geojson(*, on: date | None = None, tolerance: float = 0.002) 
             "definition": zone.definition,
             "exceptions": zone.exceptions,
             "summary": zone.summary,
+            "language": zone.language,
             "valid_from": zone.valid_from.isoformat(),
             "valid_until": zone.valid_until and zone.valid_until.isoformat(),
         },

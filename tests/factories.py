@@ -7,6 +7,7 @@ from django.contrib.gis.geos import Point
 from django.test import Client
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from incidents.models import Actor, Incident
 from core.roles import ADMINISTRATORS, EDITORS, REVIEWERS, SUBSCRIBERS
@@ -29,6 +30,14 @@ def make_incident(*, user=OPERATOR, **overrides) -> Incident:
 
 def make_actor(name="Shining Path", kind=Actor.Kind.REBEL_GROUP) -> Actor:
     return Actor.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+
+
+def page_url(name: str, *args, language: str = "en") -> str:
+    """A public page's URL in one language: page_url("incident", 5) == "/en/incidents/5/"
+    (public pages are under /es/ and /en/; the tests written against the English texts ask
+    for English, the Spanish ones say language="es")."""
+    with translation.override(language):
+        return reverse(name, args=args)
 
 
 # Users ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Building and rendering a folium map costs most of a page's time (the departments
 zones' GeoJSON are serialised into the page's script). What a map shows depends only on public
 data: the areas, the advisory zones and published incidents. So for anonymous visitors the
 rendered parts (header, div, script) are kept in Django's cache under a key made of the page,
-its arguments, today's date and `published_version` (migration 0010), which moves with every write to
+its arguments, the language (the legend, layer names and popups are in it), today's date and `published_version` (migration 0010), which moves with every write to
 published incidents, advisory zones or areas and with nothing else: a draft written by an
 editor neither empties the cache nor changes what a stranger receives.
 
@@ -21,6 +21,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.translation import get_language
 
 from incidents import tiles
 
@@ -50,13 +51,14 @@ def published_version() -> int:
 
 def cache_key(page: str, *args) -> str:
     # Today's date too: which advisory zones are in force changes at midnight.
-    text = f"{page}|{args!r}|{date.today().isoformat()}|{published_version()}"
+    # The language: the map's legend, layer names, popups and labels are written in it.
+    text = f"{page}|{args!r}|{get_language()}|{date.today().isoformat()}|{published_version()}"
     return "map-page:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def map_parts(request, page: str, args: tuple, build: Callable[[], object]) -> MapParts:
     """The rendered parts of the map `build()` makes: from the cache for anonymous visitors
-    (key: page, args, published data version), built afresh for everyone else."""
+    (key: page, args, language, published data version), built afresh for everyone else."""
     if request.user.is_authenticated:
         return render_parts(build())
     cache = caches["default"]

@@ -1,9 +1,11 @@
-"""folium elements of our own: escaping, local assets, legend, data attribution."""
+"""folium elements of our own: escaping, local assets, legend, scale, data attribution."""
 import html
 
 import folium
 from branca.element import MacroElement
 from django.templatetags.static import static
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from jinja2 import Template
 
 
@@ -61,7 +63,7 @@ class Legend(MacroElement):
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var details = L.DomUtil.create("details", "map-legend");
-                details.innerHTML = "<summary>Legend</summary>" + {{ this.html|tojson }};
+                details.innerHTML = "<summary>" + {{ this.summary|tojson }} + "</summary>" + {{ this.html|tojson }};
                 details.open = {{ this.open|tojson }} && window.innerWidth > 900;  // folded on phones
                 L.DomEvent.disableClickPropagation(details);
                 return details;
@@ -75,6 +77,7 @@ class Legend(MacroElement):
     def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]], *, open: bool = True):
         super().__init__()
         self._name = "Legend"
+        self.summary = escape(_("Legend"))
         self.open = open
         parts = []
         for title, rows in sections:
@@ -102,6 +105,24 @@ class DataAttribution(MacroElement):
         super().__init__()
         self._name = "DataAttribution"
         self.text = escape(text)
+
+
+class ScaleLabels(MacroElement):
+    """Leaflet's scale bar in the reader's units: metric only in Spanish (Peru measures in km),
+    metric and imperial in English."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: {{ this.imperial|tojson }}}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ScaleLabels"
+        self.imperial = get_language() == "en"
 
 
 class StartWithLayers(MacroElement):

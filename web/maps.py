@@ -2,17 +2,21 @@
 door: `latlng()` is the one place in Python that converts to Leaflet's [latitude, longitude]
 (static/js/explorer.js does the same for the API's GeoJSON in the browser)."""
 import json
+from datetime import date
 
 import folium
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language, get_language_info, gettext_lazy
+from django.utils.translation import gettext as _
 
 from regions.models import AdvisoryZone
 
 from incidents.models import Incident
 
-from .map_elements import DataAttribution, Legend, StartWithLayers, escape, local_assets
+from .map_elements import DataAttribution, Legend, ScaleLabels, StartWithLayers, escape, local_assets
 
 VRAEM_CENTRE = (-74.0, -12.3)  # (lon, lat)
 
@@ -40,10 +44,10 @@ EVENT_STYLES = {
 DEFAULT_UNCERTAINTY_KM = 10
 
 OVERLAYS = [  # key, name in the layer control, shown at start
-    ("incidents", "Incidents", True),
-    ("uncertainty", "Location uncertainty (precision 2)", True),
-    ("heat", "Heat map", False),
-    ("districts", "Incidents per district", False),
+    ("incidents", gettext_lazy("Incidents"), True),
+    ("uncertainty", gettext_lazy("Location uncertainty (precision 2)"), True),
+    ("heat", gettext_lazy("Heat map"), False),
+    ("districts", gettext_lazy("Incidents per district"), False),
 ]
 
 
@@ -54,15 +58,16 @@ def latlng(lon: float, lat: float) -> list[float]:
 
 def base_map(*, centre=VRAEM_CENTRE, zoom: int = 7, incidents=False, explorer=False) -> folium.Map:
     m = local_assets(
-        folium.Map(location=latlng(*centre), zoom_start=zoom, tiles=None, control_scale=True),
+        folium.Map(location=latlng(*centre), zoom_start=zoom, tiles=None, control_scale=False),  # ScaleLabels instead
         incidents=incidents,
         explorer=explorer,
     )
     if settings.MAP_TILES_URL:
         folium.TileLayer(
-            settings.MAP_TILES_URL, attr=settings.MAP_TILES_ATTRIBUTION, name="Basemap", max_zoom=18
+            settings.MAP_TILES_URL, attr=settings.MAP_TILES_ATTRIBUTION, name=_("Basemap"), max_zoom=18
         ).add_to(m)
-    DataAttribution(settings.DATA_ATTRIBUTION).add_to(m)
+    DataAttribution(str(settings.DATA_ATTRIBUTION)).add_to(m)
+    ScaleLabels().add_to(m)
     return m
 
 
@@ -71,7 +76,7 @@ def add_departments(m: folium.Map, departments: dict) -> None:
         feature["properties"]["label"] = escape(feature["properties"]["name"])
     folium.GeoJson(
         departments,
-        name="Departments",
+        name=_("Departments"),
         style_function=lambda f: {
             "color": "#37474f",
             "weight": 3 if f["properties"]["vraem"] else 1,
@@ -84,14 +89,42 @@ def add_departments(m: folium.Map, departments: dict) -> None:
 
 
 def zone_popup_html(props: dict) -> str:
-    valid = f"from {props['valid_from']}" + (f" until {props['valid_until']}" if props.get("valid_until") else "")
-    exceptions = f"<p>Exceptions: {escape(props['exceptions'])}</p>" if props.get("exceptions") else ""
+    """The zone's own texts as written, marked with their language (#14 part 5) when it is not
+    the page's; dates in the page's language."""
+    valid = _("Valid from %(start)s") % {"start": date_format(date.fromisoformat(props["valid_from"]))}
+    if props.get("valid_until"):
+        valid += " " + _("until %(end)s") % {"end": date_format(date.fromisoformat(props["valid_until"]))}
+    language = props.get("language") or ""
+    foreign = bool(language) and language != get_language()
+    lang = f' lang="{escape(language)}"' if foreign else ""
+    summary_lang = ' lang="en"' if get_language() != "en" else ""  # the summaries are ours, in English
+    written_in = _("in %(language)s") % {"language": language_name(language)}
+    label = f' <small class="text-language">({escape(written_in)})</small>' if foreign else ""
+    exceptions_label = _("Exceptions:")
+    exceptions = (
+        f"<p>{escape(exceptions_label)} <span{lang}>{escape(props['exceptions'])}</span></p>"
+        if props.get("exceptions") else ""
+    )
     return (
         f'<div class="zone-popup"><h3>{escape(props["name"])}</h3>'
-        f"<p><strong>{escape(props['wording'])}</strong></p>"
-        f"<p>Valid {escape(valid)}</p>"
-        f"<p>{escape(props['definition'] or props['summary'])}</p>{exceptions}</div>"
+        f"<p><strong{lang}>{escape(props['wording'])}</strong>{label}</p>"
+        f"<p>{escape(valid)}</p>"
+        f"<p{lang if props['definition'] else summary_lang}>{escape(props['definition'] or props['summary'])}</p>"
+        f"{exceptions}</div>"
     )
+
+
+def event_type_labels(field: str = "event_type") -> dict[str, str]:
+    """ACLED's English codes (stored and API values) → their labels in the active language."""
+    return {value: str(label) for value, label in Incident._meta.get_field(field).flatchoices}
+
+
+def language_name(code: str) -> str:
+    """"inglés", "english": a language's name in the page's language, for "(en inglés)"."""
+    try:
+        return str(get_language_info(code)["name_translated"]).lower()
+    except KeyError:
+        return code
 
 
 def zone_colour(props: dict) -> str:
@@ -102,8 +135,8 @@ def add_advisory_zones(m: folium.Map, zones: dict) -> None:
     """Advice in one layer (filled, coloured by severity); reference areas (not advice) in
     another, as a dashed outline."""
     groups = {
-        "advice": folium.FeatureGroup(name="Travel advisory zones").add_to(m),
-        "reference": folium.FeatureGroup(name="Reference areas (not advice)").add_to(m),
+        "advice": folium.FeatureGroup(name=_("Travel advisory zones")).add_to(m),
+        "reference": folium.FeatureGroup(name=_("Reference areas (not advice)")).add_to(m),
     }
     for feature in zones["features"]:
         props = feature["properties"]
@@ -128,22 +161,24 @@ def advisory_legend_rows(zones: dict) -> list[tuple[str, str, str]]:
         props = feature["properties"]
         label = props["wording"]
         if props["kind"] == "reference":
-            label = f"{props['name']} — {props['issuer']} (reference area, not advice)"
+            not_advice = _("reference area, not advice")
+            label = f"{props['name']} — {props['issuer']} ({not_advice})"
         rows.setdefault(label, (zone_colour(props), "", label))
     return list(rows.values())
 
 
 def legend(*, zones: dict, event_types: bool = True, open: bool = True) -> Legend:
     sections = [
-        ("Travel advisories", advisory_legend_rows(zones) or [("#ffffff", "", "None in force")]),
-        ("Departments", [("#90a4ae", "", "VRAEM department (Ayacucho, Cusco, Huancavelica, Junín)")]),
+        (_("Travel advisories"), advisory_legend_rows(zones) or [("#ffffff", "", _("None in force"))]),
+        (_("Departments"), [("#90a4ae", "", _("VRAEM department (Ayacucho, Cusco, Huancavelica, Junín)"))]),
     ]
     if event_types:
-        sections.insert(0, ("Event types", [(s["colour"], s["symbol"], t) for t, s in EVENT_STYLES.items()]))
-        sections.insert(1, ("Location precision", [
-            ("#b71c1c", "B", "1: point at the town"),
-            ("#b71c1c", "◯", f"2: near a town (circle ~{DEFAULT_UNCERTAINTY_KM} km unless stated)"),
-            ("#b71c1c", "▭", "3: only an area is known (dashed outline, no pin)"),
+        labels = event_type_labels()
+        sections.insert(0, (_("Event types"), [(s["colour"], s["symbol"], labels.get(t, t)) for t, s in EVENT_STYLES.items()]))
+        sections.insert(1, (_("Location precision"), [
+            ("#b71c1c", "B", _("1: point at the town")),
+            ("#b71c1c", "◯", _("2: near a town (circle ~%(km)s km unless stated)") % {"km": DEFAULT_UNCERTAINTY_KM}),
+            ("#b71c1c", "▭", _("3: only an area is known (dashed outline, no pin)")),
         ]))
     return Legend(sections, open=open)
 
@@ -156,9 +191,14 @@ def explorer_config(*, api: dict, incident_url: str, tiles: dict | None = None) 
         "tileThreshold": settings.EXPLORER_TILE_THRESHOLD,
         "incidentUrl": incident_url,
         "eventStyles": EVENT_STYLES,
-        "geoPrecision": dict(Incident.GeoPrecision.choices),
-        "geoPrecisionShort": {1: "exact place", 2: "near a place", 3: "area only"},
-        "datePrecision": dict(Incident.DatePrecision.choices),
+        # Labels in the page's language (the map parts are cached per language, map_cache.py);
+        # the API's values (ACLED codes, precision numbers) are looked up in them.
+        "geoPrecision": {value: str(label) for value, label in Incident.GeoPrecision.choices},
+        "geoPrecisionShort": {1: _("exact place"), 2: _("near a place"), 3: _("area only")},
+        "datePrecision": {value: str(label) for value, label in Incident.DatePrecision.choices},
+        "eventTypeLabels": event_type_labels(),
+        "subEventTypeLabels": event_type_labels("sub_event_type"),
+        "language": get_language(),
         "uncertaintyKm": DEFAULT_UNCERTAINTY_KM,
         "playIntervalMs": 1200,
     }
@@ -171,7 +211,7 @@ def explorer_map(*, departments: dict, advisory_zones: dict, config: dict) -> fo
     add_departments(m, departments)
     add_advisory_zones(m, advisory_zones)
     groups = {
-        key: folium.FeatureGroup(name=name, show=show).add_to(m) for key, name, show in OVERLAYS
+        key: folium.FeatureGroup(name=str(name), show=show).add_to(m) for key, name, show in OVERLAYS
     }
     folium.LayerControl(collapsed=True).add_to(m)
     legend(zones=advisory_zones).add_to(m)
@@ -181,8 +221,8 @@ def explorer_map(*, departments: dict, advisory_zones: dict, config: dict) -> fo
 
 def _incident_groups(m: folium.Map) -> dict:
     groups = {
-        "incidents": folium.FeatureGroup(name="Incidents").add_to(m),
-        "uncertainty": folium.FeatureGroup(name="Location uncertainty (precision 2)").add_to(m),
+        "incidents": folium.FeatureGroup(name=_("Incidents")).add_to(m),
+        "uncertainty": folium.FeatureGroup(name=_("Location uncertainty (precision 2)")).add_to(m),
     }
     folium.LayerControl(collapsed=True).add_to(m)
     return groups

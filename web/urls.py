@@ -1,8 +1,8 @@
-"""The public pages."""
+"""The public pages, under the language prefix /es/, /en/ (config/urls.py); the QGIS project,
+the same in every language, is in unprefixed_urls.py."""
 from django.urls import path
 
 from . import feeds
-from .qgis import QgisProjectView
 from .views import incidents, regions, routes
 
 urlpatterns = [
@@ -14,5 +14,5 @@ urlpatterns = [
     path("regions/<str:ubigeo>/", regions.region_detail, name="region"),
     path("advisories/", regions.advisories, name="advisories"),
     path("route/", routes.route_check_page, name="route-check"),
-    path("ogc/vraem.qgs", QgisProjectView.as_view(), name="qgis-project"),
 ]
+

@@ -24,6 +24,7 @@ def incident_feature():
             "id": F("id"),
             "title": F("title"),
             "description": F("description"),
+            "language": F("language"),  # of the description (#14 part 5)
             "occurred_on": F("occurred_on"),
             "date_precision": F("date_precision"),
             "event_type": F("event_type"),

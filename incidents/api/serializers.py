@@ -52,7 +52,7 @@ class IncidentSerializer(GeoFeatureModelSerializer):
         model = Incident
         geo_field = "location"
         fields = [
-            "id", "title", "description", "occurred_on", "date_precision", "event_type",
+            "id", "title", "description", "language", "occurred_on", "date_precision", "event_type",
             "sub_event_type", "fatalities", "injuries", "actors", "location_name",
             "geo_precision", "uncertainty_km", "location_uncertainty_km", "area_level", "department", "province", "district", "status",
             "version", "updated_at",

@@ -23,6 +23,7 @@ def incident_create(
     sub_event_type: str,
     location: Point,
     description: str = "",
+    language: str = "",
     date_precision: int = Incident.DatePrecision.DAY,
     location_name: str = "",
     geo_precision: int = Incident.GeoPrecision.EXACT,
@@ -49,6 +50,7 @@ def incident_create(
     incident = Incident(
         title=title,
         description=description,
+        language=language,
         occurred_on=occurred_on,
         date_precision=date_precision,
         event_type=event_type,

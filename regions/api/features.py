@@ -12,7 +12,7 @@ def zone_properties() -> dict:
         "slug": F("slug"), "name": F("name"), "kind": F("kind"), "issuer": F("issuer"),
         "issuer_level": F("issuer_level"), "severity": F("severity"),
         "definition": F("definition"), "exceptions": F("exceptions"),
-        "summary": F("summary"), "source_url": F("source_url"),
+        "summary": F("summary"), "language": F("language"), "source_url": F("source_url"),
         "valid_from": F("valid_from"), "valid_until": F("valid_until"),
         "last_reviewed": F("last_reviewed"), "construction": F("construction"),
     }

@@ -223,6 +223,7 @@ def load_advisory_zones(*, path: Path = ZONES_FILE, source: str | None = None) -
             "definition": entry["definition"],
             "exceptions": entry["exceptions"],
             "summary": entry["summary"],
+            "language": entry["language"],
             "source_url": entry["source_url"],
             "valid_from": _day(entry["valid_from"]),
             "valid_until": _day(entry["valid_until"]),

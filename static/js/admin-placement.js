@@ -4,6 +4,13 @@
 (function () {
   "use strict";
 
+  // Django's JavaScriptCatalog (added to every admin page by templates/admin/base_site.html),
+  // looked up when called: this script may load before it. English as written without it.
+  function gettext(s) { return window.gettext ? window.gettext(s) : s; }
+  function interpolate(fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (match, key) { return String(obj[key]); });
+  }
+
   var field = null;
   window.addEventListener("map:init", function (event) {
     event.detail.map.on("map:loadfield", function (e) {
@@ -17,12 +24,16 @@
   }
 
   function describe(c) {
-    var text = c.name + " (" + c.kind.replace("_", " ") + ") – " + c.areas.join(", ");
+    var kinds = {
+      department: gettext("department"), province: gettext("province"), district: gettext("district"),
+      capital: gettext("district capital"), populated_place: gettext("populated place")
+    };
+    var text = c.name + " (" + (kinds[c.kind] || c.kind) + ") – " + c.areas.join(", ");
     if (c.listed_under && c.areas.indexOf(c.listed_under) === -1) {
-      text += " (the gazetteer lists it under " + c.listed_under + ")";
+      text += " (" + interpolate(gettext("the gazetteer lists it under %(name)s"), { name: c.listed_under }) + ")";
     }
     if (c.advisories.length) {
-      text += " – advisory: " + c.advisories.map(function (z) {
+      text += " – " + gettext("advisory:") + " " + c.advisories.map(function (z) {
         return z.name + " (" + z.wording + ")";
       }).join(", ");
     }
@@ -38,8 +49,9 @@
     setValue("id_area_level", c.area_level);
     var name = document.getElementById("id_location_name");
     if (name && !name.value) name.value = c.name;
-    box.querySelector(".place-search-chosen").textContent = "Placed at " + describe(c) +
-      ". Department, province and district are assigned when you save.";
+    box.querySelector(".place-search-chosen").textContent = interpolate(
+      gettext("Placed at %(place)s. Department, province and district are assigned when you save."),
+      { place: describe(c) });
   }
 
   function show(box, data) {
@@ -47,7 +59,7 @@
     list.textContent = "";
     if (data.error || !data.candidates.length) {
       var empty = document.createElement("li");
-      empty.textContent = data.error || "No place of that name in the gazetteer.";
+      empty.textContent = data.error || gettext("No place of that name in the gazetteer.");
       list.appendChild(empty);
       return;
     }
@@ -72,7 +84,7 @@
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (data) { show(box, data); })
-      .catch(function () { show(box, { error: "The search failed; try again." }); });
+      .catch(function () { show(box, { error: gettext("The search failed; try again.") }); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  // Django's JavaScriptCatalog (added to every admin page by templates/admin/base_site.html),
+  // looked up when called: this script may load before it. English as written without it.
+  function gettext(s) { return window.gettext ? window.gettext(s) : s; }
+  function interpolate(fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (match, key) { return String(obj[key]); });
+  }
+
   var map = null, preview = null;
   window.addEventListener("map:init", function (event) {
     map = event.detail.map;
@@ -31,10 +38,13 @@
         preview = L.geoJSON(data, { style: { color: "#b30000", weight: 2, fillOpacity: 0.25 } })
           .addTo(map);
         map.fitBounds(preview.getBounds());
-        show(box, "Preview (not saved): " + data.properties.areas + " area(s), " +
-          data.properties.area_km2.toLocaleString() + " km².");
+        var language = document.documentElement.lang || "es";
+        show(box, interpolate(gettext("Preview (not saved): %(areas)s area(s), %(km2)s km²."), {
+          areas: data.properties.areas,
+          km2: data.properties.area_km2.toLocaleString(language, { useGrouping: "always" })
+        }));
       })
-      .catch(function () { show(box, "The preview failed; try again."); });
+      .catch(function () { show(box, gettext("The preview failed; try again.")); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -6,8 +6,6 @@
  * Every text from the API reaches the page through textContent; nothing is parsed as HTML. */
 (function () {
   "use strict";
-
-  const gettext = window.gettext || ((s) => s);
   var FILTERS = ["period", "date_from", "date_to", "event_type", "sub_event_type", "actor",
                  "min_fatalities", "region", "dataset", "q", "month", "synthetic"];
   // Filters that take several values (event_type=Battles&event_type=Riots): arrays in the state.
@@ -19,6 +17,10 @@
   var MAX_FEATURES = 20000;
 
   var shared = window.VraemIncidents, el = shared.el, getJSON = shared.getJSON;
+  // Texts from Django's JavaScriptCatalog (/<lang>/jsi18n/), numbers and dates by Intl in the
+  // page's language (incident-layer.js); English as written when the catalogue is missing.
+  var gettext = shared.gettext, ngettext = shared.ngettext, interpolate = shared.interpolate;
+  var number = shared.formatNumber, monthName = shared.formatMonth, day = shared.formatDate;
   function isoDay(date) { return date.toISOString().slice(0, 10); }
 
   /* ---- filter state: URL <-> form <-> API parameters ---- */
@@ -486,7 +488,7 @@
     probe.set("page_size", "0");  // the count only
     probe.set("count_max", String(Math.max(1, this.config.tileThreshold)));  // "more than" is enough
     delete this.map.getContainer().dataset.incidentsDrawn;
-    this.setStatus("Loading incidents…");
+    this.setStatus(gettext("Loading incidents…"));
     return getJSON(this.config.api.incidents + "?" + probe).then(function (page) {
       if (request !== self.request) return null;  // a newer request took over
       if (page.count_capped || page.count > self.config.tileThreshold) {
@@ -502,7 +504,7 @@
         self.setStatus("");
       });
     }).catch(function (error) {
-      self.setStatus("Incidents could not be loaded: " + error.message, true);
+      self.setStatus(gettext("Incidents could not be loaded:") + " " + error.message, true);
       self.runAfterDrawn();
     });
   };
@@ -511,9 +513,9 @@
     this.incidentLayer.render([]);
     this.tileLayer.show(params);
     this.map.getContainer().dataset.incidentsMode = "tiles";
-    this.summary.textContent = "More than " + this.config.tileThreshold + " incidents in view · " +
-      "drawn as vector tiles: zoom in or " +
-      "narrow the filters to list them" + (this.state.month ? " · " + this.state.month : "");
+    this.summary.textContent = interpolate(
+      gettext("More than %(count)s incidents in view · drawn as vector tiles: zoom in or narrow the filters to list them"),
+      { count: number(this.config.tileThreshold) }, true) + (this.state.month ? " · " + monthName(this.state.month) : "");
     this.list.replaceChildren();
     this.setStatus("");
   };
@@ -536,8 +538,12 @@
   Explorer.prototype.renderList = function (features) {
     var self = this;
     var fatalities = features.reduce(function (sum, f) { return sum + (f.properties.fatalities || 0); }, 0);
-    this.summary.textContent = features.length + " incident" + (features.length === 1 ? "" : "s") +
-      " in view · " + fatalities + " reported fatalities" + (this.state.month ? " · " + this.state.month : "");
+    this.summary.textContent =
+      interpolate(ngettext("%(count)s incident in view", "%(count)s incidents in view", features.length),
+                  { count: number(features.length) }, true) + " · " +
+      interpolate(ngettext("%(count)s reported fatality", "%(count)s reported fatalities", fatalities),
+                  { count: number(fatalities) }, true) +
+      (this.state.month ? " · " + monthName(this.state.month) : "");
     this.list.replaceChildren();
     features.forEach(function (feature) {
       var props = feature.properties;
@@ -551,8 +557,9 @@
       swatch.setAttribute("aria-hidden", "true");
       item.appendChild(swatch);
       item.appendChild(button);
-      item.appendChild(el("div", props.occurred_on + " · " + props.sub_event_type + " · " +
-        (props.fatalities === null ? "fatalities unknown" : props.fatalities + " killed") + " · " +
+      item.appendChild(el("div", day(props.occurred_on) + " · " + shared.subEventLabel(self.config, props.sub_event_type) + " · " +
+        (props.fatalities === null ? gettext("fatalities unknown")
+          : interpolate(gettext("%(count)s killed"), { count: number(props.fatalities) }, true)) + " · " +
         self.config.geoPrecisionShort[props.geo_precision], "meta"));
       self.list.appendChild(item);
     });
@@ -584,12 +591,14 @@
           var share = counts[u].incidents / max;
           L.geoJSON(area, { style: { color: "#4a148c", weight: 1, fillColor: "#6a1b9a",
                                      fillOpacity: 0.15 + 0.6 * share, className: "district-count" } })
-            .bindTooltip(el("span", area.properties.name + ": " + counts[u].incidents + " incident(s)"))
+            .bindTooltip(el("span", area.properties.name + ": " + interpolate(
+              ngettext("%(count)s incident", "%(count)s incidents", counts[u].incidents),
+              { count: number(counts[u].incidents) }, true)))
             .addTo(self.layers.districts);
         });
       });
     }).catch(function (error) {
-      self.setStatus("District counts could not be loaded: " + error.message, true);
+      self.setStatus(gettext("District counts could not be loaded:") + " " + error.message, true);
     });
   };
 
@@ -605,7 +614,7 @@
       self.drawChart();
       self.showMonth();
     }).catch(function (error) {
-      self.setStatus("The timeline could not be loaded: " + error.message, true);
+      self.setStatus(gettext("The timeline could not be loaded:") + " " + error.message, true);
     });
   };
 
@@ -626,7 +635,8 @@
       rect.setAttribute("class", "month-bar" + (m.month === self.state.month ? " selected" : ""));
       rect.dataset.month = m.month;
       var title = document.createElementNS(svgNS, "title");
-      title.textContent = m.month + ": " + m.incidents + " incident(s)";
+      title.textContent = monthName(m.month) + ": " + interpolate(
+        ngettext("%(count)s incident", "%(count)s incidents", m.incidents), { count: number(m.incidents) }, true);
       rect.appendChild(title);
       rect.addEventListener("click", function () { self.selectMonth(i + 1); });
       self.chart.appendChild(rect);
@@ -634,7 +644,7 @@
   };
 
   Explorer.prototype.showMonth = function () {
-    this.monthLabel.textContent = this.state.month ? this.state.month : "All months";
+    this.monthLabel.textContent = this.state.month ? monthName(this.state.month) : gettext("All months");
   };
 
   /* index 0 = every month; i = the i-th month of the chart. */
@@ -655,10 +665,10 @@
     if (this.timer) {
       clearInterval(this.timer);
       this.timer = null;
-      this.playButton.textContent = "▶ Play";
+      this.playButton.textContent = "▶ " + gettext("Play");
       return;
     }
-    this.playButton.textContent = "❚❚ Pause";
+    this.playButton.textContent = "❚❚ " + gettext("Pause");
     this.timer = setInterval(function () {
       var next = Number(self.slider.value) + 1;
       if (next > self.months.length) { self.togglePlay(); return; }

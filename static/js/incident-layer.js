@@ -5,6 +5,41 @@
 (function () {
   "use strict";
 
+  /* Texts through Django's JavaScriptCatalog (/<lang>/jsi18n/, loaded before this script);
+   * English as written when it is missing. Numbers, dates and months by Intl in the page's
+   * language (<html lang>): "24 de junio de 2018", "1.234". API values stay as they are. */
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (match, key) { return String(obj[key]); });
+  };
+  var language = document.documentElement.lang || "es";
+  // English dates day first, as the server writes them ("24 June 2018", config/formats/en).
+  var dateLocale = language === "en" ? "en-GB" : language;
+
+  function formatNumber(value) {
+    return Number(value).toLocaleString(language, { useGrouping: "always" });
+  }
+
+  /* "2018-06-24" → "24 de junio de 2018" / "24 June 2018" (the date as written, no time zone shift). */
+  function formatDate(iso) {
+    if (!iso) return "";
+    var parts = iso.split("-").map(Number);
+    return new Date(Date.UTC(parts[0], parts[1] - 1, parts[2] || 1)).toLocaleDateString(
+      dateLocale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  }
+
+  /* "2018-06" → "junio de 2018" / "June 2018". */
+  function formatMonth(month) {
+    var parts = month.split("-").map(Number);
+    return new Date(Date.UTC(parts[0], parts[1] - 1, 1)).toLocaleDateString(
+      dateLocale, { month: "long", year: "numeric", timeZone: "UTC" });
+  }
+
+  /* ACLED's English codes (API values) shown with the page's labels (config from web/maps.py). */
+  function eventLabel(config, value) { return (config.eventTypeLabels || {})[value] || value; }
+  function subEventLabel(config, value) { return (config.subEventTypeLabels || {})[value] || value; }
+
   function el(tag, text, className) {
     var node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = String(text);
@@ -52,7 +87,7 @@
 
   IncidentLayer.prototype.popup = function (props) {
     var cfg = this.config;
-    var casualties = function (v) { return v === null || v === undefined ? "unknown" : String(v); };
+    var casualties = function (v) { return v === null || v === undefined ? gettext("unknown") : formatNumber(v); };
     var areas = [props.district_name, props.province_name, props.department_name].filter(Boolean).join(", ");
     var box = el("div", null, "incident-popup");
     var heading = el("h3");
@@ -61,16 +96,16 @@
     heading.appendChild(link);
     box.appendChild(heading);
     var table = el("table");
-    [["Date", props.occurred_on + (props.date_precision > 1 ? " (" + cfg.datePrecision[props.date_precision] + ")" : "")],
-     ["Type", props.event_type + " / " + props.sub_event_type],
-     ["Fatalities", casualties(props.fatalities)],
-     ["Injuries", casualties(props.injuries)],
-     ["Actors", props.actors.length ? props.actors.join(", ") : "not reported"],
-     ["Location", props.location_name || areas],
-     ["Area", areas],
-     ["Precision", cfg.geoPrecision[props.geo_precision]],
-     ["Dataset", props.dataset_name ? props.dataset_name + (props.licence ? " (" + props.licence + ")" : "") : ""],
-     ["Cite", props.citation || ""]
+    [[gettext("Date"), formatDate(props.occurred_on) + (props.date_precision > 1 ? " (" + cfg.datePrecision[props.date_precision] + ")" : "")],
+     [gettext("Type"), eventLabel(cfg, props.event_type) + " / " + subEventLabel(cfg, props.sub_event_type)],
+     [gettext("Fatalities"), casualties(props.fatalities)],
+     [gettext("Injuries"), casualties(props.injuries)],
+     [gettext("Actors"), props.actors.length ? props.actors.join(", ") : gettext("not reported")],
+     [gettext("Location"), props.location_name || areas],
+     [gettext("Area"), areas],
+     [gettext("Precision"), cfg.geoPrecision[props.geo_precision]],
+     [gettext("Dataset"), props.dataset_name ? props.dataset_name + (props.licence ? " (" + props.licence + ")" : "") : ""],
+     [gettext("Cite"), props.citation || ""]
     ].filter(function (row) { return row[1] !== ""; }).forEach(function (row) {
       var tr = el("tr");
       tr.appendChild(el("th", row[0]));
@@ -134,7 +169,7 @@
         self.entries[props.id] = layer;
       });
     }).catch(function (error) {
-      self.onError("Areas could not be loaded: " + error.message);
+      self.onError(gettext("Areas could not be loaded:") + " " + error.message);
     });
   };
 
@@ -169,8 +204,8 @@
     onAdd: function (map) {
       var button = L.DomUtil.create("button", "leaflet-bar fullscreen-button");
       button.type = "button";
-      button.title = "Full screen";
-      button.setAttribute("aria-label", "Full screen");
+      button.title = gettext("Full screen");
+      button.setAttribute("aria-label", gettext("Full screen"));
       // Four corner brackets, drawn (fonts may lack a full-screen glyph).
       var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
       svg.setAttribute("viewBox", "0 0 16 16");
@@ -197,6 +232,8 @@
 
   window.VraemIncidents = {
     el: el, getJSON: getJSON, fetchAll: fetchAll, IncidentLayer: IncidentLayer,
+    gettext: gettext, ngettext: ngettext, interpolate: interpolate, formatNumber: formatNumber,
+    formatDate: formatDate, formatMonth: formatMonth, eventLabel: eventLabel, subEventLabel: subEventLabel,
     /* A map that shows the incidents of one API query (region and incident pages). */
     show: function (map, layers, config, url) {
       var layer = new IncidentLayer(layers, config);

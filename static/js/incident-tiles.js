@@ -73,7 +73,9 @@
     shared.getJSON(this.config.api.incidents + props.id + "/").then(function (feature) {
       L.popup({ maxWidth: 360 }).setLatLng(event.latlng)
         .setContent(self.incidentLayer.popup(feature.properties)).openOn(self.map);
-    }).catch(function (error) { self.incidentLayer.onError("The incident could not be loaded: " + error.message); });
+    }).catch(function (error) {
+      self.incidentLayer.onError(shared.gettext("The incident could not be loaded:") + " " + error.message);
+    });
   };
 
   shared.TileIncidentLayer = TileIncidentLayer;

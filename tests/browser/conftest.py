@@ -75,7 +75,8 @@ class PageWatch:
 @pytest.fixture
 def page(browser, settings):
     tile_host = urlsplit(settings.MAP_TILES_URL).netloc
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # English pages unless a test asks otherwise (public pages: /en/…; the admin: Accept-Language).
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
     if tile_host:
         page.route(f"**://{tile_host}/**", lambda route: route.abort())

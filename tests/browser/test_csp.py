@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from incidents.models import Incident
+from tests.factories import page_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
@@ -22,11 +23,12 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 PUBLIC = [
-    ("/", ".folium-map.leaflet-container"),
-    ("/embed/", ".folium-map.leaflet-container"),
-    ("/regions/120609/", ".folium-map.leaflet-container"),
-    ("/incidents/{pk}/", ".incident-marker"),
-    ("/advisories/", ".folium-map.leaflet-container"),
+    (page_url("map"), ".folium-map.leaflet-container"),
+    (page_url("embed"), ".folium-map.leaflet-container"),
+    (page_url("region", "120609"), ".folium-map.leaflet-container"),
+    (page_url("incident", 0).replace("/0/", "/{pk}/"), ".incident-marker"),
+    (page_url("advisories"), ".folium-map.leaflet-container"),
+    (page_url("map", language="es"), ".folium-map.leaflet-container"),
     ("/api/docs/", ".swagger-ui .info"),
     ("/api/redoc/", "redoc h1"),
 ]

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from incidents.models import Incident
 from regions.models import AdvisoryZone
 from regions.selectors import advisories_at
-from tests.factories import PASSWORD, member
+from tests.factories import PASSWORD, member, page_url
 
 from .common import ARTIFACTS
 
@@ -43,7 +43,7 @@ def shot(page, name, full_page=False):
 
 def test_editor_places_and_submits_then_reviewer_publishes(browser, live_url, editorial_users):
     editor, reviewer = editorial_users
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-US")
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -81,7 +81,7 @@ def test_editor_places_and_submits_then_reviewer_publishes(browser, live_url, ed
     context.close()
 
     # 3. The reviewer publishes it from the review queue.
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     log_in(page, live_url, reviewer, "/admin/incidents/reviewitem/")
@@ -95,8 +95,8 @@ def test_editor_places_and_submits_then_reviewer_publishes(browser, live_url, ed
     assert Incident.objects.get(pk=incident.pk).status == Incident.Status.PUBLISHED
 
     # 4. Anyone sees it on the public map.
-    public = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    public.goto(f"{live_url}/?q=Natividad&date_from=2018-07-01&date_to=2018-07-01")
+    public = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US").new_page()
+    public.goto(f"{live_url}{page_url('map')}?q=Natividad&date_from=2018-07-01&date_to=2018-07-01")
     expect(public.locator("#incident-list")).to_contain_text(TITLE)
     public.wait_for_load_state("networkidle")
     public.screenshot(path=ARTIFACTS / "editors-4-public-map.png")
@@ -107,7 +107,7 @@ def test_editor_places_and_submits_then_reviewer_publishes(browser, live_url, ed
 
 def test_history_page_shows_the_change_diff(browser, live_url, editorial_users):
     editor, reviewer = editorial_users
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US").new_page()
     incident = Incident.objects.filter(title=TITLE).first()
     assert incident is not None, "runs after the workflow test, on its incident"
     log_in(page, live_url, reviewer, f"/admin/incidents/incident/{incident.pk}/history/")
@@ -121,7 +121,7 @@ def test_history_page_shows_the_change_diff(browser, live_url, editorial_users):
 def test_reviewer_previews_and_saves_a_zone_built_from_districts(browser, live_url,
                                                                   editorial_users):
     editor, reviewer = editorial_users
-    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-US").new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     log_in(page, live_url, reviewer, "/admin/regions/advisoryzone/add/")

@@ -3,6 +3,8 @@ and back to GeoJSON markers (with the list) when it holds fewer."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import page_url
+
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
 
@@ -10,7 +12,7 @@ def test_large_view_is_drawn_from_vector_tiles_and_a_small_one_from_geojson(page
     settings.EXPLORER_TILE_THRESHOLD = 2  # the four published incidents count as a large set
     tile_responses = []
     page.on("response", lambda r: "/tiles/incidents/" in r.url and tile_responses.append(r.status))
-    page.goto(f"{live_url}/")
+    page.goto(live_url + page_url("map"))
     map_div = page.locator(".folium-map")
     expect(map_div).to_have_attribute("data-incidents-drawn", "tiles")
     expect(map_div).to_have_attribute("data-incidents-mode", "tiles")
@@ -23,7 +25,7 @@ def test_large_view_is_drawn_from_vector_tiles_and_a_small_one_from_geojson(page
 
     # One district: two incidents (one known only by its area), not above the threshold:
     # markers and the list again.
-    page.goto(f"{live_url}/?region=120609")
+    page.goto(f"{live_url}{page_url('map')}?region=120609")
     expect(map_div).to_have_attribute("data-incidents-drawn", "geojson")
     expect(page.locator("#incident-list li")).to_have_count(2)
     expect(page.locator(".incident-marker")).to_have_count(1)
@@ -33,7 +35,7 @@ def test_large_view_is_drawn_from_vector_tiles_and_a_small_one_from_geojson(page
 
 def test_clicking_a_tile_incident_opens_its_popup(page, live_url, site_data, settings):
     settings.EXPLORER_TILE_THRESHOLD = 0  # even one incident is drawn from tiles
-    page.goto(f"{live_url}/?region=120609&q=Maz%C3%A1ngaro")
+    page.goto(f"{live_url}{page_url('map')}?region=120609&q=Maz%C3%A1ngaro")
     map_div = page.locator(".folium-map")
     expect(map_div).to_have_attribute("data-incidents-mode", "tiles")
     expect(map_div).to_have_attribute("data-incidents-drawn", "tiles")

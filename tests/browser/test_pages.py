@@ -3,13 +3,15 @@ import pytest
 
 from incidents.models import Incident
 
+from tests.factories import page_url
+
 from .common import ARTIFACTS, XSS_TITLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
 
 def test_region_page_shows_its_counts_and_incidents(page, live_url, site_data):
-    page.goto(f"{live_url}/regions/12/")
+    page.goto(live_url + page_url("region", "12"))
     page.wait_for_selector(".incident-marker")
     page.wait_for_selector("path.precision-area")
     totals = dict(zip(page.locator("#region-totals th").all_inner_texts(),
@@ -22,7 +24,7 @@ def test_region_page_shows_its_counts_and_incidents(page, live_url, site_data):
 
 def test_hostile_title_on_its_incident_page_is_text(page, live_url, site_data):
     pk = Incident.objects.get(title=XSS_TITLE).pk
-    page.goto(f"{live_url}/incidents/{pk}/")
+    page.goto(live_url + page_url("incident", pk))
     page.wait_for_selector(".incident-marker")
     assert page.locator("h1").inner_text() == XSS_TITLE
     assert page.evaluate("window.__xss") is None
@@ -35,8 +37,8 @@ def test_page_screenshots(page, live_url, site_data, width):
     page.set_viewport_size({"width": width, "height": 900})
     ARTIFACTS.mkdir(exist_ok=True)
     pk = Incident.objects.get(title__startswith="Attack on the Mazángaro").pk
-    for name, path in [("region", "/regions/120609/"), ("incident", f"/incidents/{pk}/"),
-                       ("advisories", "/advisories/")]:
+    for name, path in [("region", page_url("region", "120609")), ("incident", page_url("incident", pk)),
+                       ("advisories", page_url("advisories"))]:
         page.goto(live_url + path)
         page.wait_for_load_state("networkidle")
         page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from incidents.models import Actor, Alert, Source
 from regions.models import AdminArea, AdvisoryZone
 from tests.places import LIMA
-from tests.factories import make_incident
+from tests.factories import make_incident, page_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
@@ -103,12 +103,13 @@ def visit(page, url: str):
 
 def test_public_pages_show_the_probes_as_text(watched, live_url, hostile):
     page, pk = watched, hostile["incident"].pk
-    for path in ["/", "/?region=150101", "/embed/?region=150101", f"/incidents/{pk}/",
-                 "/regions/150101/", "/regions/15/", "/advisories/"]:
+    for path in [page_url("map"), page_url("map") + "?region=150101", page_url("embed") + "?region=150101",
+                 page_url("incident", pk), page_url("region", "150101"), page_url("region", "15"),
+                 page_url("advisories")]:
         visit(page, live_url + path)
         assert_inert(page, path)
     # The incident page prints the title, description, place, actors, source and bulletin.
-    visit(page, f"{live_url}/incidents/{pk}/")
+    visit(page, live_url + page_url("incident", pk))
     assert page.locator("h1").inner_text() == probe("ti")
     text = page.locator("main").inner_text()
     for field in ["de", "ln", "ac1", "ac2", "sn", "ah"]:
@@ -118,18 +119,18 @@ def test_public_pages_show_the_probes_as_text(watched, live_url, hostile):
 
 def test_map_popups_show_the_probes_as_text(watched, live_url, hostile):
     page = watched
-    visit(page, f"{live_url}/?region=150101")
+    visit(page, f"{live_url}{page_url('map')}?region=150101")
     page.locator("#incident-list .incident-link", has_text="ti:<script>").click()
     popup = page.locator(".leaflet-popup-content")
     expect(popup.locator("h3")).to_have_text(probe("ti"))
     assert probe("ln") in popup.inner_text()
     assert_inert(page, "explorer popup")
     # The marker's popup on the region page, and the zone's popup on the advisories map.
-    visit(page, f"{live_url}/regions/150101/")
+    visit(page, live_url + page_url("region", "150101"))
     page.locator(".incident-marker").first.click()
     expect(page.locator(".leaflet-popup-content h3")).to_have_text(probe("ti"))
     assert_inert(page, "region page popup")
-    visit(page, f"{live_url}/advisories/")
+    visit(page, live_url + page_url("advisories"))
     assert probe("zs") in page.locator("main").inner_text()
     assert_inert(page, "advisories page")
 
@@ -137,7 +138,7 @@ def test_map_popups_show_the_probes_as_text(watched, live_url, hostile):
 def test_the_region_search_shows_the_query_as_text(watched, live_url, hostile):
     page = watched
     query = probe("q")
-    page.goto(f"{live_url}/regions/")
+    page.goto(live_url + page_url("region-search"))
     page.fill(".region-search input[name=q]", query)
     page.press(".region-search input[name=q]", "Enter")
     page.wait_for_load_state("networkidle")

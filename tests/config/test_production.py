@@ -4,9 +4,11 @@ from unittest import mock
 import pytest
 from django.db import OperationalError, connection
 from django.test import RequestFactory
+from django.utils import translation
 
 from core.middleware import DatabaseUnavailableMiddleware
 from tests.config.production import PRODUCTION, run_manage
+from tests.factories import page_url
 
 
 def test_check_deploy_reports_nothing_in_production():
@@ -28,7 +30,7 @@ def test_production_refuses_to_start_without_its_settings(missing, message):
 
 @pytest.mark.django_db
 def test_pages_and_api_carry_a_csp_without_third_party_scripts(client):
-    for url in ["/", "/api/v1/advisories/", "/api/docs/"]:
+    for url in [page_url("map"), "/api/v1/advisories/", "/api/docs/"]:
         response = client.get(url)
         policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
         assert policy["script-src"].startswith("'self' 'nonce-"), url  # tests/security/test_csp_nonce.py
@@ -50,14 +52,20 @@ def test_healthz_checks_the_database(client):
 def test_an_unreachable_database_gives_a_503_page_not_a_traceback():
     middleware = DatabaseUnavailableMiddleware(lambda request: None)
     request = RequestFactory().get("/")
-    response = middleware.process_exception(request, OperationalError("connection refused"))
+    with translation.override("en"):
+        response = middleware.process_exception(request, OperationalError("connection refused"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "Temporarily unavailable" in response.content.decode()
+    with translation.override("es"):  # in the language LocaleMiddleware chose
+        spanish = middleware.process_exception(request, OperationalError("connection refused"))
+    assert '<html lang="es">' in spanish.content.decode() and "No disponible por el momento" in spanish.content.decode()
     assert middleware.process_exception(request, ValueError("other")) is None
 
 
 @pytest.mark.django_db
 def test_unknown_page_is_the_custom_404(client):
-    response = client.get("/no/such/page/")
+    response = client.get("/no/such/page/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert "There is no page at this address" in response.content.decode()
+    spanish = client.get("/no/such/page/", HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.status_code == 404 and "No hay ninguna página en esta dirección" in spanish.content.decode()

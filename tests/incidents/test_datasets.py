@@ -16,7 +16,7 @@ from incidents.models import Dataset, Incident
 from incidents.services.exporters import export_incidents
 from incidents.services.importers.files import import_file
 from incidents.services.workflow import OPERATOR
-from tests.factories import logged_in, make_incident
+from tests.factories import logged_in, make_incident, page_url
 from tests.places import PICHARI
 from tests.tiles import features, get_tile, tile_of
 
@@ -82,8 +82,8 @@ def test_acled_rows_are_out_of_anonymous_api_list_detail_and_downloads(api, edit
 
 def test_acled_rows_are_out_of_anonymous_pages_and_in_for_editors(loaded):
     acled_id = min(loaded["acled"])
-    assert Client().get(f"/incidents/{acled_id}/").status_code == 404
-    page = logged_in("editor").get(f"/incidents/{acled_id}/")
+    assert Client().get(page_url("incident", acled_id)).status_code == 404
+    page = logged_in("editor").get(page_url("incident", acled_id))
     assert page.status_code == 200
     assert "Armed Conflict Location &amp; Event Data (ACLED)" in page.content.decode()
 
@@ -91,7 +91,7 @@ def test_acled_rows_are_out_of_anonymous_pages_and_in_for_editors(loaded):
 def test_the_setting_lets_restricted_rows_out(api, loaded, settings):
     settings.RESTRICTED_DATASETS_PUBLIC = True
     assert ids(api.get(URL)) == loaded["acled"] | loaded["ucdp"] | loaded["editor"]
-    assert Client().get(f"/incidents/{min(loaded['acled'])}/").status_code == 200
+    assert Client().get(page_url("incident", min(loaded['acled']))).status_code == 200
 
 
 def test_ucdp_rows_carry_their_cc_by_citation_in_api_and_page(api, loaded):
@@ -103,7 +103,7 @@ def test_ucdp_rows_carry_their_cc_by_citation_in_api_and_page(api, loaded):
         "licence": "CC BY 4.0", "licence_url": "https://creativecommons.org/licenses/by/4.0/",
         "citation": UCDP_CITATION,
     }
-    page = Client().get(f"/incidents/{ucdp_id}/").content.decode()
+    page = Client().get(page_url("incident", ucdp_id)).content.decode()
     assert ('<p class="provenance" data-dataset="ucdp"><a href="https://ucdp.uu.se/downloads/" '
             'rel="noopener noreferrer">UCDP Georeferenced Event Dataset (GED)</a> (record 190001).') in page
     assert f"<cite>{UCDP_CITATION}</cite>" in page
@@ -114,13 +114,13 @@ def _credited(page: str) -> list[str]:
 
 
 def test_footer_credits_the_datasets_shown(loaded):
-    page = Client().get("/").content.decode()
+    page = Client().get(page_url("map")).content.decode()
     assert _credited(page) == ["ucdp", "editor"]  # by name: UCDP…, VRAEM…; ACLED hidden
     assert "Boundaries: INEI, via mapsPERU (GPL-3)." in page
     assert UCDP_CITATION in page
-    assert _credited(logged_in("editor").get("/").content.decode()) == ["acled", "ucdp", "editor"]
+    assert _credited(logged_in("editor").get(page_url("map")).content.decode()) == ["acled", "ucdp", "editor"]
     Incident.objects.filter(dataset_id="ucdp").update(status="archived")
-    assert _credited(Client().get("/").content.decode()) == ["editor"]
+    assert _credited(Client().get(page_url("map")).content.decode()) == ["editor"]
 
 
 def _tile(client_or_api, z, point):

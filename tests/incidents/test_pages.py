@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from regions.models import AdminArea
 from tests.places import PICHARI, SAN_MIGUEL_DEL_ENE
-from tests.factories import make_actor, make_incident
+from tests.factories import make_actor, make_incident, page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def junin_incidents():
 
 
 def test_incident_page_shows_fields_advisory_and_nearby(client, junin_incidents):
-    page = client.get(f"/incidents/{junin_incidents['mazangaro'].pk}/")
+    page = client.get(page_url("incident", junin_incidents['mazangaro'].pk))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Attack on the Mazángaro base" in html
@@ -54,20 +54,20 @@ def test_unpublished_incident_is_404_for_the_public_and_visible_to_editors(clien
     from incidents.models import Incident
 
     draft = Incident.objects.get(title="Draft nearby")
-    assert client.get(f"/incidents/{draft.pk}/").status_code == 404
+    assert client.get(page_url("incident", draft.pk)).status_code == 404
     client.force_login(get_user_model().objects.create_superuser("ed", password="x-for-tests"))
-    assert "Status: Draft (not public)" in client.get(f"/incidents/{draft.pk}/").content.decode()
+    assert "Status: Draft (not public)" in client.get(page_url("incident", draft.pk)).content.decode()
 
 
 def test_user_text_is_escaped_on_the_incident_page(client):
     incident = make_incident(title='<img src=x onerror="alert(1)">', description="<script>alert(2)</script>")
-    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    html = client.get(page_url("incident", incident.pk)).content.decode()
     assert "<img src=x" not in html and "<script>alert(2)" not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
 
 
 def test_region_page_counts(client, junin_incidents):
-    page = client.get("/regions/12/")
+    page = client.get(page_url("region", "12"))
     summary = page.context["summary"]
     assert summary["totals"] == {"incidents": 4, "fatalities": 3, "injuries": 6}
     assert [(r["month"].strftime("%Y-%m"), r["incidents"]) for r in summary["by_month"]] == [
@@ -79,18 +79,18 @@ def test_region_page_counts(client, junin_incidents):
     assert satipo["incidents"] == 3 and len(summary["children"]) == 9
     assert summary["unassigned_below"] == 1  # known only at department level
     assert [(z.slug, z.covered_percent) for z in page.context["zones"]] == [("us-vraem", 42), ("uk-vraem", 42), ("vraem", 42)]
-    district = client.get("/regions/120609/").context
+    district = client.get(page_url("region", "120609")).context
     assert district["summary"]["totals"]["incidents"] == 3
     assert district["summary"]["children"] == []
     assert [z.covered_percent for z in district["zones"]] == [100, 100, 100]  # U.S., UK and the VRAEM reference area
-    html = client.get("/regions/120609/").content.decode()
+    html = client.get(page_url("region", "120609")).content.decode()
     assert "U.S. Department of State — Level 4: Do Not Travel</strong>" in html
     assert "level 4" not in html.lower().replace("level 4: do not travel", "")
-    assert client.get("/regions/77/").status_code == 404
+    assert client.get(page_url("region", "77")).status_code == 404
 
 
 def test_advisories_page_lists_zones_in_force(client):
-    page = client.get("/advisories/")
+    page = client.get(page_url("advisories"))
     assert [z.slug for z in page.context["zones"]] == [
         "us-colombia-border", "us-vraem", "uk-colombia-border", "uk-vraem", "vraem"]
     html = page.content.decode()
@@ -99,14 +99,14 @@ def test_advisories_page_lists_zones_in_force(client):
 
 
 def test_pages_are_small_and_embed_no_incident_data(client, junin_incidents):
-    sizes = {url: len(client.get(url).content) for url in ["/", "/regions/12/", "/advisories/"]}
+    sizes = {url: len(client.get(url).content) for url in [page_url("map"), page_url("region", "12"), page_url("advisories")]}
     assert all(size < 300_000 for size in sizes.values()), sizes
-    assert "Clash in Pichari" not in client.get("/").content.decode()
-    assert "Clash in Pichari" not in client.get("/regions/08/").content.decode()
+    assert "Clash in Pichari" not in client.get(page_url("map")).content.decode()
+    assert "Clash in Pichari" not in client.get(page_url("region", "08")).content.decode()
 
 
 def test_map_legend_names_each_issuer_in_its_own_words(client):
-    html = client.get("/").content.decode()
+    html = client.get(page_url("map")).content.decode()
     assert "U.S. Department of State — Level 4: Do Not Travel" in html
     assert "Advise against all but essential travel" in html
     assert "(reference area, not advice)" in html

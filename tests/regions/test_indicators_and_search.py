@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 
 from regions.models import AdminArea, DistrictIndicators
 from regions.selectors import indicator_summary
+from tests.factories import page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +39,16 @@ def test_a_bad_indicator_value_names_its_line_and_changes_nothing(tmp_path):
     [("vizcatan", "120609"), ("VIZCATÁN DEL ENE", "120609"), ("pichary", "080910"), ("Junín", "12")],
 )
 def test_region_search_ignores_case_accents_and_typos(client, query, first):
-    results = client.get("/regions/", {"q": query}).context["results"]
+    results = client.get(page_url("region-search"), {"q": query}).context["results"]
     assert results[0].ubigeo == first
 
 
 def test_region_search_lists_every_area_of_a_repeated_name(client):
-    results = client.get("/regions/", {"q": "Colcabamba"}).context["results"]
+    results = client.get(page_url("region-search"), {"q": "Colcabamba"}).context["results"]
     assert [a.ubigeo for a in results[:3]] == ["020103", "030405", "090705"]
 
 
 def test_region_page_shows_indicators(client):
-    html = client.get("/regions/120609/").content.decode()
+    html = client.get(page_url("region", "120609")).content.decode()
     assert "San Miguel del Ene" in html and "28.3% (3.6% extreme)" in html
-    assert "Over its 9 districts" in client.get("/regions/1206/").content.decode()
+    assert "Over its 9 districts" in client.get(page_url("region", "1206")).content.decode()

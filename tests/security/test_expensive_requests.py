@@ -18,7 +18,7 @@ from incidents.api.tiles import IncidentTileView
 from incidents.models import Incident
 from incidents.selectors import filter_incidents
 from rest_framework.throttling import ScopedRateThrottle
-from tests.factories import make_incident
+from tests.factories import make_incident, page_url
 from tests.places import PICHARI
 from tests.tiles import features, get_tile, tile_of
 
@@ -105,16 +105,18 @@ def test_anonymous_page_maps_come_from_the_cache_and_editors_get_fresh_ones(clie
     built = []
     real = maps.explorer_map
     monkeypatch.setattr(maps, "explorer_map", lambda **kw: built.append(1) or real(**kw))
-    pages = [client.get(path) for path in ("/", "/?x=1", "/?x=2", "/embed/")]
+    explorer = page_url("map")
+    pages = [client.get(path) for path in (explorer, explorer + "?x=1", explorer + "?x=2", page_url("embed"))]
     assert [p.status_code for p in pages] == [200] * 4
     assert len(built) == 1  # a random query string does not skip the cache
     client.force_login(admin_user)
-    client.get("/")
-    client.get("/")
+    client.get(page_url("map"))
+    client.get(page_url("map"))
     assert len(built) == 3
 
 
-@pytest.mark.parametrize("path", ["/", "/embed/", "/advisories/", "/regions/12/", "/regions/?q=pichari"])
+@pytest.mark.parametrize("path", [page_url("map"), page_url("embed"), page_url("advisories"), page_url("region", "12"),
+                                  page_url("region-search") + "?q=pichari"])
 def test_pages_are_throttled(client, monkeypatch, path):
     """Pages built for the request count; a page served whole from the page cache does not
     (web/page_cache.py), so the cache is emptied before each request here."""
@@ -134,7 +136,7 @@ def test_incident_pages_are_throttled(client, monkeypatch):
     codes = []
     for _ in range(3):
         caches[settings.PAGE_CACHE].clear()
-        codes.append(client.get(f"/incidents/{incident.pk}/").status_code)
+        codes.append(client.get(page_url("incident", incident.pk)).status_code)
     assert codes == [200, 200, 429]
 
 

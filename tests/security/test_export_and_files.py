@@ -117,7 +117,7 @@ def private_tmp(tmp_path, monkeypatch) -> Path:
 
 
 def upload_as_editor():
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the admin in English (Spanish is the default, #14)
     client.force_login(member("editor"))
     with open(FIXTURES / "acled_small.csv", "rb") as f:
         data = f.read()

@@ -137,6 +137,7 @@ def test_with_the_database_down_the_login_is_the_503_page(client, editor):
 
     from django.db import OperationalError, connection
 
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin in English (Spanish is the default, #14)
     with mock.patch.object(connection, "cursor", side_effect=OperationalError("server closed")):
         response = admin_login(client, "editor", PASSWORD)
     assert response.status_code == 503

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from incidents.models import Incident
-from tests.factories import make_incident
+from tests.factories import make_incident, page_url
 from tests.factories import member
 
 from .urls import all_paths
@@ -62,6 +62,6 @@ def test_drafts_are_shown_only_to_the_editorial_roles(role, sees_drafts):
     client = Client()
     if role != "anonymous":
         client.force_login(member(role))
-    assert client.get(f"/incidents/{draft.pk}/").status_code == (200 if sees_drafts else 404)
+    assert client.get(page_url("incident", draft.pk)).status_code == (200 if sees_drafts else 404)
     listed = "Unreviewed claim" in client.get("/api/v1/incidents/").content.decode()
     assert listed is sees_drafts

@@ -5,6 +5,7 @@ from django.db import connection
 
 from incidents.models import Actor, Alert, Incident, Source
 from regions.models import AdminArea, AdvisoryZone, Place
+from tests.factories import page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -76,20 +77,21 @@ def test_injection_in_a_filter_is_refused_or_finds_nothing(api, counts_unchanged
 def test_injection_in_path_ids_is_a_404(api, counts_unchanged, payload):
     from urllib.parse import quote
 
-    for prefix in ["/api/v1/incidents/", "/api/v1/regions/", "/incidents/", "/regions/"]:
+    for prefix in ["/api/v1/incidents/", "/api/v1/regions/", page_url("incident", 0).removesuffix("0/"),
+                   page_url("region-search")]:
         response = api.get(prefix + quote(payload, safe="") + "/")
         assert response.status_code == 404, (prefix, payload)
 
 
 def test_injection_in_the_region_search_finds_nothing(client, counts_unchanged):
     for payload in PAYLOADS:
-        response = client.get("/regions/", {"q": payload})
+        response = client.get(page_url("region-search"), {"q": payload})
         assert response.status_code == 200, payload
         assert response.context["results"] == [] or all(
             isinstance(area, AdminArea) for area in response.context["results"]
         )
     # A real name next to an injection still searches for text only.
-    response = client.get("/regions/", {"q": "Pichari' OR 1=1--"})
+    response = client.get(page_url("region-search"), {"q": "Pichari' OR 1=1--"})
     assert [a.ubigeo for a in response.context["results"]][:1] == ["080910"]
 
 

@@ -14,7 +14,7 @@ from incidents import tiles
 from web import maps
 from web.map_cache import cache_key
 from incidents.models import Actor, Alert, Incident
-from tests.factories import make_actor, make_incident
+from tests.factories import make_actor, make_incident, page_url
 from tests.places import PICHARI
 from tests.tiles import get_tile, tile_of
 
@@ -110,15 +110,15 @@ def test_a_draft_write_keeps_the_cached_page_and_a_published_write_renews_it(cli
     built = []
     real = maps.explorer_map
     monkeypatch.setattr(maps, "explorer_map", lambda **kw: built.append(1) or real(**kw))
-    first = client.get("/")
+    first = client.get(page_url("map"))
     key = cache_key("explorer")
     draft_writes(Incident.objects.get(pk=incidents["draft"]))
-    second = client.get("/")
+    second = client.get(page_url("map"))
     assert len(built) == 1 and cache_key("explorer") == key  # served from the cache
     # The same page but for its per-response CSP nonce (core.middleware).
     assert _without_nonce(second) == _without_nonce(first)
     Incident.objects.filter(pk=incidents["pichari"]).update(title="Clash in Pichari, corrected")
-    client.get("/")
+    client.get(page_url("map"))
     assert len(built) == 2 and cache_key("explorer") != key
 
 
@@ -135,11 +135,11 @@ def test_the_bulletin_story_lists_no_bulletin_that_has_only_drafts(client, edito
     make_alert("Clashes in the VRAEM / update 2: nothing drawn from it yet", 10)
     shown = make_incident(title="Published clash", location=PICHARI, alert=first)
     make_incident(title="Draft clash", location=PICHARI, alert=secret, status=Incident.Status.DRAFT)
-    page = client.get(f"/incidents/{shown.pk}/").content.decode()
+    page = client.get(page_url("incident", shown.pk)).content.decode()
     assert "Clashes in the VRAEM" in page
     assert "secret draft" not in page and "nothing drawn from it yet" not in page
     client.force_login(editor)  # an editor, who may see drafts, sees their bulletin
-    staff_page = client.get(f"/incidents/{shown.pk}/").content.decode()
+    staff_page = client.get(page_url("incident", shown.pk)).content.decode()
     assert "secret draft" in staff_page and "nothing drawn from it yet" not in staff_page
 
 
@@ -148,8 +148,8 @@ def test_the_explorer_actor_list_holds_only_actors_of_published_incidents(client
     make_incident(title="Draft", location=PICHARI, status=Incident.Status.DRAFT,
                   actors=[make_actor("A militia named only in a draft")])
     Actor.objects.create(name="An actor of no incident", kind=Actor.Kind.EXTERNAL_OTHER)
-    page = client.get("/").content.decode()
+    page = client.get(page_url("map")).content.decode()
     assert '<option value="Shining Path">' in page
     assert "named only in a draft" not in page and "of no incident" not in page
     client.force_login(editor)
-    assert "named only in a draft" in client.get("/").content.decode()
+    assert "named only in a draft" in client.get(page_url("map")).content.decode()

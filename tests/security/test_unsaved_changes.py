@@ -23,7 +23,7 @@ from core import unsaved_changes
 from config.settings import env_int
 from core.unsaved_changes import MARKER_COOKIE, MARKER_SALT
 from incidents.models import Incident
-from tests.factories import PASSWORD as ROLE_PASSWORD, make_incident, member
+from tests.factories import PASSWORD as ROLE_PASSWORD, make_incident, member, page_url
 
 PAGE = "/admin/incidents/incident/ingest-bulletin/"
 PASSWORD = "right-horse-battery-9"
@@ -193,7 +193,7 @@ def test_a_marker_that_no_longer_holds_keeps_nothing(client, editor, change):
 def test_anonymous_posts_outside_the_admin_keep_nothing(client):
     count = Session.objects.count()
     client.post("/api/v1/token/", {"username": "a", "password": "b"})
-    client.post("/regions/", {"q": "x"})
+    client.post(page_url("region-search"), {"q": "x"})
     assert Session.objects.count() == count
 
 
@@ -215,6 +215,7 @@ def test_a_replayed_marker_keeps_one_stash_per_user(editor):
 # --- what is kept, and for how long ---------------------------------------------------------
 
 def test_password_fields_are_never_stored_nor_shown(client, editor):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin in English (Spanish is the default, #14)
     log_in(client, next_path="/admin/password_change/")
     secrets = {"old_password": "old-secret-1", "new_password1": "new-secret-2",
                "new_password2": "new-secret-2", "Password_hint": "hint-secret-3",
@@ -269,6 +270,7 @@ def test_a_stash_is_offered_only_to_its_user_even_on_another_browser(client, edi
 
 def test_every_field_that_will_be_sent_is_shown(client, editor):
     """The changelist's delete action: its confirming POST is all hidden, technical fields."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin in English (Spanish is the default, #14)
     path = "/admin/incidents/incident/"
     data = {"action": "delete_selected", "_selected_action": ["17", "23"], "post": "yes",
             "index": "0", "select_across": "0", "form-TOTAL_FORMS": "0", "initial-title": "Old",

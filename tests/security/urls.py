@@ -5,7 +5,9 @@ hold for every answer, 404 included.
 """
 import re
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.conf import settings
+from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolver
+from django.utils import translation
 
 SAMPLES = {"ubigeo": "12", "app_label": "incidents", "content_type_id": "1", "url": "x"}
 ROUTE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -23,6 +25,11 @@ def _concrete(pattern) -> str:
 def all_paths(resolver=None, prefix="/") -> list[str]:
     paths = []
     for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
+            for language, _name in settings.LANGUAGES:  # the public pages, in each language
+                with translation.override(language):
+                    paths += all_paths(pattern, prefix + pattern.pattern.language_prefix)
+            continue
         here = prefix + _concrete(pattern)
         if isinstance(pattern, URLResolver):
             paths += all_paths(pattern, here)

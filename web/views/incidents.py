@@ -11,7 +11,7 @@ from incidents import tiles
 from incidents.selectors import (
     alert_story, credited_datasets, nearby_incidents, published_actors, visible_incidents,
 )
-from incidents.taxonomy import EVENT_TYPES
+from incidents.taxonomy import EVENT_TYPE_CHOICES, EVENT_TYPES
 from regions.models import AdminArea
 from regions.selectors import advisories_at, advisory_zones_geojson, departments_geojson
 
@@ -44,7 +44,8 @@ def incident_layer_config() -> dict:
             "stats": reverse("api:stats"),
             "regions": reverse("api:region-list"),
         },
-        incident_url="/incidents/",
+        # The incident page in the page's language: /es/incidents/ or /en/incidents/.
+        incident_url=reverse("incident", args=[0]).removesuffix("0/"),
         tiles={
             # Leaflet fills in {z}/{x}/{y}; reverse() cannot take placeholders, so they are swapped in.
             "incidents": reverse("incident-tile", args=[0, 0, 0]).replace("0/0/0", "{z}/{x}/{y}"),
@@ -94,7 +95,7 @@ def explorer(request, embed: bool = False):
         parts,
         {
             "periods": PERIODS,
-            "event_types": list(EVENT_TYPES),
+            "event_types": EVENT_TYPE_CHOICES,  # (ACLED code, label in the page's language)
             "actors": published_actors(
                 visible_incidents(request.user).filter(is_synthetic=False)
             ).values_list("name", flat=True),

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from incidents.selectors import region_summary, visible_incidents
 from regions.models import AdminArea, Place
@@ -24,11 +25,11 @@ from .incidents import incident_layer_config, render_map
 
 CHART_WIDTH, CHART_HEIGHT = 600, 120
 INDICATOR_LABELS = [  # field, label, decimals
-    ("poverty_pct", "Poverty (%)", 1),
-    ("extreme_poverty_pct", "Extreme poverty (%)", 1),
-    ("hdi_2019", "Human development index (2019)", 3),
-    ("altitude_m", "Altitude of the capital (m)", 0),
-    ("density_2020", "Population density (per km², 2020)", 1),
+    ("poverty_pct", _("Poverty (%)"), 1),
+    ("extreme_poverty_pct", _("Extreme poverty (%)"), 1),
+    ("hdi_2019", _("Human development index (2019)"), 3),
+    ("altitude_m", _("Altitude of the capital (m)"), 0),
+    ("density_2020", _("Population density (per km², 2020)"), 1),
 ]
 
 
@@ -44,7 +45,7 @@ def month_bars(by_month: list[dict]) -> list[dict]:
         bars.append({
             "x": round(i * width + 1, 2), "width": round(max(width - 2, 1), 2),
             "y": round(CHART_HEIGHT - height, 2), "height": round(height, 2),
-            "month": row["month"].strftime("%Y-%m"), "incidents": row["incidents"],
+            "month": row["month"], "incidents": row["incidents"],  # a date: the template names the month
         })
     return bars
 
@@ -60,6 +61,9 @@ def region_detail(request, ubigeo: str):
         {"label": label, "digits": digits, **indicators["rows"][field]}
         for field, label, digits in INDICATOR_LABELS
     ] if indicators.get("rows") else []
+    event_type_labels = maps.event_type_labels()  # ACLED's English codes, labels in the page's language
+    for row in summary["by_type"]:
+        row["event_type_label"] = event_type_labels.get(row["event_type"], row["event_type"])
     zones = list(zones_covering(area))
     for zone in zones:
         zone.covered_percent = round(100 * (zone.covered_share or 0))

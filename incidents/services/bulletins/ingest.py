@@ -178,7 +178,7 @@ def ingest_bulletin(*, user, text: str, source_url: str = "", published: date | 
         c = draft.location.candidate
         fatalities, injuries = draft.casualties.as_numbers()
         result.created.append(incident_create(
-            user=user, title=view.title[:300], description=_description(draft),
+            user=user, title=view.title[:300], description=_description(draft), language=b.language,
             occurred_on=draft.occurred_on, date_precision=draft.date_precision,
             event_type=draft.event_type, sub_event_type=draft.sub_event_type,
             location=Point(c.longitude, c.latitude, srid=4326), location_name=view.location_name,

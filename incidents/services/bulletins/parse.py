@@ -81,6 +81,7 @@ class ParsedBulletin:
     update_number: int | None
     summary: str
     sections: dict[str, str] = field(default_factory=dict)
+    language: str = ""  # "es", "en" or "" (text_language): the incidents' descriptions keep it
 
     @property
     def story(self) -> str:
@@ -89,6 +90,24 @@ class ParsedBulletin:
     @property
     def event_text(self) -> str:
         return self.sections.get("event", "")
+
+
+# Words that only one of the two languages uses often (#14 part 5): Andina, RPP and Peruvian
+# alerts are Spanish; wires and embassy alerts are often English.
+_SPANISH_WORDS = frozenset("el la los las del en y que por con una un se al su sus fue fueron según "
+                           "tras durante contra entre dijo informó".split())
+_ENGLISH_WORDS = frozenset("the of and in to was were by with an on that said from after during "
+                           "against between their".split())
+
+
+def text_language(text: str) -> str:
+    """"es" or "en" by counting each language's common words; "" when too few to tell."""
+    words = re.findall(r"[a-záéíóúñü]+", text.lower())
+    spanish = sum(w in _SPANISH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    if spanish + english < 3 or spanish == english:
+        return ""
+    return "es" if spanish > english else "en"
 
 
 def _hour(hour: str | None, ampm: str | None) -> int:
@@ -229,4 +248,5 @@ def parse_bulletin(text: str, published: date | None = None) -> ParsedBulletin:
         update_number=update_number,
         summary=summary or "",
         sections={key: "\n\n".join(parts) for key, parts in sections.items()},
+        language=text_language(" ".join([headline, summary or "", *(" ".join(p) for p in sections.values())])),
     )
