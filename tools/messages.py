@@ -23,8 +23,10 @@ from pathlib import Path
 
 import polib
 
+from tools.layers import LAYERS
+
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["security", "core", "regions", "incidents", "ogcapi", "web"]
+APPS = [layer for layer in LAYERS if layer not in ("config", "tools")]  # every app, new ones too
 SOURCE = ["config", "templates", "static", "manage.py", *APPS]
 LANGUAGE = "es"
 DOMAINS = ["django", "djangojs"]
