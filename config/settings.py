@@ -9,6 +9,7 @@ import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from core.logs import logging_config
 
@@ -116,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -198,7 +200,11 @@ UNSAVED_CHANGES_MAX_BYTES = env_int("UNSAVED_CHANGES_MAX_BYTES", 32 * 1024, mini
 UNSAVED_CHANGES_MAX_AGE = env_int("UNSAVED_CHANGES_MAX_AGE", 60 * 60, minimum=1)
 # --- end of unsaved changes ------------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# Spanish first (#14); LocaleMiddleware picks English from Accept-Language. Each app keeps
+# its own catalogue in <app>/locale; LOCALE_PATHS holds the project-wide one.
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
