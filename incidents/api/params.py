@@ -2,6 +2,7 @@
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.params import BBoxField, LonLatField
@@ -53,28 +54,30 @@ class IncidentFilterParams(serializers.Serializer):
         LIKE with the wildcards escaped, and a text without a trigram is refused here."""
         if not re.search(rf"[^\W_]{{{MIN_SEARCH_RUN}}}", text):
             raise serializers.ValidationError(
-                f"Expected at least {MIN_SEARCH_RUN} letters or digits in a row, got {text!r}."
+                _("Expected at least %(count)s letters or digits in a row, got %(text)r.") % {
+                    "count": MIN_SEARCH_RUN, "text": text}
             )
         return text
 
     def validate_region(self, ubigeo):
         area = AdminArea.objects.filter(ubigeo=ubigeo).only("id", "level").first()
         if area is None:
-            raise serializers.ValidationError(f"Unknown ubigeo {ubigeo!r}.")
+            raise serializers.ValidationError(_("Unknown ubigeo %(ubigeo)r.") % {"ubigeo": ubigeo})
         return area
 
     def validate(self, attrs):
         errors = {}
         if "date_from" in attrs and "date_to" in attrs and attrs["date_from"] > attrs["date_to"]:
-            errors["date_to"] = "date_to must not be before date_from."
+            errors["date_to"] = _("date_to must not be before date_from.")
         if ("near" in attrs) != ("radius_km" in attrs):
             missing = "radius_km" if "near" in attrs else "near"
-            errors[missing] = "near=lon,lat and radius_km=<km> go together."
+            errors[missing] = _("near=lon,lat and radius_km=<km> go together.")
         if "event_type" in attrs and "sub_event_type" in attrs and (
             attrs["sub_event_type"] not in EVENT_TYPES[attrs["event_type"]]
         ):
             errors["sub_event_type"] = (
-                f"{attrs['sub_event_type']!r} is not a sub-event type of {attrs['event_type']!r}."
+                _("%(sub)r is not a sub-event type of %(event)r.") % {
+                    "sub": attrs["sub_event_type"], "event": attrs["event_type"]}
             )
         if errors:
             raise serializers.ValidationError(errors)
