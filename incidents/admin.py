@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.utils.translation import gettext, gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from core.history_admin import GuardedHistoryAdmin
@@ -130,9 +130,8 @@ class WorkflowActions:
             except WorkflowError:
                 refused.append(f"#{incident.pk} ({str(incident.get_status_display()).lower()})")
         if moved:
-            self.message_user(request, ngettext("%(reason)s: %(count)s incident.", "%(reason)s: %(count)s incidents.",
-                                                moved) % {"reason": gettext(REASONS[target]), "count": moved},
-                              messages.SUCCESS)
+            self.message_user(request, _("%(reason)s: %(count)s incident(s).") % {
+                "reason": gettext(REASONS[target]), "count": moved}, messages.SUCCESS)
         if refused:
             self.message_user(
                 request, _("Not changed (not allowed from their status): %(list)s.") % {"list": _some(refused)},

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _, gettext_lazy
 
 from .services.bulletins.ingest import ingest_bulletin, preview_bulletin
 from .services.bulletins.parse import BulletinFormatError
@@ -29,11 +29,8 @@ def _report(request, result) -> None:
         return
     messages.success(
         request,
-        ngettext("%(count)s draft incident created from alert %(id)s (%(duplicates)s already "
-                 "reported by an earlier update, %(unplaced)s without a place).",
-                 "%(count)s draft incidents created from alert %(id)s (%(duplicates)s already "
-                 "reported by an earlier update, %(unplaced)s without a place).",
-                 len(result.created)) % {
+        _("%(count)s draft incident(s) created from alert %(id)s (%(duplicates)s already "
+          "reported by an earlier update, %(unplaced)s without a place).") % {
             "count": len(result.created), "id": result.alert.pk, "duplicates": result.duplicates,
             "unplaced": result.without_location},
     )

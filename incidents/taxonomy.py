@@ -44,9 +44,9 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Translators: ACLED publishes its codebook in English only (no Spanish edition was found), so
-# every Spanish label of the ACLED taxonomy is our own wording, in the Spanish of Peruvian
-# security reporting; the English code stays the stored and API value.
+# ACLED publishes its codebook in English only (no Spanish edition was found), so every Spanish
+# label of the taxonomy (incidents/locale/es, each entry noted there) is our own wording, in the
+# Spanish of Peruvian security reporting; the English code stays the stored and API value.
 EVENT_TYPE_LABELS = {
     "Battles": pgettext_lazy("ACLED event type", "Battles"),
     "Explosions/Remote violence": pgettext_lazy("ACLED event type", "Explosions/Remote violence"),
@@ -56,7 +56,7 @@ EVENT_TYPE_LABELS = {
     "Strategic developments": pgettext_lazy("ACLED event type", "Strategic developments"),
 }
 
-# Translators: our own Spanish wording (ACLED has no Spanish codebook); see EVENT_TYPE_LABELS.
+# Our own Spanish wording too (ACLED has no Spanish codebook); see EVENT_TYPE_LABELS.
 SUB_EVENT_TYPE_LABELS = {
     "Armed clash": pgettext_lazy("ACLED sub-event type", "Armed clash"),
     "Government regains territory": pgettext_lazy("ACLED sub-event type", "Government regains territory"),
