@@ -102,5 +102,6 @@ def test_html_forms_refuse_an_anonymous_post_without_csrf_token():
     # With the token the login form is reached (and says the password is wrong).
     client.get("/admin/login/")
     token = client.cookies["csrftoken"].value
-    response = client.post("/admin/login/", {"username": "a", "password": "b", "csrfmiddlewaretoken": token})
+    response = client.post("/admin/login/", {"username": "a", "password": "b", "csrfmiddlewaretoken": token},
+                           headers={"accept-language": "en"})
     assert response.status_code == 200 and "Please enter the correct username" in response.content.decode()
