@@ -152,9 +152,9 @@ def explorer_config(*, api: dict, incident_url: str, tiles: dict | None = None) 
         "tileThreshold": settings.EXPLORER_TILE_THRESHOLD,
         "incidentUrl": incident_url,
         "eventStyles": EVENT_STYLES,
-        "geoPrecision": dict(Incident.GeoPrecision.choices),
+        "geoPrecision": {k: str(v) for k, v in Incident.GeoPrecision.choices},
         "geoPrecisionShort": {1: "exact place", 2: "near a place", 3: "area only"},
-        "datePrecision": dict(Incident.DatePrecision.choices),
+        "datePrecision": {k: str(v) for k, v in Incident.DatePrecision.choices},
         "uncertaintyKm": DEFAULT_UNCERTAINTY_KM,
         "playIntervalMs": 1200,
     }
