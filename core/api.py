@@ -1,6 +1,7 @@
 """API-wide behaviour shared by every app's endpoints."""
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,8 +17,8 @@ def exception_handler(exc, context):
     oversized body as a 413 naming the limit (Django's own answer is a bare 400 page)."""
     if isinstance(exc, RequestDataTooBig):
         exc = BodyTooLarge(
-            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
-            f"(DATA_UPLOAD_MAX_MEMORY_SIZE); send fewer features per request."
+            _("The request body is larger than %(limit)s bytes (DATA_UPLOAD_MAX_MEMORY_SIZE); "
+              "send fewer features per request.") % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
         )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 from django.db.models.signals import post_migrate
 
 
@@ -7,7 +8,7 @@ class CoreConfig(AppConfig):
     embedding, the history admin base, the editorial roles, shared API parameters, backups."""
 
     name = "core"
-    verbose_name = "Core"
+    verbose_name = _("Core")
 
     def ready(self):
         from .roles import ensure_roles_after_migrate

@@ -1,6 +1,7 @@
 """django-simple-history's admin, with reverting treated as what it is: a change."""
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -12,7 +13,7 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
         current = self.get_object(request, unquote(object_id))
         request.history_current = current
         if request.method == "POST" and not self._may_revert(request, current):
-            raise PermissionDenied("Reverting is a change, and you may not change this record.")
+            raise PermissionDenied(_("Reverting is a change, and you may not change this record."))
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):

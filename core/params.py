@@ -5,6 +5,7 @@ raised by `validated`), never a 500. Coordinates are WGS 84 longitude, latitude 
 """
 from django.conf import settings
 from django.contrib.gis.geos import Point, Polygon
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 
@@ -15,14 +16,14 @@ def _floats(value: str, count: int, form: str) -> list[float]:
     except ValueError:
         numbers = []
     if len(numbers) != count or any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
-        raise serializers.ValidationError(f"Expected {form}, got {value!r}.")
+        raise serializers.ValidationError(_("Expected %(form)s, got %(value)r.") % {"form": form, "value": value})
     return numbers
 
 
 def _check_lon_lat(lon: float, lat: float, form: str) -> None:
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise serializers.ValidationError(
-            f"Expected {form} with longitude in [-180, 180] and latitude in [-90, 90]."
+            _("Expected %(form)s with longitude in [-180, 180] and latitude in [-90, 90].") % {"form": form}
         )
 
 
@@ -37,7 +38,7 @@ class BBoxField(serializers.CharField):
         _check_lon_lat(maxlon, maxlat, self.FORM)
         if minlon >= maxlon or minlat >= maxlat:
             raise serializers.ValidationError(
-                f"Expected {self.FORM} with minlon < maxlon and minlat < maxlat."
+                _("Expected %(form)s with minlon < maxlon and minlat < maxlat.") % {"form": self.FORM}
             )
         return Polygon.from_bbox((minlon, minlat, maxlon, maxlat))
 

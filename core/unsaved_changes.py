@@ -55,6 +55,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _, gettext_lazy
 
 MARKER_COOKIE = "vraem_stash_marker"
 MARKER_SALT = "core.unsaved_changes.marker"
@@ -66,7 +67,8 @@ DISCARD = "_discard_unsaved_changes"
 # this flag, and the login page shows EXPIRED_LOST for it (anyone may add the flag to a link; it
 # only shows this fixed text, rendered into that page and kept nowhere).
 EXPIRED_FLAG = "expired"
-EXPIRED_LOST = "Your session had expired, so your changes were not saved. Log in and enter them again."
+EXPIRED_LOST = gettext_lazy("Your session had expired, so your changes were not saved. Log in and enter "
+                            "them again.")
 # A session ends at most SESSION_COOKIE_AGE after the login; the form may have been open for a
 # while before it is posted, so the marker outlives the session by this much.
 MARKER_GRACE = timedelta(hours=12)
@@ -116,7 +118,7 @@ class UnsavedChangesMiddleware:
             _drop(request.user.pk)  # sent again (or discarded): done with it
             del request.session[PENDING]
             if DISCARD in request.POST:
-                messages.info(request, "Your unsaved changes were discarded.")
+                messages.info(request, _("Your unsaved changes were discarded."))
                 return redirect(request.get_full_path())
         return None
 
@@ -251,12 +253,12 @@ def _keep(request) -> bool:
         "at": timezone.now().isoformat(timespec="seconds"),
     }
     if len(json.dumps(stash).encode()) > settings.UNSAVED_CHANGES_MAX_BYTES:
-        messages.error(request, "Your session had expired, so your changes were not saved, "
-                                "and they are too large to keep. Log in and enter them again.")
+        messages.error(request, _("Your session had expired, so your changes were not saved, "
+                                  "and they are too large to keep. Log in and enter them again."))
         return True
     _save(user.pk, stash)
-    messages.warning(request, "Your session had expired, so your changes were not saved. "
-                              "They are kept: log in and you will be offered them again.")
+    messages.warning(request, _("Your session had expired, so your changes were not saved. "
+                                "They are kept: log in and you will be offered them again."))
     return True
 
 
@@ -272,7 +274,7 @@ def _offer(request, stash: dict):
     action = stash["path"] + (f"?{stash['query']}" if stash["query"] else "")
     context = {
         **admin.site.each_context(request),
-        "title": "Your unsaved changes",
+        "title": _("Your unsaved changes"),
         "action": action,
         "fields": fields,
         "shown": [(key, value) for key, value in fields if not is_technical_field(key)],

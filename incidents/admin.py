@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from core.history_admin import GuardedHistoryAdmin
@@ -30,7 +31,7 @@ S = Incident.Status
 
 
 class DepartmentFilter(admin.SimpleListFilter):
-    title = "department"
+    title = _("department")
     parameter_name = "department"
 
     def lookups(self, request, model_admin):
@@ -76,8 +77,8 @@ class IncidentAdminForm(forms.ModelForm):
         cleaned = super().clean()
         expected = cleaned.get("expected_version")
         if self.instance.pk and expected is None:
-            raise forms.ValidationError("This form carries no version number: reload the page "
-                                        "and make your changes again.", code="no_version")
+            raise forms.ValidationError(_("This form carries no version number: reload the page "
+                                          "and make your changes again."), code="no_version")
         if self.instance.pk:
             # Locks the row until the admin's transaction (which includes the save) ends.
             try:
@@ -109,7 +110,7 @@ MESSAGE_LIST_MAX = 20
 def _some(items: list[str]) -> str:
     shown = ", ".join(items[:MESSAGE_LIST_MAX])
     more = len(items) - MESSAGE_LIST_MAX
-    return f"{shown} and {more} more" if more > 0 else shown
+    return _("%(shown)s and %(more)s more") % {"shown": shown, "more": more} if more > 0 else shown
 
 
 class WorkflowActions:
@@ -127,42 +128,43 @@ class WorkflowActions:
                 incident_transition(user=request.user, incident=incident, to=target)
                 moved += 1
             except WorkflowError:
-                refused.append(f"#{incident.pk} ({incident.get_status_display().lower()})")
+                refused.append(f"#{incident.pk} ({str(incident.get_status_display()).lower()})")
         if moved:
-            self.message_user(request, f"{REASONS[target]}: {moved} incident(s).", messages.SUCCESS)
+            self.message_user(request, _("%(reason)s: %(count)s incident(s).") % {
+                "reason": gettext(REASONS[target]), "count": moved}, messages.SUCCESS)
         if refused:
             self.message_user(
-                request, f"Not changed (not allowed from their status): {_some(refused)}.",
+                request, _("Not changed (not allowed from their status): %(list)s.") % {"list": _some(refused)},
                 messages.WARNING,
             )
 
-    @admin.action(description="Submit selected for review", permissions=["submit"])
+    @admin.action(description=_("Submit selected for review"), permissions=["submit"])
     def submit_for_review(self, request, queryset):
         self._bulk_transition(request, queryset, S.IN_REVIEW)
 
-    @admin.action(description="Publish selected", permissions=["publish"])
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
     def publish(self, request, queryset):
         self._bulk_transition(request, queryset, S.PUBLISHED)
 
-    @admin.action(description="Send selected back to draft", permissions=["publish"])
+    @admin.action(description=_("Send selected back to draft"), permissions=["publish"])
     def send_back_to_draft(self, request, queryset):
         self._bulk_transition(request, queryset, S.DRAFT)
 
-    @admin.action(description="Archive selected (hidden, kept with history)", permissions=["archive"])
+    @admin.action(description=_("Archive selected (hidden, kept with history)"), permissions=["archive"])
     def archive(self, request, queryset):
         self._bulk_transition(request, queryset, S.ARCHIVED)
 
-    @admin.action(description="Merge two selected duplicates…", permissions=["merge"])
+    @admin.action(description=_("Merge two selected duplicates…"), permissions=["merge"])
     def merge_duplicates(self, request, queryset):
         incidents = list(self._incidents(queryset))
         if len(incidents) != 2:
-            self.message_user(request, "Select exactly two incidents to merge.", messages.ERROR)
+            self.message_user(request, _("Select exactly two incidents to merge."), messages.ERROR)
             return None
         survivor_id = request.POST.get("survivor")
         if request.POST.get("confirm") == "yes" and survivor_id:
             survivor = next((i for i in incidents if str(i.pk) == survivor_id), None)
             if survivor is None:
-                self.message_user(request, "Choose one of the two incidents.", messages.ERROR)
+                self.message_user(request, _("Choose one of the two incidents."), messages.ERROR)
                 return None
             duplicate = next(i for i in incidents if i is not survivor)
             try:
@@ -172,14 +174,14 @@ class WorkflowActions:
                 return None
             self.message_user(
                 request,
-                format_html("Merged #{} into {}; #{} is archived and points to it.",
+                format_html(_("Merged #{} into {}; #{} is archived and points to it."),
                             duplicate.pk, _incident_link(survivor.pk), duplicate.pk),
                 messages.SUCCESS,
             )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Merge duplicates",
+            "title": _("Merge duplicates"),
             "incidents": incidents,
             "opts": self.model._meta,
             "action": "merge_duplicates",
@@ -225,22 +227,22 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
     history_list_display = ["status", "version"]
     fieldsets = [
         (None, {"fields": ["title", "description", "status", "expected_version"]}),
-        ("When", {"fields": ["occurred_on", "date_precision"]}),
-        ("What", {"fields": ["event_type", "sub_event_type", "fatalities", "injuries", "actors"]}),
+        (_("When"), {"fields": ["occurred_on", "date_precision"]}),
+        (_("What"), {"fields": ["event_type", "sub_event_type", "fatalities", "injuries", "actors"]}),
         (
-            "Where",
+            _("Where"),
             {
                 "fields": [
                     "place_search", "location", "location_name", "geo_precision",
                     "location_uncertainty_km", "area_level", *AREA_FIELDS, "advisory_in_force",
                     "geocoder_alternatives_shown",
                 ],
-                "description": "Search the gazetteer or click the map to place the incident. "
-                "Department, province and district are assigned from the point when saved.",
+                "description": _("Search the gazetteer or click the map to place the incident. "
+                                 "Department, province and district are assigned from the point when saved."),
             },
         ),
-        ("Review", {"fields": ["possible_duplicates", "duplicate_of", "version"]}),
-        ("Provenance", {"fields": ["sources", "alert", "external_source", "external_id",
+        (_("Review"), {"fields": ["possible_duplicates", "duplicate_of", "version"]}),
+        (_("Provenance"), {"fields": ["sources", "alert", "external_source", "external_id",
                                    "created_at", "updated_at"]}),
     ]
 
@@ -296,7 +298,7 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
                 record = getattr(request, "reverting_to", None)
                 if record is not None:
                     # Only the form's fields are written: a merged duplicate stays merged.
-                    reason = (f"Reverted to version {record.version} "
+                    reason = (f"Reverted to version {record.version} "  # stored: English
                               f"of {record.history_date:%Y-%m-%d %H:%M}")
                 saved = incident_update(user=request.user, incident=obj,
                                         expected_version=data.get("expected_version"),
@@ -331,51 +333,51 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
         if duplicates:
             more = possible_duplicates(obj).count() - MESSAGE_LIST_MAX
             self.message_user(request, format_html(
-                "Possible duplicate(s) of this incident: {}{}. Merge them from the review queue "
-                "or the incident list (action “Merge two selected duplicates”).",
+                _("Possible duplicate(s) of this incident: {}{}. Merge them from the review queue "
+                  "or the incident list (action “Merge two selected duplicates”)."),
                 format_html_join(", ", "{}", ((_incident_link(d.pk, f"#{d.pk} {d.title[:80]}"),)
                                               for d in duplicates[:MESSAGE_LIST_MAX])),
-                f" and {more} more" if more > 0 else "",
+                _(" and %(more)s more") % {"more": more} if more > 0 else "",
             ), messages.WARNING)
 
-    @admin.display(description="Find a place")
+    @admin.display(description=_("Find a place"))
     def place_search(self, obj):
         return format_html(
             '<div class="place-search" data-url="{}">'
             '<input type="search" class="place-search-input vTextField" autocomplete="off" '
-            'placeholder="e.g. Natividad, Pichari" aria-label="Place name, then its district or '
-            'province after a comma">'
-            '<button type="button" class="button place-search-button">Search</button>'
+            'placeholder="{}" aria-label="{}">'
+            '<button type="button" class="button place-search-button">{}</button>'
             '<ul class="place-search-results" aria-live="polite"></ul>'
             '<p class="place-search-chosen" aria-live="polite"></p></div>',
-            reverse("admin:incidents_incident_places"),
+            reverse("admin:incidents_incident_places"), _("e.g. Natividad, Pichari"),
+            _("Place name, then its district or province after a comma"), _("Search"),
         )
 
-    @admin.display(description="Advisory in force")
+    @admin.display(description=_("Advisory in force"))
     def advisory_in_force(self, obj):
         if obj is None or obj.pk is None:
-            return "Shown once saved (the place search shows it at once)."
+            return _("Shown once saved (the place search shows it at once).")
         zones = advisories_at(obj.location, on=obj.occurred_on or timezone.localdate())
         return format_html_join(
             ", ", "{} ({})", ((z.name, z.wording) for z in zones)
-        ) or "None at this point on this date."
+        ) or _("None at this point on this date.")
 
-    @admin.display(description="Possible duplicates")
+    @admin.display(description=_("Possible duplicates"))
     def possible_duplicates(self, obj):
         if obj is None or obj.pk is None:
             return "—"
         return format_html_join(
             "", "<div>{} – {} ({})</div>",
             ((_incident_link(d.pk), d.title, d.occurred_on) for d in possible_duplicates(obj)),
-        ) or "None found."
+        ) or _("None found.")
 
-    @admin.display(description="Geocoder's other candidates")
+    @admin.display(description=_("Geocoder's other candidates"))
     def geocoder_alternatives_shown(self, obj):
         return _alternatives(obj) if obj is not None else "—"
 
 
 class QueueStatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
@@ -403,7 +405,7 @@ class ReviewQueueAdmin(WorkflowActions, admin.ModelAdmin):
         return with_duplicate_ids(queryset)
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"title": "Review queue: drafts and incidents in review",
+        extra_context = {"title": _("Review queue: drafts and incidents in review"),
                          **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
@@ -423,27 +425,27 @@ class ReviewQueueAdmin(WorkflowActions, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Incident", ordering="title")
+    @admin.display(description=_("Incident"), ordering="title")
     def incident(self, obj):
         return _incident_link(obj.pk, obj.title)
 
-    @admin.display(description="Place")
+    @admin.display(description=_("Place"))
     def place(self, obj):
         areas = " / ".join(a.name for a in (obj.district, obj.province, obj.department) if a)
         return format_html("{}<br><small>{}</small>", obj.location_name or "—", areas)
 
-    @admin.display(description="Bulletin")
+    @admin.display(description=_("Bulletin"))
     def bulletin(self, obj):
         if obj.alert is None:
             return "—"
         url = reverse("admin:incidents_alert_change", args=[obj.alert_id])
         return format_html('<a href="{}">{}</a>', url, obj.alert.headline)
 
-    @admin.display(description="Geocoder's other candidates")
+    @admin.display(description=_("Geocoder's other candidates"))
     def alternatives(self, obj):
         return _alternatives(obj)
 
-    @admin.display(description="Possible duplicates")
+    @admin.display(description=_("Possible duplicates"))
     def duplicates(self, obj):
         return format_html_join(" ", "{}", ((_incident_link(i),) for i in obj.duplicate_ids)) or "—"
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _, gettext_lazy
 
 from .services.bulletins.ingest import ingest_bulletin, preview_bulletin
 from .services.bulletins.parse import BulletinFormatError
@@ -13,40 +14,44 @@ from .services.workflow import may_create
 
 class BulletinForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 18, "cols": 100}),
-                           label="Bulletin text")
-    source_url = forms.URLField(required=False, label="Source URL", assume_scheme="https", max_length=500)
+                           label=gettext_lazy("Bulletin text"))
+    source_url = forms.URLField(required=False, label=gettext_lazy("Source URL"), assume_scheme="https", max_length=500)
     # Threat line: any user with 'add incident' sends it; a date only dates a text that writes
     # none (the form refuses anything but a valid date; it is never rendered unescaped).
-    published = forms.DateField(required=False, label="Publication date",
-                                help_text="Only for a text that writes no date (YYYY-MM-DD).",
+    published = forms.DateField(required=False, label=gettext_lazy("Publication date"),
+                                help_text=gettext_lazy("Only for a text that writes no date (YYYY-MM-DD)."),
                                 widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _report(request, result) -> None:
     if result.already_ingested:
-        messages.warning(request, f"Already ingested as alert {result.alert.pk}; nothing created.")
+        messages.warning(request, _("Already ingested as alert %(id)s; nothing created.") % {"id": result.alert.pk})
         return
     messages.success(
         request,
-        f"{len(result.created)} draft incident(s) created from alert {result.alert.pk} "
-        f"({result.duplicates} already reported by an earlier update, "
-        f"{result.without_location} without a place).",
+        _("%(count)s draft incident(s) created from alert %(id)s (%(duplicates)s already "
+          "reported by an earlier update, %(unplaced)s without a place).") % {
+            "count": len(result.created), "id": result.alert.pk, "duplicates": result.duplicates,
+            "unplaced": result.without_location},
     )
     # One message, a bounded list: messages live in a cookie of at most 2 KB (MESSAGE_STORAGE).
-    pairs = [f"#{created} may duplicate {', '.join(f'#{i}' for i in existing[:5])}"
-             + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
+    pairs = [_("#%(id)s may duplicate %(others)s") % {
+                 "id": created, "others": ", ".join(f"#{i}" for i in existing[:5])}
+             + (_(" and %(more)s more") % {"more": len(existing) - 5} if len(existing) > 5 else "")
              for created, existing in result.possible_duplicates.items()]
     if pairs:
         more = len(pairs) - 10
-        messages.warning(request, f"Possible duplicates: {'; '.join(pairs[:10])}"
-                         f"{f'; and {more} more incidents' if more > 0 else ''}: "
-                         "compare them in the review queue.")
+        listed = "; ".join(pairs[:10])
+        if more > 0:
+            listed += _("; and %(more)s more incidents") % {"more": more}
+        messages.warning(request, _("Possible duplicates: %(list)s: compare them in the review "
+                                    "queue.") % {"list": listed})
 
 
 def ingest_bulletin_view(request):
     """GET: empty form. POST 'preview': parsed table. POST 'create': drafts, then the list."""
     if not may_create(request.user):  # the service checks again; this spares a useless form
-        raise PermissionDenied("Creating incidents needs the 'add incident' permission.")
+        raise PermissionDenied(_("Creating incidents needs the 'add incident' permission."))
     form = BulletinForm(request.POST or None)
     preview = error = None
     if request.method == "POST" and form.is_valid():
@@ -66,7 +71,7 @@ def ingest_bulletin_view(request):
             error = "; ".join(exc.messages)
     context = {
         **admin.site.each_context(request),
-        "title": "Ingest bulletin",
+        "title": _("Ingest bulletin"),
         "form": form,
         "preview": preview,
         "error": error,

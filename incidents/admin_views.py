@@ -17,6 +17,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _, gettext_lazy
 
 from regions.geocoding import geocode
 from regions.models import AdminArea
@@ -39,18 +40,18 @@ def place_search_view(request):
     text = request.GET.get("q", "").strip()
     name, *qualifiers = [part.strip() for part in text.split(",") if part.strip()] or [""]
     if len(name) < 3:
-        return JsonResponse({"error": "q: type at least 3 letters of a place name, optionally "
-                                      "followed by its district or province after a comma."},
+        return JsonResponse({"error": _("q: type at least 3 letters of a place name, optionally "
+                                        "followed by its district or province after a comma.")},
                             status=400)
     if len(qualifiers) > PLACE_SEARCH_MAX_QUALIFIERS:
         # Each qualifier costs gazetteer queries and agreement work with every other one.
-        return JsonResponse({"error": f"q: at most {PLACE_SEARCH_MAX_QUALIFIERS} areas after the "
-                                      "place name (district, province, department), "
-                                      f"got {len(qualifiers)}."}, status=400)
+        return JsonResponse({"error": _("q: at most %(max)s areas after the place name (district, "
+                                        "province, department), got %(count)s.") % {
+            "max": PLACE_SEARCH_MAX_QUALIFIERS, "count": len(qualifiers)}}, status=400)
     try:
         on = date.fromisoformat(request.GET["on"]) if request.GET.get("on") else date.today()
     except ValueError:
-        return JsonResponse({"error": "on: expected a date as YYYY-MM-DD."}, status=400)
+        return JsonResponse({"error": _("on: expected a date as YYYY-MM-DD.")}, status=400)
     candidates = geocode(name, qualifiers=qualifiers, limit=8)
     results = []
     for c in candidates:
@@ -81,16 +82,16 @@ def place_search_view(request):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="ACLED or UCDP GED CSV (UTF-8), or GeoJSON.")
-    format = forms.ChoiceField(choices=[(f, f.upper() if f != "geojson" else "GeoJSON")
+    file = forms.FileField(label=gettext_lazy("File"), help_text=gettext_lazy("ACLED or UCDP GED CSV (UTF-8), or GeoJSON."))
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=[(f, f.upper() if f != "geojson" else "GeoJSON")
                                         for f in FORMATS])
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} "
-                "bytes (IMPORT_MAX_MB). Split it."
+                _("The file is %(size)s bytes; the limit is %(limit)s bytes (IMPORT_MAX_MB). "
+                  "Split it.") % {"size": f"{upload.size:,}", "limit": f"{settings.IMPORT_MAX_BYTES:,}"}
             )
         return upload
 
@@ -161,14 +162,14 @@ def _dry_run(path: str, format: str, user):
 def import_file_view(request):
     """Upload → preview (counts and row errors, nothing written) → import through import_file."""
     if not request.user.has_perm("incidents.add_incident"):
-        raise PermissionDenied("Importing incidents needs the 'add incident' permission.")
+        raise PermissionDenied(_("Importing incidents needs the 'add incident' permission."))
     uploads = request.session.setdefault("incident_imports", {})
-    context = {**admin.site.each_context(request), "title": "Import incidents from a file"}
+    context = {**admin.site.each_context(request), "title": _("Import incidents from a file")}
     token = request.POST.get("token", "")
     if request.method == "POST" and token:
         pending = uploads.get(token)
         if pending is None or not Path(pending["path"]).exists():
-            messages.error(request, "That upload has expired; upload the file again.")
+            messages.error(request, _("That upload has expired; upload the file again."))
             return redirect("admin:incidents_incident_import")
         skip = request.POST.get("skip_invalid") == "on"
         try:
@@ -180,8 +181,10 @@ def import_file_view(request):
         Path(pending["path"]).unlink(missing_ok=True)
         del uploads[token]
         request.session.modified = True
-        messages.success(request, f"{pending['name']}: {summary.created} created, {summary.updated} "
-                         f"updated, {summary.unchanged} unchanged, {len(summary.skipped)} skipped.")
+        messages.success(request, _("%(name)s: %(created)s created, %(updated)s updated, "
+                                    "%(unchanged)s unchanged, %(skipped)s skipped.") % {
+            "name": pending["name"], "created": summary.created, "updated": summary.updated,
+            "unchanged": summary.unchanged, "skipped": len(summary.skipped)})
         return redirect(reverse("admin:incidents_reviewitem_changelist"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -191,8 +194,8 @@ def import_file_view(request):
             # Named by the format chosen, not the upload's name: nothing reads the suffix.
             path = _save_upload(upload, _upload_dir(), f"{token}.{format}")
         except UnsafeUploadDir as error:
-            context.update(form=form, error=f"Uploads cannot be stored: {error}. "
-                                            "Tell an administrator.")
+            context.update(form=form, error=_("Uploads cannot be stored: %(error)s. Tell an "
+                                              "administrator.") % {"error": error})
             return TemplateResponse(request, "admin/incidents/import_file.html", context, status=503)
         try:
             summary = _dry_run(str(path), format, request.user)

@@ -17,6 +17,7 @@ from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -95,7 +96,7 @@ def _collection(collection_id: str):
     try:
         return COLLECTIONS[collection_id]
     except KeyError:
-        raise Http404(f"No collection {collection_id!r}.") from None
+        raise Http404(_("No collection %(collection_id)r.") % {"collection_id": collection_id}) from None
 
 
 CACHE_SECONDS = 24 * 3600

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as gettext_now, gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from core.history_admin import GuardedHistoryAdmin
@@ -24,7 +25,7 @@ class AdminAreaAdmin(LeafletGeoAdmin):
 class AdvisoryZoneForm(forms.ModelForm):
     """A zone is the union of the chosen areas (optionally buffered), or else the drawn shape."""
 
-    source_url = forms.URLField(required=False, assume_scheme="https", label="Source URL")
+    source_url = forms.URLField(required=False, assume_scheme="https", label=_("Source URL"))
 
     class Meta:
         model = AdvisoryZone
@@ -33,7 +34,7 @@ class AdvisoryZoneForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["geom"].required = False
-        self.fields["geom"].label = "Outline (computed from the areas when saved, or drawn)"
+        self.fields["geom"].label = _("Outline (computed from the areas when saved, or drawn)")
 
     def clean(self):
         cleaned = super().clean()
@@ -41,18 +42,18 @@ class AdvisoryZoneForm(forms.ModelForm):
         if areas:
             cleaned["geom"] = zone_geometry([a.pk for a in areas], buffer_km=buffer_km)
         elif not cleaned.get("geom"):
-            self.add_error("geom", "Choose departments, provinces or districts, or draw the zone.")
+            self.add_error("geom", _("Choose departments, provinces or districts, or draw the zone."))
         elif buffer_km:
-            self.add_error("buffer_km", "The buffer widens chosen areas; for a drawn zone, "
-                                        "draw the wider outline instead.")
+            self.add_error("buffer_km", _("The buffer widens chosen areas; for a drawn zone, "
+                                          "draw the wider outline instead."))
         kind, severity = cleaned.get("kind"), cleaned.get("severity")
         if kind == AdvisoryZone.Kind.ADVICE:
             if severity is None:
-                self.add_error("severity", "Advice needs a severity (for colouring and filtering).")
+                self.add_error("severity", _("Advice needs a severity (for colouring and filtering)."))
             if not cleaned.get("issuer_level"):
-                self.add_error("issuer_level", "Give the issuer's own level name, as published.")
+                self.add_error("issuer_level", _("Give the issuer's own level name, as published."))
         elif kind == AdvisoryZone.Kind.REFERENCE and severity is not None:
-            self.add_error("severity", "A reference area is not advice: leave severity empty.")
+            self.add_error("severity", _("A reference area is not advice: leave severity empty."))
         return cleaned
 
 
@@ -70,12 +71,12 @@ class AdvisoryZoneAdmin(GuardedHistoryAdmin, LeafletGeoAdmin):
         (None, {"fields": ["name", "slug", "kind", "issuer", "issuer_level", "severity",
                            "definition", "exceptions", "summary", "source_url",
                            "valid_from", "valid_until", "last_reviewed"]}),
-        ("Where", {
+        (_("Where"), {
             "fields": ["areas", "buffer_km", "preview", "geom", "construction",
                        "construction_note", "same_as"],
-            "description": "Choose departments, provinces or districts (their union is computed "
-            "in PostGIS when you save, widened by the buffer) or leave them empty and draw the "
-            "zone on the map.",
+            "description": _("Choose departments, provinces or districts (their union is computed "
+                             "in PostGIS when you save, widened by the buffer) or leave them empty "
+                             "and draw the zone on the map."),
         }),
     ]
 
@@ -89,13 +90,13 @@ class AdvisoryZoneAdmin(GuardedHistoryAdmin, LeafletGeoAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview(self, obj):
         return format_html(
             '<div class="zone-preview" data-url="{}"><button type="button" class="button '
-            'zone-preview-button">Preview the zone on the map</button> '
+            'zone-preview-button">{}</button> '
             '<span class="zone-preview-result" aria-live="polite"></span></div>',
-            reverse("admin:regions_advisoryzone_preview"),
+            reverse("admin:regions_advisoryzone_preview"), _("Preview the zone on the map"),
         )
 
     def preview_view(self, request):
@@ -107,15 +108,15 @@ class AdvisoryZoneAdmin(GuardedHistoryAdmin, LeafletGeoAdmin):
             ids = [int(i) for i in request.GET.get("areas", "").split(",") if i.strip()]
             buffer_km = float(request.GET.get("buffer_km") or 0)
         except ValueError:
-            return JsonResponse({"error": "areas: comma-separated area ids; buffer_km: a number."},
+            return JsonResponse({"error": gettext_now("areas: comma-separated area ids; buffer_km: a number.")},
                                 status=400)
         if not ids:
-            return JsonResponse({"error": "areas: choose at least one area."}, status=400)
+            return JsonResponse({"error": gettext_now("areas: choose at least one area.")}, status=400)
         if not 0 <= buffer_km <= 200:
-            return JsonResponse({"error": "buffer_km: between 0 and 200."}, status=400)
+            return JsonResponse({"error": gettext_now("buffer_km: between 0 and 200.")}, status=400)
         known = AdminArea.objects.filter(pk__in=ids).count()
         if known != len(set(ids)):
-            return JsonResponse({"error": "areas: unknown area id(s)."}, status=400)
+            return JsonResponse({"error": gettext_now("areas: unknown area id(s).")}, status=400)
         area_km2, geometry = zone_preview(ids, buffer_km=buffer_km)
         body = (f'{{"type":"Feature","properties":{{"area_km2":{area_km2:.1f},"areas":{known}}},'
                 f'"geometry":{geometry}}}')
@@ -145,19 +146,19 @@ class PlaceCorrectionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="place", ordering="place__name")
+    @admin.display(description=_("place"), ordering="place__name")
     def place_name(self, obj):
         return f"{obj.place.name} ({obj.place.code})"
 
-    @admin.display(description="its district code", ordering="place__ubigeo")
+    @admin.display(description=_("its district code"), ordering="place__ubigeo")
     def listed_under(self, obj):
         district = obj.place.district
         return f"{district.name} ({district.ubigeo})" if district else obj.place.ubigeo
 
-    @admin.display(description="district its point falls in", ordering="found_in__ubigeo")
+    @admin.display(description=_("district its point falls in"), ordering="found_in__ubigeo")
     def point_lies_in(self, obj):
-        return f"{obj.found_in.name} ({obj.found_in.ubigeo})" if obj.found_in else "none"
+        return f"{obj.found_in.name} ({obj.found_in.ubigeo})" if obj.found_in else gettext_now("none")
 
-    @admin.display(description="distance (km)", ordering="distance_km")
+    @admin.display(description=_("distance (km)"), ordering="distance_km")
     def distance(self, obj):
         return f"{obj.distance_km:.1f}"

@@ -9,6 +9,8 @@ import copy
 import re
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from .models import Place
 from .selectors import places_for_names, places_like, places_named
 from .text import normalise
@@ -264,7 +266,9 @@ def _score(row, name, kind, within, outside, context_areas, prefer_vraem) -> Can
         reasons.append(why)
     bonus = KIND_BONUS.get(row.kind, 0.2 if row.urban else 0.1)
     score += bonus
-    reasons.append(row.get_kind_display().lower() + (" (urban)" if row.urban else ""))
+    with translation.override("en"):  # kept with the incident, in English like the other reasons
+        kind = row.get_kind_display().lower()
+    reasons.append(kind + (" (urban)" if row.urban else ""))
     return Candidate(
         place_id=row.pk, name=row.name, kind=row.kind, ubigeo=row.ubigeo,
         longitude=point.x, latitude=point.y,

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from .lockout import unlock
 from .models import LoginFailure, LoginSuccess
@@ -17,13 +18,14 @@ class LoginFailureAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Unlock: forget all failures of the selected username/address pairs",
+    @admin.action(description=_("Unlock: forget all failures of the selected username/address pairs"),
                   permissions=["delete"])
     def unlock_pairs(self, request, queryset):
         pairs = set(queryset.values_list("username", "ip_address"))
         removed = sum(unlock(username, address) for username, address in pairs)
-        self.message_user(request, f"Unlocked {len(pairs)} username/address pair(s); "
-                                   f"{removed} failure(s) forgotten.", messages.SUCCESS)
+        self.message_user(request, _("Unlocked %(pairs)s username/address pair(s); %(removed)s "
+                                     "failure(s) forgotten.") % {"pairs": len(pairs), "removed": removed},
+                          messages.SUCCESS)
 
 
 @admin.register(LoginSuccess)

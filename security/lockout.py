@@ -43,6 +43,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from .client import client_ip, client_range
 from .models import LoginFailure, LoginSuccess
@@ -55,12 +56,12 @@ class Lock:
 
 
 MESSAGES = {
-    "pair": "Too many failed logins for this username from your address: login is locked until "
-            "{until}.",
-    "address": "Too many failed logins from your address: login is locked for every username "
-               "until {until}.",
-    "account": "Too many failed logins for this username from many addresses: it can log in only "
-               "from addresses it used recently until {until}.",
+    "pair": gettext_lazy("Too many failed logins for this username from your address: login is "
+                         "locked until {until}."),
+    "address": gettext_lazy("Too many failed logins from your address: login is locked for every "
+                            "username until {until}."),
+    "account": gettext_lazy("Too many failed logins for this username from many addresses: it can "
+                            "log in only from addresses it used recently until {until}."),
 }
 
 
@@ -123,9 +124,10 @@ def locked_until(username: str, ip_address: str | None) -> datetime | None:
 
 def lockout_message(lock: Lock) -> str:
     minutes = max(1, round((lock.until - timezone.now()) / timedelta(minutes=1)))
-    until = f"{lock.until:%H:%M} UTC (about {minutes} minute{'s' if minutes != 1 else ''})"
-    return (MESSAGES[lock.rule].format(until=until)
-            + " Even the right password is refused until then; an administrator can unlock it sooner.")
+    until = ngettext("%(time)s UTC (about %(minutes)s minute)", "%(time)s UTC (about %(minutes)s minutes)",
+                     minutes) % {"time": f"{lock.until:%H:%M}", "minutes": minutes}
+    return (MESSAGES[lock.rule].format(until=until) + " "
+            + _("Even the right password is refused until then; an administrator can unlock it sooner."))
 
 
 def unlock(username: str, ip_address: str | None = None) -> int:

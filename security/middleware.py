@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .client import client_ip
 from .lockout import Lock, current_lock, lockout_message
@@ -53,7 +54,7 @@ class LoginLockoutMiddleware:
         else:
             response = TemplateResponse(
                 request, "security/locked_out.html",
-                {**admin.site.each_context(request), "title": "Login locked", "message": message},
+                {**admin.site.each_context(request), "title": _("Login locked"), "message": message},
                 status=429,
             )
             response.render()

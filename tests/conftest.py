@@ -16,6 +16,7 @@ from django.conf import settings as django_settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.cache import cache, caches
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.logs import JsonFormatter
@@ -154,18 +155,25 @@ def incidents(db):
     return {key: incident.pk for key, incident in made.items()}
 
 
+# The API clients ask for English (LANGUAGE_CODE is Spanish): the API tests assert the English
+# messages; tests/api/test_languages.py asks for both languages.
 @pytest.fixture
 def api():
-    return APIClient()
-
-
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
 def editor_api():
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user_with("add_incident", "change_incident", "delete_incident", "view_incident"))
     return client
+
+
+@pytest.fixture
+def english():
+    """English outside requests too (services, commands), for tests of the English messages."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -71,9 +71,10 @@ def user_with(*codenames):
     return user
 
 
-def logged_in(role: str) -> Client:
-    """A test client logged in as a new member of the role."""
-    client = Client()
+def logged_in(role: str, language: str | None = None) -> Client:
+    """A test client logged in as a new member of the role; with `language`, every request
+    asks for it (Accept-Language), else the site's default (Spanish) applies."""
+    client = Client(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
     client.force_login(member(role))
     return client
 

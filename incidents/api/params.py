@@ -2,6 +2,7 @@
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.params import BBoxField, LonLatField, ValuesField
@@ -72,7 +73,8 @@ class IncidentFilterParams(serializers.Serializer):
         LIKE with the wildcards escaped, and a text without a trigram is refused here."""
         if not re.search(rf"[^\W_]{{{MIN_SEARCH_RUN}}}", text):
             raise serializers.ValidationError(
-                f"Expected at least {MIN_SEARCH_RUN} letters or digits in a row, got {text!r}."
+                _("Expected at least %(count)s letters or digits in a row, got %(text)r.") % {
+                    "count": MIN_SEARCH_RUN, "text": text}
             )
         return text
 
@@ -81,7 +83,7 @@ class IncidentFilterParams(serializers.Serializer):
         areas = {a.ubigeo: a for a in AdminArea.objects.filter(ubigeo__in=ubigeos).only("id", "level", "ubigeo")}
         unknown = [u for u in ubigeos if u not in areas]
         if unknown:
-            raise serializers.ValidationError(f"Unknown ubigeo {unknown[0]!r}.")
+            raise serializers.ValidationError(_("Unknown ubigeo %(ubigeo)r.") % {"ubigeo": unknown[0]})
         return [areas[u] for u in ubigeos]
 
     def validate_dataset(self, slugs: list[str]) -> list[str]:
@@ -90,22 +92,22 @@ class IncidentFilterParams(serializers.Serializer):
         known = set(Dataset.objects.filter(slug__in=slugs).values_list("slug", flat=True))
         unknown = [s for s in slugs if s not in known]
         if unknown:
-            raise serializers.ValidationError(f"Unknown dataset {unknown[0]!r}.")
+            raise serializers.ValidationError(_("Unknown dataset %(slug)r.") % {"slug": unknown[0]})
         return slugs
 
     def validate(self, attrs):
         errors = {}
         if "date_from" in attrs and "date_to" in attrs and attrs["date_from"] > attrs["date_to"]:
-            errors["date_to"] = "date_to must not be before date_from."
+            errors["date_to"] = _("date_to must not be before date_from.")
         if ("near" in attrs) != ("radius_km" in attrs):
             missing = "radius_km" if "near" in attrs else "near"
-            errors[missing] = "near=lon,lat and radius_km=<km> go together."
+            errors[missing] = _("near=lon,lat and radius_km=<km> go together.")
         if "event_type" in attrs and "sub_event_type" in attrs:
             allowed = {sub for kind in attrs["event_type"] for sub in EVENT_TYPES[kind]}
             stray = [sub for sub in attrs["sub_event_type"] if sub not in allowed]
             if stray:
-                kinds = " or ".join(repr(kind) for kind in attrs["event_type"])
-                errors["sub_event_type"] = f"{stray[0]!r} is not a sub-event type of {kinds}."
+                kinds = _(" or ").join(repr(kind) for kind in attrs["event_type"])
+                errors["sub_event_type"] = _("%(sub)r is not a sub-event type of %(event)s.") % {"sub": stray[0], "event": kinds}
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -3,6 +3,7 @@ outline and its simplification come from regions.api)."""
 import json
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
@@ -38,7 +39,7 @@ class RegionDetailView(APIView):
         params = validated(RegionDetailParams, request.query_params)
         area = AdminArea.objects.filter(ubigeo=ubigeo).first()
         if area is None:
-            raise Http404(f"No area with ubigeo {ubigeo!r}.")
+            raise Http404(_("No area with ubigeo %(ubigeo)r.") % {"ubigeo": ubigeo})
         filters = {"region": area, **{k: params[k] for k in ("date_from", "date_to") if k in params}}
         counted = filter_incidents(visible_incidents(request.user), filters)
         totals = counted.aggregate(**casualty_totals())

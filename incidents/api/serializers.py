@@ -3,6 +3,7 @@
 Validation of the input only: who may write what is decided by the services, which raise
 WorkflowError (a 403) on the row as stored and locked.
 """
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
@@ -63,14 +64,14 @@ class IncidentSerializer(GeoFeatureModelSerializer):
         kind = data.get("type") if isinstance(data, dict) else type(data).__name__
         if kind != "Feature" and not (self.partial and kind is None):
             raise serializers.ValidationError(
-                {"type": [f"Expected one GeoJSON Feature (one incident), got {kind!r}."]}
+                {"type": [_("Expected one GeoJSON Feature (one incident), got %(kind)r.") % {"kind": kind}]}
             )
         properties = data.get("properties") if isinstance(data, dict) else None
         old, new = DEPRECATED_NAME, "uncertainty_km"
         if isinstance(properties, dict) and old in properties:
             if new in properties and properties[new] != properties[old]:
                 raise serializers.ValidationError({old: [
-                    f"Deprecated name of {new}: send one of the two, or the same value in both."]})
+                    _("Deprecated name of %(new)s: send one of the two, or the same value in both.") % {"new": new}]})
             properties = dict(properties)
             properties[new] = properties.pop(old)
             data = {**data, "properties": properties}
@@ -85,11 +86,10 @@ class IncidentSerializer(GeoFeatureModelSerializer):
 
     def validate_location(self, value):
         if value.geom_type != "Point":
-            raise serializers.ValidationError(f"Expected a GeoJSON Point geometry, got a {value.geom_type}.")
+            raise serializers.ValidationError(_("Expected a GeoJSON Point geometry, got a %(geom_type)s.") % {"geom_type": value.geom_type})
         if value.srid not in (None, 4326):
             raise serializers.ValidationError(
-                f"Coordinates must be WGS 84 longitude, latitude (RFC 7946, no 'crs' member); "
-                f"got SRID {value.srid}."
+                _("Coordinates must be WGS 84 longitude, latitude (RFC 7946, no 'crs' member); got SRID %(srid)s.") % {"srid": value.srid}
             )
         return value
 
@@ -98,8 +98,7 @@ class IncidentSerializer(GeoFeatureModelSerializer):
         # would silently overwrite it.
         if self.instance is not None and "version" not in attrs:
             raise serializers.ValidationError(
-                {"version": ["Required on update: send the version you read (GET the incident), "
-                             "so that a change saved since is not overwritten."]})
+                {"version": [_("Required on update: send the version you read (GET the incident), so that a change saved since is not overwritten.")]})
         return attrs
 
     def create(self, validated_data):

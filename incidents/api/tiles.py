@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, connections, transaction
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
@@ -46,11 +47,12 @@ class TileParams(IncidentFilterParams):
 def _check_tile(z: int, x: int, y: int) -> None:
     errors = {}
     if z > tiles.MAX_ZOOM:
-        errors["z"] = [f"Expected a zoom from 0 to {tiles.MAX_ZOOM}, got {z}."]
+        errors["z"] = [_("Expected a zoom from 0 to %(max)s, got %(z)s.") % {"max": tiles.MAX_ZOOM, "z": z}]
     else:
         for name, value in (("x", x), ("y", y)):
             if value >= 2 ** z:
-                errors[name] = [f"Expected {name} from 0 to {2 ** z - 1} at zoom {z}, got {value}."]
+                errors[name] = [_("Expected %(name)s from 0 to %(max)s at zoom %(z)s, got %(value)s.") % {
+                    "name": name, "max": 2 ** z - 1, "z": z, "value": value}]
     if errors:
         raise serializers.ValidationError(errors)
 

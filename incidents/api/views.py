@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
@@ -118,9 +119,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         limit = settings.EXPORT_MAX_ROWS_ANON
         if queryset.order_by()[: limit + 1].count() > limit:
             raise serializers.ValidationError({"format": [
-                f"An anonymous download holds at most {limit:,} incidents (EXPORT_MAX_ROWS_ANON) "
-                "and these filters match more: narrow them (date_from, date_to, region, bbox, "
-                "event_type, synthetic=exclude) or download with an API token."]})
+                _("An anonymous download holds at most %(limit)s incidents (EXPORT_MAX_ROWS_ANON) and these filters match more: narrow them (date_from, date_to, region, bbox, event_type, synthetic=exclude) or download with an API token.") % {"limit": f"{limit:,}"}]})
 
     @extend_schema(responses={200: OpenApiResponse(INCIDENT_FEATURE, description="GeoJSON Feature")})
     def retrieve(self, request, *args, **kwargs):
@@ -150,8 +149,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
             incident_delete(user=request.user, incident=self.get_object())
             return Response(status=status.HTTP_204_NO_CONTENT)
         except ProtectedError:
-            return Response({"detail": "Merged duplicates point to this incident; archive it "
-                                       "instead."}, status=status.HTTP_409_CONFLICT)
+            return Response({"detail": _("Merged duplicates point to this incident; archive it instead.")}, status=status.HTTP_409_CONFLICT)
 
 
 class StatsParams(IncidentFilterParams):

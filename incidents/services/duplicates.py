@@ -1,5 +1,6 @@
 """Merge a duplicate report into the incident that survives it."""
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import Incident
 from .incidents import incident_update, lock_for_write
@@ -34,16 +35,16 @@ def incident_merge(*, user, survivor: Incident, duplicate: Incident) -> Incident
     """Keep the richer fields and every source and actor on `survivor`; archive `duplicate`
     with a pointer to it. Both changes are in the incidents' history."""
     if survivor.pk == duplicate.pk:
-        raise ValueError("An incident cannot be merged into itself.")
+        raise ValueError(_("An incident cannot be merged into itself."))
     # Judged on the rows as stored, locked in id order (the order every writer uses).
     first, second = sorted([survivor.pk, duplicate.pk])
     stored = {first: lock_for_write(first), second: lock_for_write(second)}
     survivor, duplicate = stored[survivor.pk], stored[duplicate.pk]
     if not may_merge(user, survivor):
-        raise WorkflowError("You may not merge incidents.")
+        raise WorkflowError(_("You may not merge incidents."))
     for incident in (survivor, duplicate):
         if incident.status == S.ARCHIVED:
-            raise ValueError(f"Incident #{incident.pk} is archived; restore it before merging.")
+            raise ValueError(_("Incident #%(id)s is archived; restore it before merging.") % {"id": incident.pk})
     actors = {*survivor.actors.all(), *duplicate.actors.all()}
     sources = {*survivor.sources.all(), *duplicate.sources.all()}
     incident_update(

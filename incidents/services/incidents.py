@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from ..models import Actor, Alert, Dataset, Incident, Source
 from .workflow import REASONS, WorkflowError, check_delete, check_edit, check_transition, may_create
@@ -45,7 +46,7 @@ def incident_create(
     `dataset` (a Dataset or its slug) says where it comes from; by default "bulletin" when it
     comes from an `alert`, else "editor" (the admin, the API)."""
     if not may_create(user):
-        raise WorkflowError("You may not create incidents.")
+        raise WorkflowError(_("You may not create incidents."))
     check_transition(user, None, status)
     incident = Incident(
         title=title,
@@ -89,7 +90,8 @@ def dataset_slug(dataset: Dataset | str | None, *, alert: Alert | None = None) -
     if dataset:
         if not Dataset.objects.filter(pk=dataset).exists():
             known = ", ".join(Dataset.objects.values_list("slug", flat=True))
-            raise ValidationError({"dataset": f"Unknown dataset {dataset!r} (known: {known})."})
+            raise ValidationError({"dataset": _("Unknown dataset %(dataset)r (known: %(known)s).") % {
+                "dataset": dataset, "known": known}})
         return dataset
     return "bulletin" if alert is not None else "editor"
 
@@ -106,11 +108,12 @@ class EditConflict(Exception):
 
     def __init__(self, incident: Incident, expected: int, changes: list[str], by: str):
         self.incident, self.expected, self.changes, self.by = incident, expected, changes, by
-        listed = "; ".join(changes) if changes else "no field-level changes recorded"
+        listed = "; ".join(changes) if changes else _("no field-level changes recorded")
         super().__init__(
-            f"{by} saved this incident (now version {incident.version}) after you opened "
-            f"version {expected}. Their changes: {listed}. Your edits were not saved: "
-            "reload the page and apply them again."
+            _("%(by)s saved this incident (now version %(version)s) after you opened version "
+              "%(expected)s. Their changes: %(changes)s. Your edits were not saved: reload the "
+              "page and apply them again.") % {
+                "by": by, "version": incident.version, "expected": expected, "changes": listed}
         )
 
 

@@ -5,6 +5,7 @@ the incidents' own: an Editor may change one only while no incident past the dra
 uses it; anything shown on a published page changes only through a Reviewer.
 """
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from ..models import Actor, Alert, Incident, Source
 from .incidents import lock_data_version
@@ -34,7 +35,7 @@ def record_save(*, user, record: Record) -> Record:
     opts = record._meta
     if record.pk is None:
         if not user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
-            raise WorkflowError(f"You may not add {opts.verbose_name_plural}.")
+            raise WorkflowError(_("You may not add %(kinds)s.") % {"kinds": opts.verbose_name_plural})
     else:
         # Judged on the stored row and the incidents using it, locked: not the edited copy.
         check_change_record(user, _lock_for_rule(record))
@@ -47,7 +48,7 @@ def record_save(*, user, record: Record) -> Record:
 def record_delete(*, user, record: Record) -> None:
     opts = record._meta
     if not user.has_perm(f"{opts.app_label}.delete_{opts.model_name}"):
-        raise WorkflowError(f"You may not delete {opts.verbose_name_plural}.")
+        raise WorkflowError(_("You may not delete %(kinds)s.") % {"kinds": opts.verbose_name_plural})
     check_change_record(user, _lock_for_rule(record))
     record.delete()
 

@@ -11,6 +11,7 @@ URLs, its bulletin) changes only through a Reviewer: an Editor's writes reach dr
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _, gettext_noop
 
 from ..models import Actor, Alert, Incident, Source
 
@@ -28,11 +29,12 @@ TRANSITIONS = {
     (S.ARCHIVED, S.PUBLISHED): "incidents.archive_incident",
 }
 
+# Stored in English as each history record's change reason; shown translated (gettext(reason)).
 REASONS = {
-    S.DRAFT: "Sent back to draft",
-    S.IN_REVIEW: "Submitted for review",
-    S.PUBLISHED: "Published",
-    S.ARCHIVED: "Archived",
+    S.DRAFT: gettext_noop("Sent back to draft"),
+    S.IN_REVIEW: gettext_noop("Submitted for review"),
+    S.PUBLISHED: gettext_noop("Published"),
+    S.ARCHIVED: gettext_noop("Archived"),
 }
 
 # Changing what is already past the draft stage is reviewers' work.
@@ -150,40 +152,43 @@ def used_by(record: Actor | Source | Alert):
 def check_transition(user, current: str | None, target: str) -> None:
     if target not in S.values:  # not a rule but bad input: named like the model's own check
         raise ValidationError(
-            {"status": ValidationError("%(value)r is not a status (" + ", ".join(S.values) + ").",
-                                       code="invalid_choice", params={"value": target})})
+            {"status": ValidationError(_("%(value)r is not a status (%(statuses)s)."),
+                                       code="invalid_choice",
+                                       params={"value": target, "statuses": ", ".join(S.values)})})
     if target not in allowed_statuses(user, current):
-        start = S(current).label.lower() if current else "new"
+        start = str(S(current).label).lower() if current else _("new")
         raise WorkflowError(
-            f"You may not move an incident from {start} to {S(target).label.lower()}; "
-            f"your statuses from here: {', '.join(allowed_statuses(user, current))}."
+            _("You may not move an incident from %(start)s to %(target)s; your statuses from "
+              "here: %(allowed)s.") % {"start": start, "target": str(S(target).label).lower(),
+                                       "allowed": ", ".join(allowed_statuses(user, current))}
         )
 
 
 def check_edit(user, incident: Incident) -> None:
     if not may_edit(user, incident):
         raise WorkflowError(
-            f"Incident #{incident.pk} is {incident.get_status_display().lower()}; only reviewers "
-            "may change incidents that are in review, published or archived."
-            if user.has_perm("incidents.change_incident") else "You may not change incidents."
+            _("Incident #%(id)s is %(status)s; only reviewers may change incidents that are in "
+              "review, published or archived.") % {
+                "id": incident.pk, "status": str(incident.get_status_display()).lower()}
+            if user.has_perm("incidents.change_incident") else _("You may not change incidents.")
         )
 
 
 def check_delete(user, incident: Incident) -> None:
     if not may_delete(user, incident):
         raise WorkflowError(
-            "Published and archived incidents are never deleted; archive it instead."
-            if incident.status in (S.PUBLISHED, S.ARCHIVED) else "You may not delete incidents."
+            _("Published and archived incidents are never deleted; archive it instead.")
+            if incident.status in (S.PUBLISHED, S.ARCHIVED) else _("You may not delete incidents.")
         )
 
 
 def check_change_record(user, record: Actor | Source | Alert) -> None:
     if not may_change_record(user, record):
-        kind = record._meta.verbose_name
         raise WorkflowError(
-            f"This {kind} is shown on incidents that are in review, published or archived; "
-            f"only reviewers may change it." if user.has_perm(f"incidents.change_{record._meta.model_name}")
-            else f"You may not change {record._meta.verbose_name_plural}."
+            _("This %(kind)s is shown on incidents that are in review, published or archived; "
+              "only reviewers may change it.") % {"kind": record._meta.verbose_name}
+            if user.has_perm(f"incidents.change_{record._meta.model_name}")
+            else _("You may not change %(kinds)s.") % {"kinds": record._meta.verbose_name_plural}
         )
 
 

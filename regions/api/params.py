@@ -1,4 +1,5 @@
 """Query parameters of the region and advisory endpoints."""
+from django.utils.translation import gettext as _
 import math
 from datetime import date
 
@@ -50,7 +51,7 @@ class SimplifyParams(serializers.Serializer):
 
     def validate(self, attrs):
         if "simplify" in attrs and "zoom" in attrs:
-            raise serializers.ValidationError({"zoom": "Give simplify or zoom, not both."})
+            raise serializers.ValidationError({"zoom": _("Give simplify or zoom, not both.")})
         attrs["tolerance"] = snapped_tolerance(simplify=attrs.get("simplify"), zoom=attrs.get("zoom"))
         return attrs
 
@@ -84,7 +85,7 @@ class AreaSimplifyParams(SimplifyParams):
     def validate(self, attrs):
         explicit = "simplify" in attrs or "zoom" in attrs
         if attrs["detail"] == "full" and explicit:
-            raise serializers.ValidationError({"detail": "detail=full takes no simplify or zoom."})
+            raise serializers.ValidationError({"detail": _("detail=full takes no simplify or zoom.")})
         attrs = super().validate(attrs)
         if not explicit:
             attrs["tolerance"] = 0 if attrs["detail"] == "full" else None
@@ -110,12 +111,12 @@ class RegionListParams(AreaSimplifyParams):
     def validate_ubigeo(self, value):
         ubigeos = value.split(",")
         if len(ubigeos) > 500:
-            raise serializers.ValidationError(f"At most 500 ubigeos, got {len(ubigeos)}.")
+            raise serializers.ValidationError(_("At most 500 ubigeos, got %(count)s.") % {"count": len(ubigeos)})
         return ubigeos
 
     def validate_parent(self, ubigeo):
         if not AdminArea.objects.filter(ubigeo=ubigeo).exists():
-            raise serializers.ValidationError(f"Unknown ubigeo {ubigeo!r}.")
+            raise serializers.ValidationError(_("Unknown ubigeo %(ubigeo)r.") % {"ubigeo": ubigeo})
         return ubigeo
 
 
@@ -126,7 +127,7 @@ class RegionDetailParams(AreaSimplifyParams):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if "date_from" in attrs and "date_to" in attrs and attrs["date_from"] > attrs["date_to"]:
-            raise serializers.ValidationError({"date_to": "date_to must not be before date_from."})
+            raise serializers.ValidationError({"date_to": _("date_to must not be before date_from.")})
         return attrs
 
 

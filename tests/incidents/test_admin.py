@@ -41,7 +41,8 @@ def test_moving_the_point_in_the_admin_reassigns_the_district(admin_client):
 def test_admin_refuses_a_point_outside_peru(admin_client):
     incident = make_incident(location=PICHARI)
     url = reverse("admin:incidents_incident_change", args=[incident.pk])
-    response = admin_client.post(url, incident_form_data(incident, location=geojson(PACIFIC)))
+    response = admin_client.post(url, incident_form_data(incident, location=geojson(PACIFIC)),
+                                 headers={"accept-language": "en"})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["location"] == [
         "The point (longitude -80.00000, latitude -12.00000) is outside Peru's boundaries."

@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def test_admin_import_previews_row_errors_then_imports():
-    client = logged_in("editor")
+    client = logged_in("editor", "en")
     url = reverse("admin:incidents_incident_import")
     with open(FIXTURES / "acled_bad_row.csv", "rb") as upload:
         preview = client.post(url, {"file": upload, "format": "acled"})
@@ -33,7 +33,7 @@ def test_admin_import_previews_row_errors_then_imports():
 
 
 def test_admin_import_refuses_an_oversized_or_unreadable_file(tmp_path):
-    client = logged_in("editor")
+    client = logged_in("editor", "en")
     url = reverse("admin:incidents_incident_import")
     with override_settings(IMPORT_MAX_BYTES=100):
         with open(FIXTURES / "acled_small.csv", "rb") as upload:
@@ -52,7 +52,7 @@ def test_an_editors_import_makes_drafts_and_cannot_change_published_incidents(tm
     with_status = [original[0] + ",status"] + [line + ",published" for line in original[1:]]
     path = tmp_path / "with-status.csv"
     path.write_text("\n".join(with_status) + "\n", encoding="utf-8")
-    editor, reviewer = logged_in("editor"), logged_in("reviewer")
+    editor, reviewer = logged_in("editor", "en"), logged_in("reviewer", "en")
     url = reverse("admin:incidents_incident_import")
 
     def run(client):

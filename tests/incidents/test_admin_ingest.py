@@ -17,6 +17,7 @@ URL = "admin:incidents_incident_ingest_bulletin"
 def admin_client(client):
     user = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw-for-tests-only")
     client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the tests read the English messages
     return client
 
 

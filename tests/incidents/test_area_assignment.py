@@ -29,7 +29,7 @@ def test_san_miguel_del_ene_lands_in_vizcatan_del_ene():
     assert ubigeos(make_incident(location=SAN_MIGUEL_DEL_ENE)) == ("12", "1206", "120609")
 
 
-def test_a_point_in_the_pacific_is_rejected_with_a_clear_message():
+def test_a_point_in_the_pacific_is_rejected_with_a_clear_message(english):
     with pytest.raises(ValidationError) as error:
         make_incident(location=PACIFIC)
     assert error.value.message_dict["location"] == [

@@ -94,7 +94,7 @@ def test_command_creates_drafts(capsys):
 
 
 @pytest.mark.django_db
-def test_command_takes_the_publication_date_of_a_text_without_one(capsys, tmp_path):
+def test_command_takes_the_publication_date_of_a_text_without_one(capsys, tmp_path, english):
     path = BULLETINS / "blind" / "b14_en_no_date_sivia_kidnap.txt"
     with pytest.raises(CommandError, match=r"has no timestamp .*--published YYYY-MM-DD"):
         call_command("ingest_alert", str(path), "--dry-run", "--format", "json")

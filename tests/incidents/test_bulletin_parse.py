@@ -74,7 +74,7 @@ def test_casualties(text, fatalities, injuries):
     assert find_casualties(normalise(text)).as_numbers() == (fatalities, injuries)
 
 
-def test_a_text_without_headline_or_timestamp_is_refused_with_the_reason():
+def test_a_text_without_headline_or_timestamp_is_refused_with_the_reason(english):
     with pytest.raises(BulletinFormatError, match=r"^bulletin has no headline and no timestamp"):
         parse_bulletin("\n\n")
     with pytest.raises(BulletinFormatError, match=r"^bulletin has no timestamp \(e.g. "):
@@ -117,7 +117,7 @@ def test_missing_and_kidnapped_are_kept_apart(name):
         BLIND_EXTRA[name]
 
 
-def test_a_text_without_any_date_is_refused_unless_given_one():
+def test_a_text_without_any_date_is_refused_unless_given_one(english):
     text = (BLIND_DIR / "b14_en_no_date_sivia_kidnap.txt").read_text(encoding="utf-8")
     with pytest.raises(BulletinFormatError, match=r"--published YYYY-MM-DD, or the date field"):
         parse_bulletin(text)

@@ -50,7 +50,7 @@ def download(response) -> str:
     return b"".join(response.streaming_content).decode()
 
 
-def test_every_write_path_names_its_dataset(loaded):
+def test_every_write_path_names_its_dataset(english, loaded):
     assert {slug: len(found) for slug, found in loaded.items()} == {"acled": 3, "ucdp": 2, "editor": 1}
     assert make_incident(dataset="demo").dataset_id == "demo"
     with pytest.raises(ValidationError, match="Unknown dataset 'nope'"):

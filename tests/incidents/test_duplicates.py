@@ -86,7 +86,7 @@ def test_merge_from_the_admin_asks_which_survives():
 def test_saving_in_the_admin_warns_about_possible_duplicates():
     existing = make_incident(title="Earlier report", location=PICHARI)
     incident = make_incident(title="New report", status=S.DRAFT, location=PICHARI)
-    client = logged_in("editor")
+    client = logged_in("editor", "en")
     response = client.post(admin_change_url(incident), incident_form_data(incident, expected_version=1),
                            follow=True)
     text = response.content.decode()

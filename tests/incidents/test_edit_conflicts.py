@@ -15,7 +15,7 @@ S = Incident.Status
 
 def test_the_second_of_two_concurrent_admin_saves_is_refused_with_what_changed():
     incident = make_incident(title="Ambush on the Ene", status=S.DRAFT, fatalities=1)
-    alice, bob = logged_in("editor"), logged_in("reviewer")
+    alice, bob = logged_in("editor", "en"), logged_in("reviewer", "en")
     # Both open the form at version 1.
     for client in (alice, bob):
         page = client.get(admin_change_url(incident))
@@ -40,7 +40,7 @@ def test_the_second_of_two_concurrent_admin_saves_is_refused_with_what_changed()
 def test_the_api_refuses_a_stale_version_with_409():
     incident = make_incident(status=S.DRAFT)
     incident_update(user=OPERATOR, incident=incident, fatalities=5)  # someone else: version 2
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(member("editor"))
     response = client.patch(f"/api/v1/incidents/{incident.pk}/",
                             {"type": "Feature", "properties": {"title": "Mine", "version": 1}},

@@ -59,7 +59,7 @@ def test_a_changed_row_is_updated_in_place(tmp_path):
     assert (incident.pk, incident.fatalities, incident.district.ubigeo) == (pk, 2, "080910")
 
 
-def test_a_bad_row_aborts_the_whole_import_naming_row_and_reason():
+def test_a_bad_row_aborts_the_whole_import_naming_row_and_reason(english):
     with pytest.raises(ImportFailed) as error:
         import_file(user=OPERATOR, path=str(FIXTURES / "acled_bad_row.csv"), format="acled")
     assert str(error.value) == (
@@ -68,7 +68,7 @@ def test_a_bad_row_aborts_the_whole_import_naming_row_and_reason():
     assert (Incident.objects.count(), Actor.objects.count()) == (0, 0)
 
 
-def test_skip_invalid_imports_the_good_rows_and_reports_the_rest():
+def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(english):
     summary = import_file(user=OPERATOR, path=str(FIXTURES / "acled_bad_row.csv"), format="acled", skip_invalid=True)
     assert summary.created == 1
     assert summary.skipped == [
@@ -80,7 +80,7 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_rest():
     assert list(Incident.objects.values_list("external_id", flat=True)) == ["PER2001"]
 
 
-def test_command_reports_and_fails_cleanly(capsys):
+def test_command_reports_and_fails_cleanly(capsys, english):
     call_command("import_incidents", str(FIXTURES / "acled_small.csv"), "--format", "acled")
     assert "3 created, 0 updated, 0 unchanged, 0 skipped" in capsys.readouterr().out
     with pytest.raises(CommandError, match="row 3: event_date"):

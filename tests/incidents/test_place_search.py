@@ -40,6 +40,6 @@ def test_place_search_returns_candidates_with_areas_and_the_advisory_in_force():
 def test_the_change_form_offers_search_and_shows_areas_and_advisory():
     incident = make_incident(location=SAN_MIGUEL_DEL_ENE, occurred_on=date(2018, 6, 24),
                              status=S.DRAFT)
-    text = logged_in("editor").get(admin_change_url(incident)).content.decode()
+    text = logged_in("editor", "en").get(admin_change_url(incident)).content.decode()
     assert 'class="place-search"' in text and "js/admin-placement.js" in text
     assert "VRAEM" in re.sub(r"\s+", " ", text.split("Advisory in force", 1)[1])[:400]

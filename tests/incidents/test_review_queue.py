@@ -30,7 +30,7 @@ def test_review_queue_lists_drafts_and_items_in_review_with_duplicates():
 def test_bulk_publish_from_the_queue_skips_what_may_not_move():
     draft = make_incident(status=S.DRAFT)
     queued = make_incident(status=S.IN_REVIEW)
-    client = logged_in("reviewer")
+    client = logged_in("reviewer", "en")
     response = client.post(reverse("admin:incidents_reviewitem_changelist"),
                            {"action": "publish", "_selected_action": [draft.pk, queued.pk]},
                            follow=True)

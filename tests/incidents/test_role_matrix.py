@@ -234,7 +234,7 @@ def test_groups_hold_the_listed_permissions():
 
 def test_an_editor_sees_why_a_published_incident_is_read_only():
     incident = make_incident(status=S.PUBLISHED)
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(member("editor"))
     response = _api_patch(client, incident, {"title": "x"})
     assert response.status_code == 403

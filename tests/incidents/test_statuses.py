@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 S = Incident.Status
 
 
-def test_an_editor_cannot_publish_by_any_route():
+def test_an_editor_cannot_publish_by_any_route(english):
     incident = make_incident(status=S.DRAFT)
     with pytest.raises(WorkflowError, match="from draft to published"):
         incident_transition(user=member("editor"), incident=incident, to=S.PUBLISHED)

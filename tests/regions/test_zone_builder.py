@@ -15,7 +15,7 @@ AREAS = ["1206", "120609", "0809"]  # Satipo province, Vizcatán del Ene (inside
 
 @pytest.fixture
 def reviewer():
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the tests read the English messages
     client.force_login(member("reviewer"))
     return client
 

@@ -161,7 +161,7 @@ def test_a_vrt_with_a_vsicurl_source_is_refused_and_nothing_is_fetched(tmp_path,
     assert REFUSED in html.unescape(page) and REFUSED in output
 
 
-def test_a_url_or_vsi_path_given_as_the_import_file_is_refused_by_name(tmp_path, capsys):
+def test_a_url_or_vsi_path_given_as_the_import_file_is_refused_by_name(tmp_path, capsys, english):
     (tmp_path / "x.geojson").write_bytes(vrt("/proc/self/environ", "environ"))
     with RecordingServer(tmp_path) as server:
         for bad in (f"/vsicurl/{server.url}/x.geojson", f"{server.url}/x.geojson",
@@ -220,7 +220,7 @@ def test_boundaries_from_a_directory_refuse_a_vrt_naming_a_local_file(tmp_path, 
 # Row errors quote values only as short, escaped excerpts (the mechanism: RowError/row_reason).
 
 
-def test_a_long_value_is_quoted_by_its_first_40_characters_only(tmp_path, capsys):
+def test_a_long_value_is_quoted_by_its_first_40_characters_only(tmp_path, capsys, english):
     long = "A" * 38 + "BC" + "-the rest must not be shown-" * 20
     path = tmp_path / "long.csv"
     path.write_bytes(acled(acled_row(event_type=long), acled_row(event_id_cnty="P2", sub_event_type=long),
@@ -235,7 +235,7 @@ def test_a_long_value_is_quoted_by_its_first_40_characters_only(tmp_path, capsys
     ]
 
 
-def test_control_characters_in_a_value_are_shown_escaped(tmp_path):
+def test_control_characters_in_a_value_are_shown_escaped(tmp_path, english):
     path = tmp_path / "escape.csv"
     path.write_bytes(acled(acled_row(event_type="\x1b[2J\x1b[31mred\x07X")))
     with pytest.raises(ImportFailed) as error:

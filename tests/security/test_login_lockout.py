@@ -14,6 +14,13 @@ LOGIN = "/admin/login/?next=/admin/"
 
 
 @pytest.fixture
+def client(client):
+    """The tests read the English messages (the site's default language is Spanish)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def editor(db):
     return get_user_model().objects.create_user("editor", password=PASSWORD, is_staff=True)
 
@@ -89,7 +96,7 @@ def test_the_admin_action_lifts_the_lock(client, admin_client, editor):
     ids = list(LoginFailure.objects.values_list("pk", flat=True))
     response = admin_client.post("/admin/security/loginfailure/", {
         "action": "unlock_pairs", "_selected_action": ids[:1],
-    }, follow=True)
+    }, follow=True, headers={"accept-language": "en"})
     assert "Unlocked 1 username/address pair(s); 5 failure(s) forgotten." in response.content.decode()
     assert admin_login(client, "editor", PASSWORD).status_code == 302
 
@@ -103,7 +110,7 @@ def test_the_limits_come_from_settings(client, editor, settings):
 
 
 def test_the_api_token_login_locks_too(editor):
-    api = APIClient(REMOTE_ADDR="203.0.113.9")
+    api = APIClient(REMOTE_ADDR="203.0.113.9", HTTP_ACCEPT_LANGUAGE="en")
     codes = [api.post("/api/v1/token/", {"username": "editor", "password": "wrong"}).status_code
              for _ in range(5)]
     assert codes == [400, 400, 400, 400, 429]

@@ -161,7 +161,7 @@ def test_place_search_refuses_more_than_three_qualifiers():
 
     from tests.factories import logged_in
 
-    client = logged_in("editor")
+    client = logged_in("editor", "en")
     url = reverse("admin:incidents_incident_places")
     response = client.get(url, {"q": "Natividad, Pichari, La Convención, Cusco, Cusco"})
     assert response.status_code == 400

@@ -67,7 +67,7 @@ def _full_messages_cookie() -> str:
 
 
 def test_the_login_page_flag_shows_the_notice_and_stores_nothing():
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = client.post(ADMIN_FORM, {"title": "x"})
     assert response.status_code == 302
     assert response["Location"] == "/admin/login/?next=/admin/incidents/incident/add/&expired=1"
@@ -137,7 +137,7 @@ def test_a_bulk_action_over_800_incidents_still_shows_its_messages():
         Incident(title=f"Clash {i}", occurred_on=draft.occurred_on, event_type="Battles",
                  sub_event_type="Armed clash", location=Point(-73.83, -12.52, srid=4326),
                  status=S.PUBLISHED) for i in range(800)])
-    client = logged_in("reviewer")
+    client = logged_in("reviewer", "en")
     response = client.post(reverse("admin:incidents_incident_changelist"),
                            {"action": "submit_for_review",
                             "_selected_action": [draft.pk] + [i.pk for i in published]})

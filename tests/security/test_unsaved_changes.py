@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import unsaved_changes
 from config.settings import env_int
@@ -37,6 +37,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor():
     return get_user_model().objects.create_superuser("typist", password=PASSWORD)
+
+
+@pytest.fixture
+def client(client):
+    """The tests read the English texts (the site's default language is Spanish)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 def log_in(client, username="typist", password=PASSWORD, next_path=PAGE):
@@ -101,7 +108,7 @@ def test_the_changes_can_be_discarded(client, editor):
 
 
 def test_a_discard_without_csrf_token_is_refused_and_keeps_them(editor):
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
     client.get("/admin/login/")
     token = client.cookies["csrftoken"].value
     client.post(f"/admin/login/?next={PAGE}", {"username": "typist", "password": PASSWORD,
@@ -152,7 +159,7 @@ def test_a_thousand_anonymous_posts_leave_the_session_table_as_it_was(editor):
     assert browser.session.session_key in before  # the editor's own session
 
     full = full_messages_cookie()
-    stranger = Client()
+    stranger = Client(HTTP_ACCEPT_LANGUAGE="en")
     for i in range(1000):
         kept = stranger.cookies.get("messages")
         stranger.cookies.clear()
@@ -166,7 +173,8 @@ def test_a_thousand_anonymous_posts_leave_the_session_table_as_it_was(editor):
         assert "messages" not in response.cookies  # nor a message
         if i % 10 == 0:
             page = stranger.get(response["Location"])
-            assert unsaved_changes.EXPIRED_LOST in page.content.decode()
+            with translation.override("en"):
+                assert str(unsaved_changes.EXPIRED_LOST) in page.content.decode()
             assert "sessionid" not in page.cookies
 
     assert set(Session.objects.values_list("session_key", flat=True)) == before

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from regions.models import AdminArea
 from regions.text import normalise
@@ -146,7 +147,7 @@ def ingest_bulletin(*, user, text: str, source_url: str = "", published: date | 
     creates nothing. Nothing stored before changes, but an update's link to this earlier
     bulletin of its story (see _relink_later_update)."""
     if not may_create(user):
-        raise WorkflowError("Ingesting a bulletin creates incidents; you may not create them.")
+        raise WorkflowError(_("Ingesting a bulletin creates incidents; you may not create them."))
     preview = preview_bulletin(text, published=published)
     b = preview.bulletin
     existing = Alert.objects.filter(headline=b.headline, published_at=b.published_at).first()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from regions.text import normalise
 
@@ -172,8 +173,8 @@ def parse_bulletin(text: str, published: date | None = None) -> ParsedBulletin:
     is the publication date for a text that writes none (a date in the text wins)."""
     if len(text) > settings.BULLETIN_MAX_CHARS:
         raise BulletinFormatError(
-            f"bulletin is {len(text):,} characters, over the limit of "
-            f"{settings.BULLETIN_MAX_CHARS:,} (BULLETIN_MAX_CHARS)"
+            _("bulletin is %(count)s characters, over the limit of %(limit)s (BULLETIN_MAX_CHARS)") % {
+                "count": f"{len(text):,}", "limit": f"{settings.BULLETIN_MAX_CHARS:,}"}
         )
     lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
     headline = summary = severity = None
@@ -186,7 +187,7 @@ def parse_bulletin(text: str, published: date | None = None) -> ParsedBulletin:
     for line in lines:
         if not line or normalise(line) in NOISE:
             continue
-        label, _, value = line.partition(":")
+        label, _colon, value = line.partition(":")
         if normalise(label) in {"severity", "severidad", "nivel", "gravedad"} and value.strip():
             severity = SEVERITIES.get(normalise(value.strip()), severity)
             continue
@@ -220,17 +221,18 @@ def parse_bulletin(text: str, published: date | None = None) -> ParsedBulletin:
     published_at = published_at or news_date
     if published_at is None and published is not None:
         published_at = datetime(published.year, published.month, published.day, tzinfo=timezone.utc)
-    missing = [name for name, value in (("headline", headline),
-                                        ("timestamp (e.g. '26 Jun 2018 | 11:35 AM UTC')", published_at))
+    missing = [name for name, value in ((_("headline"), headline),
+                                        (_("timestamp (e.g. '26 Jun 2018 | 11:35 AM UTC')"), published_at))
                if value is None]
     if missing:
-        hint = ("; give its publication date (ingest_alert --published YYYY-MM-DD, or the date "
-                "field of the admin page)" if published_at is None else "")
-        raise BulletinFormatError(f"bulletin has no {' and no '.join(missing)}{hint}")
+        hint = (_("; give its publication date (ingest_alert --published YYYY-MM-DD, or the date "
+                  "field of the admin page)") if published_at is None else "")
+        raise BulletinFormatError(_("bulletin has no %(missing)s%(hint)s") % {
+            "missing": _(" and no ").join(missing), "hint": hint})
     if len(headline) > HEADLINE_MAX:
         raise BulletinFormatError(
-            f"the headline (first line) is {len(headline)} characters, at most {HEADLINE_MAX}: "
-            f"{headline[:60]!r}…"
+            _("the headline (first line) is %(count)s characters, at most %(max)s: %(headline)r…") % {
+                "count": len(headline), "max": HEADLINE_MAX, "headline": headline[:60]}
         )
     if "event" not in sections and headline is not None:
         # No 'Event' heading (news, wires, alerts without headings): the paragraphs after the

@@ -3,6 +3,7 @@ import csv
 from typing import Iterator
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from security.untrusted import shorten
 
@@ -44,13 +45,13 @@ def map_row(row: dict, *, point=None, status: str = Incident.Status.DRAFT,
     check_row_shape(row)
     external_id = (row.get("event_id_cnty") or "").strip()
     if not external_id:
-        raise RowError("event_id_cnty is empty")
+        raise RowError(_("event_id_cnty is empty"))
     event_type, sub_event_type = row["event_type"].strip(), row["sub_event_type"].strip()
     if event_type not in EVENT_TYPES:
-        raise RowError("event_type {value} is not an ACLED event type", value=event_type)
+        raise RowError(_("event_type {value} is not an ACLED event type"), value=event_type)
     # Checked here as well as in Incident.clean(), whose message would quote the whole value.
     if sub_event_type and not sub_event_belongs(event_type, sub_event_type):
-        raise RowError("sub_event_type: {value} is not a sub-event type of {event_type}.",
+        raise RowError(_("sub_event_type: {value} is not a sub-event type of {event_type}."),
                        value=sub_event_type, event_type=event_type)
     geo_precision = parse_int(row["geo_precision"], column="geo_precision", allowed=(1, 2, 3))
     location = (row.get("location") or "").strip()
@@ -96,16 +97,15 @@ class CsvRows:
         reader = csv.reader(text_lines(path, filename=filename))
         header = next(reader, None)
         if not header or not any(cell.strip() for cell in header):
-            raise RowError(f"{filename}: no header line (expected the columns {', '.join(required)})")
+            raise RowError(_("%(filename)s: no header line (expected the columns %(columns)s)") % {"filename": filename, "columns": ", ".join(required)})
         header = [cell.strip() for cell in header]
         duplicates = sorted({c for c in header if c and header.count(c) > 1})
         if duplicates:
             # The file's own header names, shown as they are (cut and escaped): the user wrote them.
-            raise RowError(f"{filename}: duplicate column(s) {shorten(', '.join(duplicates), 120)} "
-                           "in the header")
+            raise RowError(_("%(filename)s: duplicate column(s) %(columns)s in the header") % {"filename": filename, "columns": shorten(", ".join(duplicates), 120)})
         missing = [c for c in required if c not in header]
         if missing:
-            raise RowError(f"{filename}: missing column(s) {', '.join(missing)}")
+            raise RowError(_("%(filename)s: missing column(s) %(columns)s") % {"filename": filename, "columns": ", ".join(missing)})
         self.header = header
         limit = settings.IMPORT_MAX_ROWS
         self.count = 0
@@ -113,8 +113,7 @@ class CsvRows:
             if cells:
                 self.count += 1
                 if self.count > limit:
-                    raise RowError(f"{filename} has more than {limit:,} rows, the limit "
-                                   "(IMPORT_MAX_ROWS); split it")
+                    raise RowError(_("%(filename)s has more than %(limit)s rows, the limit (IMPORT_MAX_ROWS); split it") % {"filename": filename, "limit": f"{limit:,}"})
 
     def __len__(self) -> int:
         return self.count
@@ -130,7 +129,8 @@ class CsvRows:
             cells = [restore_cell(cell) for cell in cells]
             row = dict(zip(header, cells))
             if len(cells) != len(header):
-                row[_RAGGED] = f"has {len(cells)} cells, the header has {len(header)} columns"
+                row[_RAGGED] = _("has %(cells)s cells, the header has %(columns)s columns") % {
+                    "cells": len(cells), "columns": len(header)}
             yield row
 
 

@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from security.untrusted import EXCERPT_CHARS, excerpt, shorten
 
@@ -82,14 +83,13 @@ class ImportSummary:
 def decode_text(data: bytes, *, filename: str) -> str:
     """UTF-8 text (a byte-order mark allowed); any other encoding is refused, naming the line."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RowError(f"{filename} is UTF-16 text; save it as UTF-8 (CSV UTF-8) and import again")
+        raise RowError(_("%(filename)s is UTF-16 text; save it as UTF-8 (CSV UTF-8) and import again") % {"filename": filename})
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise RowError(
-            f"{filename} is not UTF-8 text: byte 0x{data[error.start]:02x} on line {line} "
-            f"(Latin-1 or Windows-1252?); save it as UTF-8 and import again"
+            _("%(filename)s is not UTF-8 text: byte 0x%(byte)s on line %(line)s (Latin-1 or Windows-1252?); save it as UTF-8 and import again") % {"filename": filename, "byte": f"{data[error.start]:02x}", "line": line}
         ) from None
 
 
@@ -102,18 +102,16 @@ def text_lines(path: str, *, filename: str) -> Iterator[str]:
         for number, raw in enumerate(f, 1):
             if number == 1:
                 if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                    raise RowError(f"{filename} is UTF-16 text; save it as UTF-8 (CSV UTF-8) and "
-                                   "import again")
+                    raise RowError(_("%(filename)s is UTF-16 text; save it as UTF-8 (CSV UTF-8) and import again") % {"filename": filename})
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as error:
                 raise RowError(
-                    f"{filename} is not UTF-8 text: byte 0x{raw[error.start]:02x} on line {number} "
-                    f"(Latin-1 or Windows-1252?); save it as UTF-8 and import again"
+                    _("%(filename)s is not UTF-8 text: byte 0x%(byte)s on line %(number)s (Latin-1 or Windows-1252?); save it as UTF-8 and import again") % {"filename": filename, "byte": f"{raw[error.start]:02x}", "number": number}
                 ) from None
             if "\x00" in line:
-                raise RowError(f"{filename}: NUL byte on line {number}; this is not a CSV text file")
+                raise RowError(_("%(filename)s: NUL byte on line %(number)s; this is not a CSV text file") % {"filename": filename, "number": number})
             yield line
 
 
@@ -125,7 +123,7 @@ def parse_date(value: str, *, column: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise RowError(f"{column} {{value}} is not a date (YYYY-MM-DD or '24 June 2018')", value=value)
+    raise RowError(_("%(column)s {value} is not a date (YYYY-MM-DD or '24 June 2018')") % {"column": column}, value=value)
 
 
 def parse_int(value, *, column: str, allowed: Iterable[int] | None = None, blank_ok=False) -> int | None:
@@ -133,15 +131,15 @@ def parse_int(value, *, column: str, allowed: Iterable[int] | None = None, blank
     if text in ("", "nan", "None"):
         if blank_ok:
             return None
-        raise RowError(f"{column} is empty")
+        raise RowError(_("%(column)s is empty") % {"column": column})
     try:
         number = int(float(text))
     except ValueError:
-        raise RowError(f"{column} {{value}} is not a whole number", value=value) from None
+        raise RowError(_("%(column)s {value} is not a whole number") % {"column": column}, value=value) from None
     if number != float(text) or number < 0:
-        raise RowError(f"{column} {{value}} is not a whole number ≥ 0", value=value)
+        raise RowError(_("%(column)s {value} is not a whole number ≥ 0") % {"column": column}, value=value)
     if allowed is not None and number not in allowed:
-        raise RowError(f"{column} {{value}} must be one of {', '.join(map(str, allowed))}",
+        raise RowError(_("%(column)s {value} must be one of %(allowed)s") % {"column": column, "allowed": ", ".join(map(str, allowed))},
                        value=value)
     return number
 
@@ -154,9 +152,9 @@ def parse_float(value, *, column: str) -> float | None:
     try:
         number = float(text)
     except ValueError:
-        raise RowError(f"{column} {{value}} is not a number", value=value) from None
+        raise RowError(_("%(column)s {value} is not a number") % {"column": column}, value=value) from None
     if not math.isfinite(number) or number < 0:
-        raise RowError(f"{column} {{value}} is not a number ≥ 0", value=value)
+        raise RowError(_("%(column)s {value} is not a number ≥ 0") % {"column": column}, value=value)
     return number
 
 
@@ -164,10 +162,10 @@ def parse_point(latitude, longitude) -> Point:
     try:
         lat, lon = float(latitude), float(longitude)
     except (TypeError, ValueError):
-        raise RowError("latitude/longitude {latitude}/{longitude} are not numbers",
+        raise RowError(_("latitude/longitude {latitude}/{longitude} are not numbers"),
                        latitude=latitude, longitude=longitude) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise RowError(f"latitude/longitude {lat}/{lon} out of range")
+        raise RowError(_("latitude/longitude %(lat)s/%(lon)s out of range") % {"lat": lat, "lon": lon})
     return Point(lon, lat, srid=4326)
 
 
@@ -214,7 +212,7 @@ class _Lookups:
     def dataset(self, slug: str | None, source: str) -> Dataset:
         slug = slug or DEFAULT_DATASET.get(source, FALLBACK_DATASET)
         if slug not in self.datasets:
-            raise RowError(f"dataset {{value}} is not one of {', '.join(sorted(self.datasets))}",
+            raise RowError(_("dataset {value} is not one of %(datasets)s") % {"datasets": ", ".join(sorted(self.datasets))},
                            value=slug)
         return self.datasets[slug]
 
@@ -271,9 +269,10 @@ def run_import(
                     data = read()
                     _write(data, data.source or source, lookups, summary, written, user)
             except (RowError, ValidationError, WorkflowError) as error:
-                reason = f"row {number}: {row_reason(error)}"
+                reason = _("row %(number)s: %(reason)s") % {"number": number, "reason": row_reason(error)}
                 if not skip_invalid:
-                    raise ImportFailed(f"{reason.rstrip('.')}. Nothing was imported.") from error
+                    raise ImportFailed(_("%(reason)s. Nothing was imported.") % {
+                        "reason": reason.rstrip(".")}) from error
                 summary.skipped.append(reason)
             if progress:
                 progress(done, total)
@@ -307,7 +306,7 @@ def _write(data: RowData, source: str, lookups, summary, written, user) -> None:
                 changes["sources"] = sources
             incident_update(user=user, incident=incident, actors=actors, **changes)
         except WorkflowError:
-            raise RowError(f"it would change incident #{incident.pk}, which is "
-                           f"{incident.get_status_display().lower()}; you may not change it") from None
+            raise RowError(_("it would change incident #%(id)s, which is %(status)s; you may not change it") % {
+                "id": incident.pk, "status": str(incident.get_status_display()).lower()}) from None
         summary.updated += 1
     written.append(incident.pk)

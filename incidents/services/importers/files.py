@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from regions.services.geojson_reader import GeoJSONError
 from security.untrusted import UnsafePath, excerpt, refuse_gdal_path
@@ -32,32 +33,29 @@ def import_file(*, user, path: str, format: str, skip_invalid: bool = False,
     incident the user may not change is a bad row.
     """
     if format not in FORMATS:
-        raise ImportFailed(f"format {format!r} is not one of {', '.join(FORMATS)}")
+        raise ImportFailed(_("format %(format)r is not one of %(formats)s") % {"format": format, "formats": ", ".join(FORMATS)})
     try:
         refuse_gdal_path(path)
     except UnsafePath as error:
-        raise ImportFailed(f"{error}. Nothing was imported.") from error
+        raise ImportFailed(_("%(error)s. Nothing was imported.") % {"error": error}) from error
     try:
         check_transition(user, None, status)
     except WorkflowError as error:
-        raise ImportFailed(f"{error} Nothing was imported.") from error
+        raise ImportFailed(_("%(error)s Nothing was imported.") % {"error": error}) from error
     status_column = may_import_status(user)
     try:
         size = Path(path).stat().st_size
     except OSError as error:
-        raise ImportFailed(f"{path}: cannot read ({error.strerror})") from error
+        raise ImportFailed(_("%(path)s: cannot read (%(strerror)s)") % {"path": path, "strerror": error.strerror}) from error
     if size == 0:
-        raise ImportFailed(f"{path} is empty (0 bytes). Nothing was imported.")
+        raise ImportFailed(_("%(path)s is empty (0 bytes). Nothing was imported.") % {"path": path})
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportFailed(
-            f"{path} is {size:,} bytes, over the limit of {settings.IMPORT_MAX_BYTES:,} bytes "
-            f"(IMPORT_MAX_BYTES); split it. Nothing was imported."
+            _("%(path)s is %(size)s bytes, over the limit of %(limit)s bytes (IMPORT_MAX_BYTES); split it. Nothing was imported.") % {"path": path, "size": f"{size:,}", "limit": f"{settings.IMPORT_MAX_BYTES:,}"}
         )
     if format == "geojson" and size > settings.IMPORT_GEOJSON_MAX_BYTES:
         raise ImportFailed(
-            f"{path} is {size:,} bytes, over the limit of {settings.IMPORT_GEOJSON_MAX_BYTES:,} "
-            f"bytes for GeoJSON (IMPORT_GEOJSON_MAX_MB; it is read whole); split it or import it "
-            f"as CSV. Nothing was imported."
+            _("%(path)s is %(size)s bytes, over the limit of %(limit)s bytes for GeoJSON (IMPORT_GEOJSON_MAX_MB; it is read whole); split it or import it as CSV. Nothing was imported.") % {"path": path, "size": f"{size:,}", "limit": f"{settings.IMPORT_GEOJSON_MAX_BYTES:,}"}
         )
     try:
         if format == "geojson":
@@ -72,15 +70,15 @@ def import_file(*, user, path: str, format: str, skip_invalid: bool = False,
     except (OSError, RowError) as error:
         raise ImportFailed(str(error)) from error
     except GeoJSONError as error:
-        raise ImportFailed(f"{path}: cannot read as {format} ({error}). Nothing was imported.") from error
+        raise ImportFailed(_("%(path)s: cannot read as %(format)s (%(error)s). Nothing was imported.") % {"path": path, "format": format, "error": error}) from error
     except Exception as error:  # an unforeseen reader error: named, quoted only in part
-        raise ImportFailed(f"{path}: cannot read as {format} ({type(error).__name__}: "
-                           f"{excerpt(error)})") from error
+        raise ImportFailed(_("%(path)s: cannot read as %(format)s (%(kind)s: %(error)s)") % {
+            "path": path, "format": format, "kind": type(error).__name__, "error": excerpt(error)}) from error
     rows = ((i + first_row, partial(mapper, record)) for i, record in enumerate(records))
     try:
         return run_import(rows, source=format if format != "geojson" else "geojson",
                           total=len(records), user=user, skip_invalid=skip_invalid,
                           progress=progress)
     except (RowError, csv.Error) as error:  # CSV rows are read again: the file changed since
-        raise ImportFailed(f"{path}: cannot read as {format} ({excerpt(error)}). "
-                           "Nothing was imported.") from error
+        raise ImportFailed(_("%(path)s: cannot read as %(format)s (%(error)s). Nothing was imported.") % {
+            "path": path, "format": format, "error": excerpt(error)}) from error

@@ -10,6 +10,7 @@ import json
 import shapely
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.utils.translation import gettext as _
 
 from regions import geojson
 from regions.services import geojson_reader
@@ -51,14 +52,15 @@ def read_features(path: str) -> list[dict]:
     transform = geojson_reader.to_wgs84(document)
     items = geojson_reader.features(document)
     if len(items) > settings.IMPORT_MAX_ROWS:
-        raise RowError(f"{path} has {len(items):,} features, over the limit of "
-                       f"{settings.IMPORT_MAX_ROWS:,} (IMPORT_MAX_ROWS); split it")
+        raise RowError(_("%(path)s has %(count)s features, over the limit of %(limit)s (IMPORT_MAX_ROWS); split it") % {
+            "path": path, "count": f"{len(items):,}", "limit": f"{settings.IMPORT_MAX_ROWS:,}"})
     present = {key for item in items for key in item.properties}
     api_form = "event_id_cnty" not in present and all(c in present for c in API_REQUIRED)
     missing = [c for c in REQUIRED if c not in present]
     if missing and not api_form:
-        raise RowError(f"{path}: missing propert(y/ies) {', '.join(missing)} (or, for a "
-                       f"download of the API, {', '.join(c for c in API_REQUIRED if c not in present)})")
+        raise RowError(_("%(path)s: missing propert(y/ies) %(missing)s (or, for a download of the API, %(api_missing)s)") % {
+            "path": path, "missing": ", ".join(missing),
+            "api_missing": ", ".join(c for c in API_REQUIRED if c not in present)})
     records = []
     for item in items:
         record = {str(k): _text(v) for k, v in item.properties.items()}
@@ -80,7 +82,7 @@ def _from_api(properties: dict, actors) -> dict:
     record["event_id_cnty"], record["external_source"] = external_id, source
     names = actors if isinstance(actors, list) else []
     if not all(isinstance(name, str) for name in names):
-        raise RowError("actors is not a list of names")
+        raise RowError(_("actors is not a list of names"))
     record["_actors"] = names
     record["_api"] = "1"
     return record
@@ -93,7 +95,7 @@ def map_feature(feature: dict, *, status: str = Incident.Status.DRAFT,
     except GeoJSONError as error:
         raise RowError(str(error)) from None
     if geometry is None or geometry.is_empty or geometry.geom_type != "Point":
-        raise RowError(f"geometry is {getattr(geometry, 'geom_type', 'missing')}, not a Point")
+        raise RowError(_("geometry is %(kind)s, not a Point") % {"kind": getattr(geometry, "geom_type", "missing")})
     point = Point(shapely.get_x(geometry), shapely.get_y(geometry), srid=4326)
     properties = {k: v for k, v in feature.items() if not k.startswith("_")}
     row = {col: properties.get(col, "") for col in acled.REQUIRED} | properties

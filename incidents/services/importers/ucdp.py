@@ -1,4 +1,6 @@
 """UCDP GED CSV rows to incidents."""
+from django.utils.translation import gettext as _
+
 from ...models import Incident
 from .acled import actor_kind, check_row_shape
 from .common import RowData, RowError, parse_date, parse_int, parse_point
@@ -18,11 +20,11 @@ def map_row(row: dict, *, status: str = Incident.Status.DRAFT, status_column: bo
     check_row_shape(row)
     external_id = (row.get("id") or "").strip()
     if not external_id:
-        raise RowError("id is empty")
+        raise RowError(_("id is empty"))
     violence = parse_int(row["type_of_violence"], column="type_of_violence", allowed=(1, 2, 3))
     where = parse_int(row["where_prec"], column="where_prec", allowed=range(1, 8))
     if where == 7:
-        raise RowError("where_prec 7 (international waters or airspace) has no place in Peru")
+        raise RowError(_("where_prec 7 (international waters or airspace) has no place in Peru"))
     geo_precision, area_level = WHERE_PREC[where]
     event_type, sub_event_type = VIOLENCE[violence]
     side_a, side_b = row["side_a"].strip(), row["side_b"].strip()
