@@ -27,7 +27,7 @@ from tools.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = [layer for layer in LAYERS if layer not in ("config", "tools")]  # every app, new ones too
-SOURCE = ["config", "templates", "static", "manage.py", *APPS]
+SOURCE = ["config", "templates", "static", "locale", "manage.py", *APPS]
 LANGUAGE = "es"
 DOMAINS = ["django", "djangojs"]
 IGNORE = ["static/vendor/*", "*.min.js"]
