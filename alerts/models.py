@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from regions.models import AdminArea, Place
 
@@ -48,8 +49,8 @@ class Subscription(models.Model):
     last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("alert")
-        verbose_name_plural = _("alerts")
+        verbose_name = pgettext_lazy("e-mail", "alert")
+        verbose_name_plural = pgettext_lazy("e-mail", "alerts")
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 
-from tools.messages import catalogues, stale, untranslated
+from tools.messages import SOURCE, catalogues, stale, untranslated
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -36,8 +36,7 @@ def test_a_new_marked_string_makes_its_catalogue_stale(tmp_path):
     web's catalogue; one in a template, from the project's."""
     import shutil
 
-    for name in ["config", "templates", "static", "manage.py", "security", "core", "regions", "incidents",
-                 "ogcapi", "web", "locale"]:
+    for name in SOURCE:  # every app of tools/layers.LAYERS, the project's catalogue too
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, tmp_path / name)
     (tmp_path / "web" / "views" / "extra.py").write_text(
