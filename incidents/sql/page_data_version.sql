@@ -40,8 +40,8 @@ BEGIN
         ELSIF TG_TABLE_NAME = 'incidents_alert' THEN
             public_change := EXISTS (SELECT 1 FROM new_rows r JOIN incidents_incident i ON i.alert_id = r.id
                                       WHERE i.status = 'published');
-        ELSIF TG_TABLE_NAME = 'incidents_dataset' THEN
-            public_change := EXISTS (SELECT 1 FROM new_rows r JOIN incidents_incident i ON i.dataset_id = r.id
+        ELSIF TG_TABLE_NAME = 'incidents_dataset' THEN  -- its key is the slug
+            public_change := EXISTS (SELECT 1 FROM new_rows r JOIN incidents_incident i ON i.dataset_id = r.slug
                                       WHERE i.status = 'published');
         END IF;
     END IF;
@@ -60,8 +60,8 @@ BEGIN
         ELSIF TG_TABLE_NAME = 'incidents_alert' THEN
             public_change := EXISTS (SELECT 1 FROM old_rows r JOIN incidents_incident i ON i.alert_id = r.id
                                       WHERE i.status = 'published');
-        ELSIF TG_TABLE_NAME = 'incidents_dataset' THEN
-            public_change := EXISTS (SELECT 1 FROM old_rows r JOIN incidents_incident i ON i.dataset_id = r.id
+        ELSIF TG_TABLE_NAME = 'incidents_dataset' THEN  -- its key is the slug
+            public_change := EXISTS (SELECT 1 FROM old_rows r JOIN incidents_incident i ON i.dataset_id = r.slug
                                       WHERE i.status = 'published');
         END IF;
     END IF;

@@ -298,7 +298,7 @@ BOWTIE = '{"type": "Polygon", "coordinates": [[[-74, -12], [-73, -13], [-73, -12
      "The name may not contain line breaks or control characters."),
 ])
 def test_bad_areas_and_names_are_refused_with_the_reason(fields, field, message):
-    client = Client()
+    client = Client(headers={"accept-language": "en"})  # the messages as written; Spanish: the catalogue test
     client.force_login(subscriber())
     data = {"name": "x", "frequency": "immediate", "language": "es", **fields}
     response = client.post(reverse("alerts:new"), data)
