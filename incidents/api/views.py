@@ -15,11 +15,14 @@ from security.throttling import check_work_rate
 from regions.models import AdminArea
 
 from ..models import Incident
+from ..month_counts import stats_from_counts
 from ..selectors import (
     casualty_totals,
     counts_by_event_type,
     counts_by_month,
     filter_incidents,
+    hides_restricted,
+    sees_unpublished,
     visible_incidents,
 )
 from ..services.incidents import EditConflict, incident_delete
@@ -170,6 +173,25 @@ STATS = {"type": "object", "required": ["total", "by_month", "by_event_type", "b
          }}
 
 
+def live_stats(incidents, level: str) -> dict:
+    """StatsView's answer counted from the incidents themselves (every filter)."""
+    totals = casualty_totals()
+    return {
+        "total": incidents.aggregate(**totals),
+        "by_month": [
+            {**row, "month": row["month"].strftime("%Y-%m")} for row in counts_by_month(incidents)
+        ],
+        "by_event_type": list(counts_by_event_type(incidents)),
+        "by_region": [
+            {"ubigeo": row[f"{level}__ubigeo"], "name": row[f"{level}__name"], **{
+                k: row[k] for k in totals}}
+            for row in incidents.exclude(**{f"{level}__isnull": True})
+            .values(f"{level}__ubigeo", f"{level}__name").annotate(**totals)
+            .order_by(f"{level}__ubigeo")
+        ],
+    }
+
+
 class StatsView(APIView):
     """Counts and casualties by month, event type and region, for the incident filters."""
 
@@ -179,21 +201,9 @@ class StatsView(APIView):
     def get(self, request):
         params = validated(StatsParams, request.query_params)
         incidents = filter_incidents(visible_incidents(request.user), params)
-        totals = casualty_totals()
-        level = params["level"]
-        return Response(
-            {
-                "total": incidents.aggregate(**totals),
-                "by_month": [
-                    {**row, "month": row["month"].strftime("%Y-%m")} for row in counts_by_month(incidents)
-                ],
-                "by_event_type": list(counts_by_event_type(incidents)),
-                "by_region": [
-                    {"ubigeo": row[f"{level}__ubigeo"], "name": row[f"{level}__name"], **{
-                        k: row[k] for k in totals}}
-                    for row in incidents.exclude(**{f"{level}__isnull": True})
-                    .values(f"{level}__ubigeo", f"{level}__name").annotate(**totals)
-                    .order_by(f"{level}__ubigeo")
-                ],
-            }
-        )
+        # From the month counts when the filters allow (equal to the live counts), else live.
+        counted = stats_from_counts(incidents, params, published_only=not sees_unpublished(request.user),
+                                    hide_restricted=hides_restricted(request.user))
+        if counted is not None:
+            return Response(counted)
+        return Response(live_stats(incidents, params["level"]))
