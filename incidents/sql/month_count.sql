@@ -1,9 +1,10 @@
 -- Table incidents_month_count: incidents counted per month (the first day of the month of
--- occurred_on), event type, status, synthetic flag, dataset and department/province/district,
+-- occurred_on), event type, status, synthetic flag, dataset, department and province (not the
+-- district: with it most rows would hold one incident, as the tile cells of z9-z11),
 -- with the sums of their fatalities and injuries and how many of each are known (not NULL: a
 -- sum of only unknown values stays unknown, as SQL's sum of NULLs). The statistics API (the
 -- explorer's month chart, incidents.month_counts) reads it for the filters it can answer
--- (synthetic, event type, date range, region) instead of every incident: a date range that
+-- (synthetic, event type, date range, a department or province) instead of every incident: a date range that
 -- starts or ends inside a month reads its whole months here and its partial months live.
 --
 -- Kept current by the writes themselves, as incidents_tile_cell (tile_cell.sql): statement-
@@ -25,7 +26,6 @@ CREATE TABLE IF NOT EXISTS incidents_month_count (
     dataset_id varchar(20) NOT NULL,
     department_id bigint,
     province_id bigint,
-    district_id bigint,
     incidents integer NOT NULL,
     fatalities bigint NOT NULL,
     fatalities_known integer NOT NULL,
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS incidents_month_count (
     injuries_known integer NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS incidents_month_count_key ON incidents_month_count
-    (month, event_type, status, is_synthetic, dataset_id, department_id, province_id, district_id)
+    (month, event_type, status, is_synthetic, dataset_id, department_id, province_id)
     NULLS NOT DISTINCT;
 
 -- The statement adding the rows of `changes` (sign and the incident's columns, as the tile-cell
@@ -42,18 +42,18 @@ CREATE OR REPLACE FUNCTION incidents_month_counts_sql(changes text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
     SELECT format($sql$
     INSERT INTO incidents_month_count AS t
-           (month, event_type, status, is_synthetic, dataset_id, department_id, province_id, district_id,
+           (month, event_type, status, is_synthetic, dataset_id, department_id, province_id,
             incidents, fatalities, fatalities_known, injuries, injuries_known)
     SELECT date_trunc('month', occurred_on)::date, event_type, status, is_synthetic, dataset_id,
-           department_id, province_id, district_id,
+           department_id, province_id,
            sum(sign), sum(sign * coalesce(fatalities, 0)), sum(sign * (fatalities IS NOT NULL)::int),
            sum(sign * coalesce(injuries, 0)), sum(sign * (injuries IS NOT NULL)::int)
       FROM (%s) AS c
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+     GROUP BY 1, 2, 3, 4, 5, 6, 7
     HAVING sum(sign) <> 0 OR sum(sign * coalesce(fatalities, 0)) <> 0 OR sum(sign * coalesce(injuries, 0)) <> 0
            OR sum(sign * (fatalities IS NOT NULL)::int) <> 0 OR sum(sign * (injuries IS NOT NULL)::int) <> 0
-     ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
-    ON CONFLICT (month, event_type, status, is_synthetic, dataset_id, department_id, province_id, district_id)
+     ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (month, event_type, status, is_synthetic, dataset_id, department_id, province_id)
     DO UPDATE SET incidents = t.incidents + EXCLUDED.incidents, fatalities = t.fatalities + EXCLUDED.fatalities,
                   fatalities_known = t.fatalities_known + EXCLUDED.fatalities_known,
                   injuries = t.injuries + EXCLUDED.injuries, injuries_known = t.injuries_known + EXCLUDED.injuries_known
@@ -88,10 +88,10 @@ BEGIN
                      n.department_id, n.province_id, n.district_id, n.fatalities, n.injuries))
                     AS s(sign, ' || columns || ')
               WHERE (o.status, o.is_synthetic, o.event_type, date_trunc(''month'', o.occurred_on), o.dataset_id,
-                     o.department_id, o.province_id, o.district_id, o.fatalities, o.injuries)
+                     o.department_id, o.province_id, o.fatalities, o.injuries)
                     IS DISTINCT FROM
                     (n.status, n.is_synthetic, n.event_type, date_trunc(''month'', n.occurred_on), n.dataset_id,
-                     n.department_id, n.province_id, n.district_id, n.fatalities, n.injuries)'
+                     n.department_id, n.province_id, n.fatalities, n.injuries)'
         END;
     EXECUTE incidents_month_counts_sql(changes);
     DELETE FROM incidents_month_count WHERE incidents = 0;

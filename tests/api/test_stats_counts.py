@@ -1,6 +1,7 @@
 """The statistics (StatsView, the explorer's month chart) from the month counts
 (incidents_month_count) equal the live statistics, for every filter the counts answer, every
-reader and every area level, before and after writes; other filters are counted live."""
+reader and the department and province levels, before and after writes; other filters (and
+districts) are counted live."""
 from datetime import date
 
 import pytest
@@ -30,6 +31,7 @@ FILTERS = [
     {"synthetic": "include", "date_from": date(1995, 2, 28), "date_to": date(2020, 2, 29), "event_type": "Riots"},
     {"synthetic": "include", "region": "08"},
     {"synthetic": "include", "region": "0809", "date_from": date(2001, 5, 5)},
+    {"synthetic": "include", "region": "080910"},
 ]
 
 
@@ -52,6 +54,9 @@ def _assert_counts_equal_live():
                 incidents = filter_incidents(visible_incidents(reader), params)
                 ours = stats_from_counts(incidents, params, published_only=not sees_unpublished(reader),
                                          hide_restricted=hides_restricted(reader))
+                if level == "district" or len(filters.get("region", "")) == 6:
+                    assert ours is None  # the counts stop at provinces: live
+                    continue
                 assert ours == live_stats(incidents, level), (filters, level)
                 counted += ours["total"]["incidents"]
     assert counted > 0
