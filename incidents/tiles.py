@@ -196,7 +196,7 @@ def month_split(params: dict, queryset) -> tuple[list[str], list, object]:
         edges |= Q(occurred_on__lt=first)
     if last is not None and _next_month(last) - timedelta(days=1) != params.get("date_to"):
         edges |= Q(occurred_on__gte=_next_month(last))
-    return where, values, (queryset.filter(edges) if edges else None)
+    return where, values, (queryset.filter(edges) if edges and queryset is not None else None)
 
 
 def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
@@ -315,3 +315,55 @@ def data_version(*, published_only: bool = False) -> int:
         cursor.execute(f"SELECT {column} FROM incidents_data_version WHERE id = 1")
         return cursor.fetchone()[0]
 
+
+
+# The incidents counted in the stored cells of SUMMARY_MAX_ZOOM that lie wholly inside a
+# bounding box, for the months a date range covers whole, minus (for a reader from whom they
+# are hidden) every incident of a restricted dataset that the same filters count anywhere
+# (incidents_month_count): a lower bound of the matches in the box (the box's edge cells and
+# partial months are left out). The explorer's count probe only asks "more than count_max?":
+# when the bound already says so, no incident is read.
+LOWER_BOUND_SQL = """
+SELECT (SELECT coalesce(sum(count), 0) FROM incidents_tile_cell
+         WHERE zoom = %s AND cx BETWEEN %s AND %s AND cy BETWEEN %s AND %s {where})
+     - (SELECT coalesce(sum(incidents), 0) FROM incidents_month_count
+         WHERE {restricted} {where})
+"""
+
+
+def count_at_least(params: dict, *, published_only: bool, hide_restricted: bool) -> int | None:
+    """A lower bound of the incidents matching `params` (a bounding box and filters the cells
+    know), or None when a filter is not one of those or the cells are not built."""
+    filters = {key for key in params if key not in ("page", "page_size", "ordering", "format", "hxl", "count_max")}
+    if "bbox" not in filters or not filters - {"bbox"} <= SUMMARY_FILTERS or not tile_cells_fresh():
+        return None
+    minlon, minlat, maxlon, maxlat = params["bbox"].extent
+    zoom = SUMMARY_MAX_ZOOM
+    side = 2 ** zoom * CELLS  # cells per world side at the stored zoom
+    size = 2 * MERCATOR_HALF / side
+    mercator_y = lambda lat: math.log(math.tan(math.radians(90 + max(-MAX_LATITUDE, min(MAX_LATITUDE, lat))) / 2)) * MERCATOR_HALF / math.pi
+    # Cells wholly inside the box (a micrometre inwards: no point on the box's edge is in doubt).
+    cx0 = math.ceil((minlon * MERCATOR_HALF / 180 + MERCATOR_HALF) / size + 1e-9)
+    cx1 = math.floor((maxlon * MERCATOR_HALF / 180 + MERCATOR_HALF) / size - 1e-9) - 1
+    cy0 = math.ceil((MERCATOR_HALF - mercator_y(maxlat)) / size + 1e-9)
+    cy1 = math.floor((MERCATOR_HALF - mercator_y(minlat)) / size - 1e-9) - 1
+    if cx0 > cx1 or cy0 > cy1:
+        return 0
+    where, values = [], []
+    if published_only:
+        where.append("AND status = 'published'")
+    synthetic = params.get("synthetic", "exclude")
+    if synthetic != "include":
+        where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
+    if "event_type" in params:
+        where.append("AND event_type = %s")
+        values.append(params["event_type"])
+    month_where, month_values, _ = month_split(params, None)
+    where += month_where
+    values += month_values
+    restricted = ("dataset_id IN (SELECT slug FROM incidents_dataset WHERE NOT redistribution)"
+                  if hide_restricted else "false")
+    sql = LOWER_BOUND_SQL.replace("{where}", " ".join(where)).replace("{restricted}", restricted)
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, [zoom, cx0, cx1, cy0, cy1, *values, *values])
+        return int(cursor.fetchone()[0])

@@ -14,6 +14,7 @@ from regions import geojson
 from security.throttling import check_work_rate
 from regions.models import AdminArea
 
+from .. import tiles
 from ..models import Incident
 from ..month_counts import stats_from_counts
 from ..selectors import (
@@ -86,8 +87,16 @@ class IncidentViewSet(viewsets.ModelViewSet):
         page, size = params["page"], params["page_size"]
         extra = {}
         if "count_max" in params:
-            # Counting stops after count_max + 1 rows: "more than N" costs N rows, not all.
-            count = queryset.order_by()[: params["count_max"] + 1].count()
+            # The pre-counted cells wholly inside the box may already hold more than count_max
+            # (incidents.tiles.count_at_least); else counting stops after count_max + 1 rows:
+            # "more than N" costs N rows, not all.
+            at_least = None if page > 1 or size else tiles.count_at_least(
+                params, published_only=not sees_unpublished(request.user),
+                hide_restricted=hides_restricted(request.user))
+            if at_least is not None and at_least > params["count_max"]:
+                count = at_least
+            else:
+                count = queryset.order_by()[: params["count_max"] + 1].count()
             extra["count_capped"] = count > params["count_max"]
             count = min(count, params["count_max"])
         else:

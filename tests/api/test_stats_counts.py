@@ -126,3 +126,48 @@ def test_the_stats_api_reads_the_counts_when_it_can_and_counts_live_otherwise(ap
     assert stats_from_counts(Incident.objects.all(), {"q": "clash"}, published_only=True, hide_restricted=True) is None
     body = api.get(url, {"q": "clash"}).json()
     assert body == live_stats(filter_incidents(published, {"q": "clash"}), "department")
+
+
+def test_the_count_probe_answers_more_than_from_the_cells_and_equals_the_live_count(api, counted_incidents):
+    """page_size=0&count_max=N with a box and filters the cells know: when the cells wholly
+    inside the box already hold more than N, no incident is read; the answer is the live one
+    (count N, capped) for every reader; below N, or with another filter, it is counted live."""
+    from incidents import tiles
+    from incidents.selectors import hides_restricted, sees_unpublished, visible_incidents
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.gis.geos import Polygon
+
+    url = reverse("api:incident-list")
+    peru = "-81.5,-18.5,-68.5,0.5"
+    box = Polygon.from_bbox((-81.5, -18.5, -68.5, 0.5))
+    box.srid = 4326
+    queries = [
+        {"synthetic": "only"},
+        {"synthetic": "include", "date_from": "1990-01-15", "date_to": "2025-11-20"},
+        {"synthetic": "only", "event_type": "Battles"},
+    ]
+    for query in queries:
+        params = {**query, "bbox": box, "count_max": 20, "page_size": 0}
+        for key in ("date_from", "date_to"):
+            if key in params:
+                params[key] = date.fromisoformat(params[key])
+        for reader in (AnonymousUser(), member("reviewer")):
+            bound = tiles.count_at_least(params, published_only=not sees_unpublished(reader),
+                                         hide_restricted=hides_restricted(reader))
+            live = filter_incidents(visible_incidents(reader), params).count()
+            assert 20 < bound <= live, query
+        with CaptureQueriesContext(connection) as captured:
+            body = api.get(url, {**query, "bbox": peru, "page_size": 0, "count_max": 20}).json()
+        assert (body["count"], body["count_capped"]) == (20, True)
+        assert not [q for q in captured.captured_queries if '"incidents_incident"' in q["sql"]], query
+    # Above the bound: counted live, the exact number.
+    live = filter_incidents(Incident.objects.filter(status="published").exclude(dataset__redistribution=False),
+                            {"synthetic": "only", "bbox": box}).count()
+    body = api.get(url, {"synthetic": "only", "bbox": peru, "page_size": 0, "count_max": 5000}).json()
+    assert (body["count"], body["count_capped"]) == (live, False)
+    # A filter the cells do not know: no bound.
+    assert tiles.count_at_least({"bbox": box, "q": "clash"}, published_only=True, hide_restricted=True) is None
+    # A box smaller than a cell holds no whole cell.
+    small = Polygon.from_bbox((-73.83, -12.52, -73.82, -12.51))
+    small.srid = 4326
+    assert tiles.count_at_least({"bbox": small}, published_only=True, hide_restricted=True) == 0
