@@ -322,33 +322,29 @@ def data_version(*, published_only: bool = False) -> int:
 # are hidden) every incident of a restricted dataset that the same filters count anywhere
 # (incidents_month_count): a lower bound of the matches in the box (the box's edge cells and
 # partial months are left out). The explorer's count probe only asks "more than count_max?":
-# when the bound already says so, no incident is read.
+# when the bound already says so, no incident is read. Every cell row counts at least one
+# incident, so the sum stops after `enough` rows (plus the hidden ones it subtracts: the work
+# of the probe is bounded, as its live
+# count is, but by narrow index rows instead of incidents under the whole box).
 LOWER_BOUND_SQL = """
-SELECT (SELECT coalesce(sum(count), 0) FROM incidents_tile_cell
-         WHERE zoom = %s AND cx BETWEEN %s AND %s AND cy BETWEEN %s AND %s {where})
-     - (SELECT coalesce(sum(incidents), 0) FROM incidents_month_count
-         WHERE {restricted} {where})
+WITH hidden AS (SELECT coalesce(sum(incidents), 0) AS n FROM incidents_month_count WHERE {restricted} {where})
+SELECT (SELECT coalesce(sum(count), 0) FROM (
+            SELECT count FROM incidents_tile_cell
+             WHERE zoom = %s AND cx BETWEEN %s AND %s AND cy BETWEEN %s AND %s {where}
+             LIMIT %s + (SELECT n FROM hidden)) AS c)
+     - (SELECT n FROM hidden)
 """
 
 
-def count_at_least(params: dict, *, published_only: bool, hide_restricted: bool) -> int | None:
+def count_at_least(params: dict, *, published_only: bool, hide_restricted: bool,
+                   enough: int = 1_000_000) -> int | None:
     """A lower bound of the incidents matching `params` (a bounding box and filters the cells
-    know), or None when a filter is not one of those or the cells are not built."""
+    know), or None when a filter is not one of those or the cells are not built. Counting stops
+    after `enough` cell rows (so a bound of `enough` or more is not the whole count)."""
     filters = {key for key in params if key not in ("page", "page_size", "ordering", "format", "hxl", "count_max")}
     if "bbox" not in filters or not filters - {"bbox"} <= SUMMARY_FILTERS or not tile_cells_fresh():
         return None
     minlon, minlat, maxlon, maxlat = params["bbox"].extent
-    zoom = SUMMARY_MAX_ZOOM
-    side = 2 ** zoom * CELLS  # cells per world side at the stored zoom
-    size = 2 * MERCATOR_HALF / side
-    mercator_y = lambda lat: math.log(math.tan(math.radians(90 + max(-MAX_LATITUDE, min(MAX_LATITUDE, lat))) / 2)) * MERCATOR_HALF / math.pi
-    # Cells wholly inside the box (a micrometre inwards: no point on the box's edge is in doubt).
-    cx0 = math.ceil((minlon * MERCATOR_HALF / 180 + MERCATOR_HALF) / size + 1e-9)
-    cx1 = math.floor((maxlon * MERCATOR_HALF / 180 + MERCATOR_HALF) / size - 1e-9) - 1
-    cy0 = math.ceil((MERCATOR_HALF - mercator_y(maxlat)) / size + 1e-9)
-    cy1 = math.floor((MERCATOR_HALF - mercator_y(minlat)) / size - 1e-9) - 1
-    if cx0 > cx1 or cy0 > cy1:
-        return 0
     where, values = [], []
     if published_only:
         where.append("AND status = 'published'")
@@ -364,6 +360,26 @@ def count_at_least(params: dict, *, published_only: bool, hide_restricted: bool)
     restricted = ("dataset_id IN (SELECT slug FROM incidents_dataset WHERE NOT redistribution)"
                   if hide_restricted else "false")
     sql = LOWER_BOUND_SQL.replace("{where}", " ".join(where)).replace("{restricted}", restricted)
-    with read_connection().cursor() as cursor:
-        cursor.execute(sql, [zoom, cx0, cx1, cy0, cy1, *values, *values])
-        return int(cursor.fetchone()[0])
+
+    def mercator_y(lat: float) -> float:
+        lat = max(-MAX_LATITUDE, min(MAX_LATITUDE, lat))
+        return math.log(math.tan(math.radians(90 + lat) / 2)) * MERCATOR_HALF / math.pi
+
+    bound = 0
+    # The coarsest zoom first: few rows with large counts; a finer one reaches closer to the
+    # box's edges.
+    for zoom in CELL_ZOOMS:
+        size = 2 * MERCATOR_HALF / (2 ** zoom * CELLS)  # a cell's side at this zoom
+        # Cells wholly inside the box (a little inwards: no point on the box's edge is in doubt).
+        cx0 = math.ceil((minlon * MERCATOR_HALF / 180 + MERCATOR_HALF) / size + 1e-9)
+        cx1 = math.floor((maxlon * MERCATOR_HALF / 180 + MERCATOR_HALF) / size - 1e-9) - 1
+        cy0 = math.ceil((MERCATOR_HALF - mercator_y(maxlat)) / size + 1e-9)
+        cy1 = math.floor((MERCATOR_HALF - mercator_y(minlat)) / size - 1e-9) - 1
+        if cx0 > cx1 or cy0 > cy1:
+            continue
+        with read_connection().cursor() as cursor:
+            cursor.execute(sql, [*values, zoom, cx0, cx1, cy0, cy1, *values, enough])
+            bound = max(bound, int(cursor.fetchone()[0]))
+        if bound >= enough:
+            break
+    return bound

@@ -92,7 +92,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
             # "more than N" costs N rows, not all.
             at_least = None if page > 1 or size else tiles.count_at_least(
                 params, published_only=not sees_unpublished(request.user),
-                hide_restricted=hides_restricted(request.user))
+                hide_restricted=hides_restricted(request.user), enough=params["count_max"] + 1)
             if at_least is not None and at_least > params["count_max"]:
                 count = at_least
             else:
