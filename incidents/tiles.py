@@ -19,7 +19,12 @@ from core.replicas import read_connection
 MAX_ZOOM = 20
 CLUSTER_MAX_ZOOM = 12  # z <= 12: clusters with counts; z >= 13: one feature per incident
 CELLS = 8  # cluster grid per tile side: 32 px cells on a 256 px tile
-SUMMARY_MAX_ZOOM = 11  # up to here, clusters may come pre-counted (incidents_tile_cell)
+# The zooms incidents_tile_cell holds (incidents_tile_cell_zooms() in incidents/sql/tile_cell.sql);
+# a tile of a zoom between them sums the cells of the next stored zoom (2x2 or 4x4 into one).
+# z9-z11 are counted live: with the month split most of their cells hold one incident.
+CELL_ZOOMS = (2, 5, 8)
+SUMMARY_MAX_ZOOM = max(CELL_ZOOMS)  # up to here, clusters may come pre-counted
+GRID_ZOOM = 11  # incidents_tile_cell_x / _y give a point's cell at this zoom
 # Filters the pre-counted cells can answer (status too, from who asks); any other → live query.
 SUMMARY_FILTERS = {"synthetic", "event_type", "date_from", "date_to"}
 EXTENT = 4096
@@ -101,9 +106,10 @@ WITH c AS (
     SELECT cx, cy, sum(count) AS count, sum(sx) AS sx, sum(sy) AS sy, sum(sid)::bigint AS id,
            min(event_type) AS event_type
       FROM (
-        SELECT cx, cy, count, sum_mx AS sx, sum_my AS sy, sum_id AS sid, event_type
+        SELECT cx >> {{shift}} AS cx, cy >> {{shift}} AS cy, count, sum_mx AS sx, sum_my AS sy,
+               sum_id AS sid, event_type
           FROM incidents_tile_cell
-         WHERE zoom = {{z}} AND cx BETWEEN {{cx0}} AND {{cx1}} AND cy BETWEEN {{cy0}} AND {{cy1}} {{where}}
+         WHERE zoom = {{stored}} AND cx BETWEEN {{scx0}} AND {{scx1}} AND cy BETWEEN {{scy0}} AND {{scy1}} {{where}}
         {{live}}
       ) AS u
      GROUP BY cx, cy
@@ -120,8 +126,8 @@ SELECT ST_AsMVT(t, 'incidents', {EXTENT}, 'geom') FROM (
 LIVE_SQL = f"""
         UNION ALL
         SELECT cx, cy, 1, mx, my, id, event_type FROM (
-            SELECT incidents_tile_cell_x(mx) >> ({SUMMARY_MAX_ZOOM} - {{z}}) AS cx,
-                   incidents_tile_cell_y(my) >> ({SUMMARY_MAX_ZOOM} - {{z}}) AS cy, mx, my, id, event_type
+            SELECT incidents_tile_cell_x(mx) >> ({GRID_ZOOM} - {{z}}) AS cx,
+                   incidents_tile_cell_y(my) >> ({GRID_ZOOM} - {{z}}) AS cy, mx, my, id, event_type
               FROM (SELECT incidents_mercator_x(f.location) AS mx, incidents_mercator_y(f.location) AS my,
                            f.id, f.event_type FROM ({{filtered}}) AS f) AS m
         ) AS l
@@ -168,6 +174,31 @@ def whole_months(date_from: date | None, date_to: date | None) -> tuple[date | N
     return first, last
 
 
+def month_split(params: dict, queryset) -> tuple[list[str], list, object]:
+    """For a table counted per month (`month`: its first day): the conditions (and their
+    values) that keep the months the date range of `params` covers whole, and the incidents of
+    `queryset` (already filtered by the whole range) in its partial first and last months, to
+    be counted live (None when there are none)."""
+    where, values = [], []
+    if "date_from" not in params and "date_to" not in params:
+        return where, values, None
+    first, last = whole_months(params.get("date_from"), params.get("date_to"))
+    if first is not None and last is not None and first > last:
+        return ["AND false"], values, queryset  # no whole month: every incident of the range is live
+    if first is not None:
+        where.append("AND month >= %s")
+        values.append(first)
+    if last is not None:
+        where.append("AND month <= %s")
+        values.append(last)
+    edges = Q()
+    if first is not None and first != params.get("date_from"):
+        edges |= Q(occurred_on__lt=first)
+    if last is not None and _next_month(last) - timedelta(days=1) != params.get("date_to"):
+        edges |= Q(occurred_on__gte=_next_month(last))
+    return where, values, (queryset.filter(edges) if edges and queryset is not None else None)
+
+
 def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
                  hide_restricted: bool = False, queryset=None) -> bytes:
     """The clusters of tile z/x/y read from the pre-counted cells (same grid, same answer as
@@ -176,8 +207,14 @@ def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
     already filtered by the whole range), on the same grid."""
     from django.contrib.gis.geos import Polygon
 
+    if z > SUMMARY_MAX_ZOOM:
+        raise ValueError(f"no tile cells above zoom {SUMMARY_MAX_ZOOM}, asked for {z}")
+    stored = min(zoom for zoom in CELL_ZOOMS if zoom >= z)
+    shift = stored - z  # a cell of zoom z is 2^shift x 2^shift cells of the stored zoom
     tile = {"z": z, "x": x, "y": y, "cx0": CELLS * x, "cx1": CELLS * x + CELLS - 1,
-            "cy0": CELLS * y, "cy1": CELLS * y + CELLS - 1}
+            "cy0": CELLS * y, "cy1": CELLS * y + CELLS - 1, "stored": stored, "shift": shift,
+            "scx0": (CELLS * x) << shift, "scx1": ((CELLS * x + CELLS) << shift) - 1,
+            "scy0": (CELLS * y) << shift, "scy1": ((CELLS * y + CELLS) << shift) - 1}
     where, values = [], []
     if published_only:
         where.append("AND status = 'published'")
@@ -189,30 +226,15 @@ def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
         types = params["event_type"]
         values.append(list(types) if isinstance(types, (list, tuple)) else [types])
     live, live_values = "", []
-    if "date_from" in params or "date_to" in params:
-        first, last = whole_months(params.get("date_from"), params.get("date_to"))
-        if first is not None and last is not None and first > last:
-            where.append("AND false")  # no whole month: every incident of the range is live
-            edges = queryset
-        else:
-            if first is not None:
-                where.append("AND month >= %s")
-                values.append(first)
-            if last is not None:
-                where.append("AND month <= %s")
-                values.append(last)
-            edges = Q()
-            if first is not None and first != params.get("date_from"):
-                edges |= Q(occurred_on__lt=first)
-            if last is not None and _next_month(last) - timedelta(days=1) != params.get("date_to"):
-                edges |= Q(occurred_on__gte=_next_month(last))
-            edges = queryset.filter(edges) if edges else None
-        if edges is not None:
-            box = Polygon.from_bbox(tile_bounds_lonlat(z, x, y))
-            box.srid = 4326
-            filtered, live_values = (edges.filter(location__bboverlaps=box).order_by()
-                                     .values("id", "event_type", "location").query.sql_with_params())
-            live = LIVE_SQL.replace("{filtered}", filtered)
+    month_where, month_values, edges = month_split(params, queryset)
+    where += month_where
+    values += month_values
+    if edges is not None:
+        box = Polygon.from_bbox(tile_bounds_lonlat(z, x, y))
+        box.srid = 4326
+        filtered, live_values = (edges.filter(location__bboverlaps=box).order_by()
+                                 .values("id", "event_type", "location").query.sql_with_params())
+        live = LIVE_SQL.replace("{filtered}", filtered)
     # The tile's numbers are ours (ints), written into the text; the values are parameters.
     sql = SUMMARY_SQL.replace("{live}", live).replace("{where}", " ".join(where))
     sql = sql.replace("{shown}", SHOWN_SQL if hide_restricted else "")
@@ -294,3 +316,71 @@ def data_version(*, published_only: bool = False) -> int:
         cursor.execute(f"SELECT {column} FROM incidents_data_version WHERE id = 1")
         return cursor.fetchone()[0]
 
+
+
+# The incidents counted in the stored cells of SUMMARY_MAX_ZOOM that lie wholly inside a
+# bounding box, for the months a date range covers whole, minus (for a reader from whom they
+# are hidden) every incident of a restricted dataset that the same filters count anywhere
+# (incidents_month_count): a lower bound of the matches in the box (the box's edge cells and
+# partial months are left out). The explorer's count probe only asks "more than count_max?":
+# when the bound already says so, no incident is read. Every cell row counts at least one
+# incident, so the sum stops after `enough` rows (plus the hidden ones it subtracts: the work
+# of the probe is bounded, as its live
+# count is, but by narrow index rows instead of incidents under the whole box).
+LOWER_BOUND_SQL = """
+WITH hidden AS (SELECT coalesce(sum(incidents), 0) AS n FROM incidents_month_count WHERE {restricted} {where})
+SELECT (SELECT coalesce(sum(count), 0) FROM (
+            SELECT count FROM incidents_tile_cell
+             WHERE zoom = %s AND cx BETWEEN %s AND %s AND cy BETWEEN %s AND %s {where}
+             LIMIT %s + (SELECT n FROM hidden)) AS c)
+     - (SELECT n FROM hidden)
+"""
+
+
+def count_at_least(params: dict, *, published_only: bool, hide_restricted: bool,
+                   enough: int = 1_000_000) -> int | None:
+    """A lower bound of the incidents matching `params` (a bounding box and filters the cells
+    know), or None when a filter is not one of those or the cells are not built. Counting stops
+    after `enough` cell rows (so a bound of `enough` or more is not the whole count)."""
+    filters = {key for key in params if key not in ("page", "page_size", "ordering", "format", "hxl", "count_max")}
+    if "bbox" not in filters or not filters - {"bbox"} <= SUMMARY_FILTERS or not tile_cells_fresh():
+        return None
+    minlon, minlat, maxlon, maxlat = params["bbox"].extent
+    where, values = [], []
+    if published_only:
+        where.append("AND status = 'published'")
+    synthetic = params.get("synthetic", "exclude")
+    if synthetic != "include":
+        where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
+    if "event_type" in params:
+        where.append("AND event_type = %s")
+        values.append(params["event_type"])
+    month_where, month_values, _ = month_split(params, None)
+    where += month_where
+    values += month_values
+    restricted = ("dataset_id IN (SELECT slug FROM incidents_dataset WHERE NOT redistribution)"
+                  if hide_restricted else "false")
+    sql = LOWER_BOUND_SQL.replace("{where}", " ".join(where)).replace("{restricted}", restricted)
+
+    def mercator_y(lat: float) -> float:
+        lat = max(-MAX_LATITUDE, min(MAX_LATITUDE, lat))
+        return math.log(math.tan(math.radians(90 + lat) / 2)) * MERCATOR_HALF / math.pi
+
+    bound = 0
+    # The coarsest zoom first: few rows with large counts; a finer one reaches closer to the
+    # box's edges.
+    for zoom in CELL_ZOOMS:
+        size = 2 * MERCATOR_HALF / (2 ** zoom * CELLS)  # a cell's side at this zoom
+        # Cells wholly inside the box (a little inwards: no point on the box's edge is in doubt).
+        cx0 = math.ceil((minlon * MERCATOR_HALF / 180 + MERCATOR_HALF) / size + 1e-9)
+        cx1 = math.floor((maxlon * MERCATOR_HALF / 180 + MERCATOR_HALF) / size - 1e-9) - 1
+        cy0 = math.ceil((MERCATOR_HALF - mercator_y(maxlat)) / size + 1e-9)
+        cy1 = math.floor((MERCATOR_HALF - mercator_y(minlat)) / size - 1e-9) - 1
+        if cx0 > cx1 or cy0 > cy1:
+            continue
+        with read_connection().cursor() as cursor:
+            cursor.execute(sql, [*values, zoom, cx0, cx1, cy0, cy1, *values, enough])
+            bound = max(bound, int(cursor.fetchone()[0]))
+        if bound >= enough:
+            break
+    return bound

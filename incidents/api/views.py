@@ -15,12 +15,16 @@ from regions import geojson
 from security.throttling import check_work_rate
 from regions.models import AdminArea
 
+from .. import tiles
 from ..models import Incident
+from ..month_counts import stats_from_counts
 from ..selectors import (
     casualty_totals,
     counts_by_event_type,
     counts_by_month,
     filter_incidents,
+    hides_restricted,
+    sees_unpublished,
     visible_incidents,
 )
 from ..services.incidents import EditConflict, incident_delete
@@ -86,8 +90,16 @@ class IncidentViewSet(viewsets.ModelViewSet):
         page, size = params["page"], params["page_size"]
         extra = {}
         if "count_max" in params:
-            # Counting stops after count_max + 1 rows: "more than N" costs N rows, not all.
-            count = queryset.order_by()[: params["count_max"] + 1].count()
+            # The pre-counted cells wholly inside the box may already hold more than count_max
+            # (incidents.tiles.count_at_least); else counting stops after count_max + 1 rows:
+            # "more than N" costs N rows, not all.
+            at_least = None if page > 1 or size else tiles.count_at_least(
+                params, published_only=not sees_unpublished(request.user),
+                hide_restricted=hides_restricted(request.user), enough=params["count_max"] + 1)
+            if at_least is not None and at_least > params["count_max"]:
+                count = at_least
+            else:
+                count = queryset.order_by()[: params["count_max"] + 1].count()
             extra["count_capped"] = count > params["count_max"]
             count = min(count, params["count_max"])
         else:
@@ -170,6 +182,25 @@ STATS = {"type": "object", "required": ["total", "by_month", "by_event_type", "b
          }}
 
 
+def live_stats(incidents, level: str) -> dict:
+    """StatsView's answer counted from the incidents themselves (every filter)."""
+    totals = casualty_totals()
+    return {
+        "total": incidents.aggregate(**totals),
+        "by_month": [
+            {**row, "month": row["month"].strftime("%Y-%m")} for row in counts_by_month(incidents)
+        ],
+        "by_event_type": list(counts_by_event_type(incidents)),
+        "by_region": [
+            {"ubigeo": row[f"{level}__ubigeo"], "name": row[f"{level}__name"], **{
+                k: row[k] for k in totals}}
+            for row in incidents.exclude(**{f"{level}__isnull": True})
+            .values(f"{level}__ubigeo", f"{level}__name").annotate(**totals)
+            .order_by(f"{level}__ubigeo")
+        ],
+    }
+
+
 class StatsView(APIView):
     """Counts and casualties by month, event type and region, for the incident filters."""
 
@@ -179,21 +210,9 @@ class StatsView(APIView):
     def get(self, request):
         params = validated(StatsParams, request.query_params)
         incidents = filter_incidents(visible_incidents(request.user), params)
-        totals = casualty_totals()
-        level = params["level"]
-        return Response(
-            {
-                "total": incidents.aggregate(**totals),
-                "by_month": [
-                    {**row, "month": row["month"].strftime("%Y-%m")} for row in counts_by_month(incidents)
-                ],
-                "by_event_type": list(counts_by_event_type(incidents)),
-                "by_region": [
-                    {"ubigeo": row[f"{level}__ubigeo"], "name": row[f"{level}__name"], **{
-                        k: row[k] for k in totals}}
-                    for row in incidents.exclude(**{f"{level}__isnull": True})
-                    .values(f"{level}__ubigeo", f"{level}__name").annotate(**totals)
-                    .order_by(f"{level}__ubigeo")
-                ],
-            }
-        )
+        # From the month counts when the filters allow (equal to the live counts), else live.
+        counted = stats_from_counts(incidents, params, published_only=not sees_unpublished(request.user),
+                                    hide_restricted=hides_restricted(request.user))
+        if counted is not None:
+            return Response(counted)
+        return Response(live_stats(incidents, params["level"]))

@@ -9,7 +9,8 @@ How a row is drawn (all in SQL):
   rows take the district's representative point instead, as real area-only records do;
 - every other attribute from md5(seed, row number): no random() whose order could change.
 Each row is written once, with its areas, by services.areas.insert_with_areas (the areas are
-computed inside the INSERT ... SELECT); the tile cells are rebuilt once at the end.
+computed inside the INSERT ... SELECT) and counted into the tile cells by the same statement's
+trigger (one upsert for all the rows).
 """
 from dataclasses import dataclass
 from time import perf_counter
@@ -131,16 +132,16 @@ def generate_synthetic(*, count: int, seed: int) -> GenerateResult:
         raise ValueError(f"count must be at least 1, got {count}")
     if not 1 <= seed <= MAX_SEED:
         raise ValueError(f"seed must be between 1 and {MAX_SEED}, got {seed}")
-    # The tile cells are rebuilt once at the end of the transaction (deferred_tile_cells)
-    # rather than counted by the insert's trigger.
-    with transaction.atomic(), deferred_tile_cells():
+    # The insert's trigger counts the new rows into the tile cells (one upsert for the
+    # statement; no rebuild of the cells of the rows already there).
+    with transaction.atomic():
         started = perf_counter()
         created = insert_with_areas(SELECT_SQL, {
             "count": count, "seed": seed, "vraem_weight": VRAEM_WEIGHT, "pairs": len(PAIRS),
             "types": [t for t, _ in PAIRS], "subs": [s for _, s in PAIRS],
         }, columns=COLUMNS, conflict=CONFLICT)
         inserted = perf_counter()
-    # The areas came with the insert: assign_seconds is the tile cells' rebuild.
+    # The areas and the tile cells came with the insert (assign_seconds: the commit).
     return GenerateResult(created, created, inserted - started, perf_counter() - inserted)
 
 

@@ -1,30 +1,43 @@
--- Table incidents_tile_cell: pre-counted clusters for low-zoom vector tiles. For every zoom up
--- to incidents.tiles.SUMMARY_MAX_ZOOM (11) it holds the incidents counted per cell of the tile
--- grid (8 x 8 cells per tile, the grid incidents.tiles clusters on), split by status, synthetic
--- flag, event type and month (the first day of the month of occurred_on), with the sums of
--- their Web Mercator coordinates (for the mean position) and the sum of their ids (the
--- incident itself when a cell holds one; a sum, unlike a minimum, stays right when a row
--- leaves). A low-zoom tile then reads at most 64 cells x their splits instead of every
--- incident under it; a date range reads the months it covers whole (incidents.tiles).
+-- Table incidents_tile_cell: pre-counted clusters for low-zoom vector tiles. For the zooms of
+-- incidents_tile_cell_zooms() (2, 5 and 8: incidents.tiles.CELL_ZOOMS) it holds the incidents
+-- counted per cell of the tile grid (8 x 8 cells per tile, the grid incidents.tiles clusters
+-- on), split by status, synthetic flag, event type and month (the first day of the month of
+-- occurred_on), with the sums of their Web Mercator coordinates (for the mean position) and the
+-- sum of their ids (the incident itself when a cell holds one; a sum, unlike a minimum, stays
+-- right when a row leaves). A tile of a zoom between them reads the next finer stored zoom and
+-- adds 2x2 or 4x4 of its cells into one (incidents.tiles); z9-z11 are counted live (with the
+-- month split most of their cells hold one incident: the cells would cost the writes as much
+-- as they save the reads). A low-zoom tile then reads its cells x their splits instead of
+-- every incident under it; a date range reads the months it covers whole (incidents.tiles).
 --
 -- Kept current by the writes themselves: the statement-level triggers below add every inserted
 -- row, subtract every deleted one and move every updated row whose status, synthetic flag,
 -- event type, month or location changed (one set-based upsert per statement, whatever wrote:
--- admin, API, services, importers, SQL); rows whose count falls to 0 are deleted. A bulk writer
--- may skip them inside its own transaction (`SET LOCAL incidents.defer_tile_cells = 'on'`) and
--- rebuild the table before committing (incidents.services.tile_cells.refresh_tile_cells, as
--- the synthetic generator does), which also sets incidents_data_version.tile_cells_version:
+-- admin, API, services, importers, SQL); rows whose count falls to 0 are deleted. A writer of
+-- many statements (the file importers: one INSERT per row) may queue them instead inside its
+-- own transaction (`SET LOCAL incidents.defer_tile_cells = 'queue'`: the triggers copy the
+-- changed rows into the temporary table incidents_tile_cell_queue) and apply the queue in one
+-- upsert before committing (incidents_tile_cells_flush() in month_count.sql; incidents.
+-- services.tile_cells.queued_tile_cells). A bulk writer may also skip them (`= 'on'`) and rebuild the table before
+-- committing (refresh_tile_cells), which also sets incidents_data_version.tile_cells_version:
 -- the cells are read once that is set (the migration that created this form rebuilt them).
 --
 -- incidents_tile_cell_x / _y: the column/row of a point's cell at zoom 11 (16,384 cells per
 -- world side), from its Web Mercator coordinates computed by incidents_mercator_x / _y (the
--- formula PostGIS applies, in plain arithmetic). The rebuild, the triggers and the live part
--- of a tile with partial months use these same functions, so they agree to the bit.
+-- formula PostGIS applies, in plain arithmetic); a coarser zoom's cell is a right shift. The
+-- rebuild, the triggers and the live part of a tile use these same functions, so they agree to
+-- the bit.
 --
 -- History: created by incidents/0008_tile_cells (per cell, status, synthetic flag and event
 -- type with min_id; rebuilt by hand only, frozen inline there); 0012_tile_cells_month replaced
--- it with this form (month, sum_id, the triggers).
--- Loaded by: 0012_tile_cells_month
+-- it with this form (month, sum_id, the triggers; zooms 0-11); 0013_tile_cells_fewer_zooms kept
+-- zooms 2, 5 and 8 only and added the queue.
+-- Loaded by: 0012_tile_cells_month, 0013_tile_cells_fewer_zooms
+
+-- The zooms the table holds (incidents.tiles.CELL_ZOOMS; tests/api/test_tiles.py compares).
+CREATE OR REPLACE FUNCTION incidents_tile_cell_zooms() RETURNS int[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT ARRAY[2, 5, 8] $$;
 
 CREATE OR REPLACE FUNCTION incidents_mercator_x(pt geometry) RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
@@ -63,18 +76,56 @@ CREATE UNIQUE INDEX IF NOT EXISTS incidents_tile_cell_key
 CREATE INDEX IF NOT EXISTS incidents_tile_cell_month ON incidents_tile_cell (zoom, month, cx, cy);
 CREATE INDEX IF NOT EXISTS incidents_tile_cell_empty ON incidents_tile_cell (zoom) WHERE count = 0;
 
--- The trigger function: the rows the statement changed, with a sign (+1 inserted or the new
--- form of an updated row, -1 deleted or its old form), summed per cell at zoom 11, then per cell
--- of every coarser zoom, upserted. An update that changes none of the counted columns adds
--- nothing (PostgreSQL allows no column list on a trigger with transition tables).
--- work_mem: a statement of 100,000 rows sorts ~1.2 million cell deltas; with the default 4 MB
--- the sort spills to disk (15 s of a 77 s bulk insert under load); set for the function only.
+-- incidents_tile_cells_sql(changes): the statement that adds the rows of the query `changes`
+-- (sign, id, location, status, is_synthetic, event_type, occurred_on; sign +1 inserted or the
+-- new form of an updated row, -1 deleted or its old form) to the cells: summed per cell at zoom
+-- 11, then per cell of every stored zoom, upserted. The caller runs it (EXECUTE) and deletes the
+-- cells whose count fell to 0: a trigger's transition tables are visible only to the trigger
+-- function itself, not to a function it calls.
+CREATE OR REPLACE FUNCTION incidents_tile_cells_sql(changes text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $fn$
+    SELECT format($sql$
+    INSERT INTO incidents_tile_cell AS t
+           (zoom, cx, cy, status, is_synthetic, event_type, month, count, sum_mx, sum_my, sum_id)
+    WITH points AS (
+        SELECT sign, id, status, is_synthetic, event_type,
+               date_trunc('month', occurred_on)::date AS month,
+               incidents_mercator_x(location) AS mx, incidents_mercator_y(location) AS my
+          FROM (%s) AS c
+    ), base AS MATERIALIZED (  -- (inlined, the cell formulas were computed again per zoom)
+        SELECT incidents_tile_cell_x(mx) AS cx, incidents_tile_cell_y(my) AS cy,
+               status, is_synthetic, event_type, month,
+               sum(sign) AS n, sum(sign * mx) AS sx, sum(sign * my) AS sy, sum(sign * id) AS sid
+          FROM points GROUP BY 1, 2, status, is_synthetic, event_type, month
+    )
+    SELECT z, cx >> (11 - z), cy >> (11 - z), status, is_synthetic, event_type, month,
+           sum(n), sum(sx), sum(sy), sum(sid)
+      FROM base CROSS JOIN unnest(incidents_tile_cell_zooms()) AS z
+     GROUP BY z, 2, 3, status, is_synthetic, event_type, month
+    HAVING sum(n) <> 0 OR sum(sid) <> 0 OR sum(sx) <> 0 OR sum(sy) <> 0
+     ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (zoom, cx, cy, status, is_synthetic, event_type, month) DO UPDATE
+       SET count = t.count + EXCLUDED.count, sum_mx = t.sum_mx + EXCLUDED.sum_mx,
+           sum_my = t.sum_my + EXCLUDED.sum_my, sum_id = t.sum_id + EXCLUDED.sum_id
+    $sql$, changes)
+$fn$;
+-- (The one order above, by key, is the order every writer locks cells in: two writers wait
+-- for each other rather than deadlock.)
+
+-- The trigger function: the rows the statement changed, with their sign, added to the cells
+-- (or queued, see above). An update that changes none of the counted columns adds nothing
+-- (PostgreSQL allows no column list on a trigger with transition tables).
+-- work_mem: a statement of 100,000 rows sorts ~300,000 cell deltas; with the default 4 MB the
+-- sort spills to disk; set for the function only.
 CREATE OR REPLACE FUNCTION incidents_tile_cells_apply() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '64MB' AS $$
 DECLARE
+    mode text := coalesce(current_setting('incidents.defer_tile_cells', true), '');
+    queued text := 'id, location, status, is_synthetic, event_type, occurred_on, dataset_id, '
+                   'department_id, province_id, district_id, fatalities, injuries';
     changes text;
 BEGIN
-    IF coalesce(current_setting('incidents.defer_tile_cells', true), '') = 'on' THEN
+    IF mode = 'on' THEN
         RETURN NULL;
     END IF;
     IF TG_OP = 'TRUNCATE' THEN
@@ -96,36 +147,27 @@ BEGIN
                     IS DISTINCT FROM
                     (n.status, n.is_synthetic, n.event_type, date_trunc(''month'', n.occurred_on), n.location)'
         END;
-    EXECUTE format($sql$
-    INSERT INTO incidents_tile_cell AS t
-           (zoom, cx, cy, status, is_synthetic, event_type, month, count, sum_mx, sum_my, sum_id)
-    WITH points AS (
-        SELECT sign, id, status, is_synthetic, event_type,
-               date_trunc('month', occurred_on)::date AS month,
-               incidents_mercator_x(location) AS mx, incidents_mercator_y(location) AS my
-          FROM (%s) AS c
-    ), base AS MATERIALIZED (  -- (inlined, the cell formulas were computed again per zoom)
-        SELECT incidents_tile_cell_x(mx) AS cx, incidents_tile_cell_y(my) AS cy,
-               status, is_synthetic, event_type, month,
-               sum(sign) AS n, sum(sign * mx) AS sx, sum(sign * my) AS sy, sum(sign * id) AS sid
-          FROM points GROUP BY 1, 2, status, is_synthetic, event_type, month
-    )
-    SELECT z, cx >> (11 - z), cy >> (11 - z), status, is_synthetic, event_type, month,
-           sum(n), sum(sx), sum(sy), sum(sid)
-      FROM base CROSS JOIN generate_series(0, 11) AS z
-     GROUP BY z, 2, 3, status, is_synthetic, event_type, month
-    HAVING sum(n) <> 0 OR sum(sid) <> 0 OR sum(sx) <> 0 OR sum(sy) <> 0
-     ORDER BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT (zoom, cx, cy, status, is_synthetic, event_type, month) DO UPDATE
-       SET count = t.count + EXCLUDED.count, sum_mx = t.sum_mx + EXCLUDED.sum_mx,
-           sum_my = t.sum_my + EXCLUDED.sum_my, sum_id = t.sum_id + EXCLUDED.sum_id
-    $sql$, changes);
-    -- The one order above (by key) is the order every writer locks cells in: two writers
-    -- wait for each other rather than deadlock.
-    DELETE FROM incidents_tile_cell WHERE count = 0;
+    IF mode = 'queue' THEN
+        -- Every column the cells and the month counts (month_count.sql) count, for both.
+        EXECUTE 'INSERT INTO pg_temp.incidents_tile_cell_queue ' || CASE TG_OP
+            WHEN 'INSERT' THEN 'SELECT 1, ' || queued || ' FROM new_rows'
+            WHEN 'DELETE' THEN 'SELECT -1, ' || queued || ' FROM old_rows'
+            ELSE 'SELECT -1, o.* FROM (SELECT ' || queued || ' FROM old_rows) AS o
+                   JOIN (SELECT ' || queued || ' FROM new_rows) AS n ON n.id = o.id WHERE o IS DISTINCT FROM n
+                  UNION ALL
+                  SELECT 1, n.* FROM (SELECT ' || queued || ' FROM old_rows) AS o
+                   JOIN (SELECT ' || queued || ' FROM new_rows) AS n ON n.id = o.id WHERE o IS DISTINCT FROM n'
+            END;
+    ELSE
+        EXECUTE incidents_tile_cells_sql(changes);
+        DELETE FROM incidents_tile_cell WHERE count = 0;
+    END IF;
     RETURN NULL;
 END
 $$;
+
+-- The queue (incidents_tile_cell_queue: sign, then the columns of `queued` above) is applied by
+-- incidents_tile_cells_flush(), in month_count.sql (it adds the rows to both tables).
 
 CREATE OR REPLACE TRIGGER incidents_incident_tile_cells_insert
 AFTER INSERT ON incidents_incident REFERENCING NEW TABLE AS new_rows

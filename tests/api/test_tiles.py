@@ -141,7 +141,7 @@ def test_pre_counted_cells_give_the_live_tiles_for_event_type_and_dates(api, inc
     from incidents import tiles
     from incidents.services.synthetic import generate_synthetic
 
-    generate_synthetic(count=300, seed=11)  # rebuilds the cells
+    generate_synthetic(count=300, seed=11)  # its insert's trigger counts them into the cells
     assert tiles.tile_cells_fresh()
     one = Incident.objects.filter(is_synthetic=True).order_by("id").first()
     # A range inside one month: no month whole, every incident of it counted live.
@@ -150,7 +150,8 @@ def test_pre_counted_cells_give_the_live_tiles_for_event_type_and_dates(api, inc
         assert set(params) <= tiles.SUMMARY_FILTERS
         query = "?" + "&".join(f"{k}={v.isoformat() if hasattr(v, 'isoformat') else v}" for k, v in params.items())
         counted_here = 0  # the comparison must not be vacuous: some tile of each query counts some
-        for z in (4, 6, 8, 10, 11):
+        # Stored zooms (2, 5, 8) and zooms summed from the next stored one (1: 4x4, 4 and 7: 2x2).
+        for z in (1, 2, 4, 5, 6, 7, 8):
             z, x, y = tile_of(PICHARI if "date_from" not in params or params["date_from"] != one.occurred_on
                               else one.location, z)
             live = tiles.incidents_tile(_live_queryset(params), z, x, y)  # no params: never the cells
@@ -159,6 +160,31 @@ def test_pre_counted_cells_give_the_live_tiles_for_event_type_and_dates(api, inc
             counted_here += _assert_same_tile(from_cells, live)
             assert _assert_same_tile(get_tile(api, "incidents", z, x, y, query).content, live) >= 0
         assert counted_here > 0, params
+
+
+def test_the_cells_hold_the_stored_zooms_and_higher_zooms_are_counted_live(api, incidents):
+    """CELL_ZOOMS is what the SQL function and the table say; a z9-z11 tile with the cells'
+    filters is the live tile (no summary beyond SUMMARY_MAX_ZOOM)."""
+    from django.db import connection
+
+    from incidents import tiles
+    from incidents.services.synthetic import generate_synthetic
+
+    generate_synthetic(count=200, seed=12)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT incidents_tile_cell_zooms()")
+        assert tuple(cursor.fetchone()[0]) == tiles.CELL_ZOOMS == (2, 5, 8)
+        cursor.execute("SELECT array_agg(DISTINCT zoom ORDER BY zoom) FROM incidents_tile_cell")
+        assert tuple(cursor.fetchone()[0]) == (2, 5, 8)
+    assert tiles.SUMMARY_MAX_ZOOM == 8
+    params = {"synthetic": "only", "date_from": date(2000, 1, 15), "date_to": date(2012, 6, 20)}
+    query = "?synthetic=only&date_from=2000-01-15&date_to=2012-06-20"
+    for z in (9, 10, 11):
+        z, x, y = tile_of(PICHARI, z)
+        live = tiles.incidents_tile(_live_queryset(params), z, x, y)
+        _assert_same_tile(get_tile(api, "incidents", z, x, y, query).content, live)
+        with pytest.raises(ValueError):
+            tiles.summary_tile(z, x, y, params=params, published_only=True, queryset=_live_queryset(params))
 
 
 def _cells():

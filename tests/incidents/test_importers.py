@@ -129,3 +129,50 @@ def test_export_writes_acled_columns_and_round_trips(tmp_path, format):
         frame = gpd.read_file(path, layer="incidents")
         assert list(frame.sort_values("event_id_cnty")["admin3_ubigeo"].fillna("")) == [
             "120609", "", "080910"]
+
+
+def _tile_cells():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT zoom, cx, cy, status, is_synthetic, event_type, month, count, sum_id"
+                       " FROM incidents_tile_cell ORDER BY 1, 2, 3, 4, 5, 6, 7")
+        return cursor.fetchall()
+
+
+def test_an_import_counts_its_rows_into_the_tile_cells_once(tmp_path):
+    """The rows' tile-cell changes are queued and applied in one upsert at the end: after a
+    first import, an update that moves a row and an import with bad rows skipped, the cells
+    equal a full rebuild; nothing stays queued; a failed import leaves the cells as they were."""
+    from django.db import connection
+
+    from incidents.services.tile_cells import refresh_tile_cells
+
+    def rebuilt():
+        kept = _tile_cells()
+        refresh_tile_cells()
+        assert _tile_cells() == kept
+        return kept
+
+    assert rebuilt() == []
+    import_file(user=OPERATOR, path=str(FIXTURES / "acled_small.csv"), format="acled")
+    cells = rebuilt()
+    # 3 incidents at each stored zoom; the two Battles of June 2018 share their z2 cell.
+    assert [(z, sum(row[7] for row in cells if row[0] == z)) for z in (2, 5, 8)] == [(2, 3), (5, 3), (8, 3)]
+    assert len(cells) == 8
+    changed = tmp_path / "changed.csv"
+    changed.write_text((FIXTURES / "acled_small.csv").read_text().replace(
+        "-12.186018616,-74.027089694,1,La Republica,Clash during a patrol.,",
+        "-12.5195740239999,-73.8290288969999,1,La Republica,Clash during a patrol.,2"))
+    assert import_file(user=OPERATOR, path=str(changed), format="acled").updated == 1
+    assert rebuilt() != cells
+    import_file(user=OPERATOR, path=str(FIXTURES / "acled_bad_row.csv"), format="acled", skip_invalid=True)
+    cells = rebuilt()
+    assert sum(row[7] for row in cells if row[0] == 8) == 4
+    with pytest.raises(ImportFailed):
+        import_file(user=OPERATOR, path=str(FIXTURES / "acled_bad_row.csv"), format="acled")
+    assert rebuilt() == cells
+    with connection.cursor() as cursor:
+        # (The test's transaction never commits: the table, dropped at commit, is still there.)
+        cursor.execute("SELECT count(*) FROM pg_temp.incidents_tile_cell_queue")
+        assert cursor.fetchone()[0] == 0

@@ -118,8 +118,8 @@ def fill(count: int) -> None:
     while have < count:
         print(f"Generating {count - have:,} synthetic incidents (seed {seed}), once...", flush=True)
         result = generate_synthetic(count=count - have, seed=seed)
-        print(f"  {result.created:,} added with their areas in {result.insert_seconds:.0f} s, "
-              f"tile cells rebuilt in {result.assign_seconds:.0f} s", flush=True)
+        print(f"  {result.created:,} added with their areas and tile cells in {result.insert_seconds:.0f} s",
+              flush=True)
         have += result.created
         seed += 1
     with connection.cursor() as cursor:

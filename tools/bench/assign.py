@@ -5,7 +5,8 @@ set-based UPDATE of reassign_areas: every row written twice) and against geopand
 the same points with the same polygons; ours is compared with geopandas row by row.
 
 The 100,000 rows are copies of existing synthetic points in a shuffled order, each way inside a
-transaction rolled back at the end (the tile-cell triggers run in both)."""
+transaction rolled back at the end (the tile-cell and month-count triggers run in both); also
+timed: ours with those triggers skipped (the floor) and with migration 0012's tile-cell trigger."""
 import time
 
 import geopandas as gpd
@@ -106,10 +107,31 @@ def _without_cells(figures: dict) -> None:
         pass
 
 
+def _cells_0012(figures: dict) -> None:
+    """Ours with the tile-cell trigger of migration 0012 (every zoom 0-11 counted, no month
+    counts), as before 0013 (rolled back): the baseline of the cheaper triggers."""
+    from importlib import import_module
+
+    apply_0012 = import_module("incidents.migrations.0013_tile_cells_fewer_zooms").APPLY_0012
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(apply_0012)
+                for event in ("insert", "update", "delete", "truncate"):
+                    cursor.execute(f"DROP TRIGGER incidents_incident_month_counts_{event} ON incidents_incident")
+            start = time.perf_counter()
+            insert_with_areas(SELECT_COPIES, [COUNT], columns=COLUMNS)
+            figures["cells_0012"] = time.perf_counter() - start
+            raise Rollback
+    except Rollback:
+        pass
+
+
 def run() -> tuple[list[Row], dict]:
     figures = {}
     _previous_way(figures)
     _without_cells(figures)
+    _cells_0012(figures)
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -149,8 +171,11 @@ def run() -> tuple[list[Row], dict]:
         f"{inserted:,} rows inserted with their areas, {figures['updated']} rows updated after; results equal "
         f"to geopandas for {COUNT - differences:,} of {COUNT:,} ({differences} differ); the previous way: "
         f"insert {ms(figures['previous_insert'])} + UPDATE {ms(figures['previous'] - figures['previous_insert'])}; "
-        f"the assignment's lookup alone (no write) {ms(figures['lookup'])}; ours with the tile-cell "
-        f"triggers skipped {ms(figures['no_cells'])} (the rest is counting the rows into the cells)")
+        f"the assignment's lookup alone (no write) {ms(figures['lookup'])}; ours with the tile-cell and "
+        f"month-count triggers skipped {ms(figures['no_cells'])} (the floor: the rest is counting the rows); "
+        f"with 0012's tile-cell trigger (zooms 0-11, no month counts) {ms(figures['cells_0012'])}, of which "
+        f"counting {ms(figures['cells_0012'] - figures['no_cells'])} against "
+        f"{ms(figures['ours'] - figures['no_cells'])} now")
     lookup_row = Row("c", "the same assignment, lookup only (SELECT, no write)", ms(figures["lookup"]),
                      f"geopandas sjoin: {ms(figures['geopandas'])}",
                      f"{figures['geopandas'] / figures['lookup']:.2f}x")

@@ -27,6 +27,6 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"{result.created} synthetic incident(s) added with their areas in {result.insert_seconds:.1f} s "
-            f"(seed {seed}); tile cells rebuilt in {result.assign_seconds:.1f} s."
+            f"{result.created} synthetic incident(s) added with their areas and tile cells in "
+            f"{result.insert_seconds:.1f} s (seed {seed})."
         )

@@ -3,8 +3,9 @@
 Every row is mapped to `RowData` by its format's reader, then created or updated in place by
 (source, external id). One bad row aborts the whole import naming its row and reason; with
 `skip_invalid` the good rows are kept and the bad ones reported. Each row is written once:
-the database's trigger assigns its areas as it is inserted (incidents/sql/assign_areas.sql)
-and the tile-cell triggers count it (tile_cell.sql).
+the database's trigger assigns its areas as it is inserted (incidents/sql/assign_areas.sql);
+the tile-cell triggers queue the rows and the import counts them into the cells in one upsert
+at its end (tile_cell.sql, services.tile_cells.queued_tile_cells).
 
 Row errors quote values of the file only as `security.untrusted.excerpt` (≤ 40 characters,
 repr-escaped): RowError takes them as keyword arguments and `row_reason` does the same to the
@@ -26,6 +27,7 @@ from security.untrusted import EXCERPT_CHARS, excerpt, shorten
 
 from ...models import Actor, Dataset, Incident, Source
 from ..incidents import incident_create, incident_update
+from ..tile_cells import queued_tile_cells
 from ..workflow import WorkflowError
 
 
@@ -260,9 +262,9 @@ def run_import(
     summary = ImportSummary()
     lookups = _Lookups()
     written: list[int] = []
-    # Each row is written once: the trigger assigns its areas on insert (and the tile-cell
-    # triggers count it), not an insert then an UPDATE of every row (#18 target 4).
-    with transaction.atomic():
+    # Each row is written once: the trigger assigns its areas on insert, not an insert then an
+    # UPDATE of every row (#18 target 4); the rows' tile cells are counted once, at the end.
+    with transaction.atomic(), queued_tile_cells():
         for done, (number, read) in enumerate(rows, 1):
             try:
                 with transaction.atomic():
