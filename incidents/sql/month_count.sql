@@ -15,8 +15,8 @@
 -- queues them with every column counted here) and incidents_tile_cells_flush() applies the
 -- queue to both tables in one upsert each.
 --
--- History: created by incidents/0013_tile_cells_fewer_zooms.
--- Loaded by: 0013_tile_cells_fewer_zooms
+-- History: created by incidents/0017_tile_cells_fewer_zooms.
+-- Loaded by: 0017_tile_cells_fewer_zooms
 
 CREATE TABLE IF NOT EXISTS incidents_month_count (
     month date NOT NULL,

@@ -30,9 +30,9 @@
 --
 -- History: created by incidents/0008_tile_cells (per cell, status, synthetic flag and event
 -- type with min_id; rebuilt by hand only, frozen inline there); 0012_tile_cells_month replaced
--- it with this form (month, sum_id, the triggers; zooms 0-11); 0013_tile_cells_fewer_zooms kept
+-- it with this form (month, sum_id, the triggers; zooms 0-11); 0017_tile_cells_fewer_zooms kept
 -- zooms 2, 5 and 8 only and added the queue.
--- Loaded by: 0012_tile_cells_month, 0013_tile_cells_fewer_zooms
+-- Loaded by: 0012_tile_cells_month, 0017_tile_cells_fewer_zooms
 
 -- The zooms the table holds (incidents.tiles.CELL_ZOOMS; tests/api/test_tiles.py compares).
 CREATE OR REPLACE FUNCTION incidents_tile_cell_zooms() RETURNS int[]

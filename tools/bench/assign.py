@@ -112,7 +112,7 @@ def _cells_0012(figures: dict) -> None:
     counts), as before 0013 (rolled back): the baseline of the cheaper triggers."""
     from importlib import import_module
 
-    apply_0012 = import_module("incidents.migrations.0013_tile_cells_fewer_zooms").APPLY_0012
+    apply_0012 = import_module("incidents.migrations.0017_tile_cells_fewer_zooms").APPLY_0012
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:

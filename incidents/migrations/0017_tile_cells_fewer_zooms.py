@@ -106,6 +106,6 @@ BACKWARD = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("incidents", "0012_tile_cells_month")]
+    dependencies = [("incidents", "0016_language_labels")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
