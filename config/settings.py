@@ -392,18 +392,11 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
 ]
 # POST /api/v1/token/ per client (security/api.py): each try costs a password hash.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"] = os.environ.get("API_TOKEN_RATE", "10/minute")
-# Throttle counters live in one table every gunicorn worker shares (`make` runs
-# `createcachetable`); the default cache (built tiles) stays per process.
-THROTTLE_CACHE = "throttle"
+# Throttle counters live in one UNLOGGED table every gunicorn worker shares
+# (security_rate_counter, one upsert per check; security/throttling.py); the default cache
+# (built tiles, and the counters while the primary is down) stays per process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    THROTTLE_CACHE: {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "vraem_throttle_cache",
-        # Above this many rows expired ones are deleted, then a third of the rest; high enough
-        # that a client with many addresses cannot push other clients' counters out.
-        "OPTIONS": {"MAX_ENTRIES": env_int("THROTTLE_CACHE_MAX_ENTRIES", 100_000, minimum=1000)},
-    },
 }
 # --- Whole public pages from a cache (issue #18, target 1; web/page_cache.py) ---
 # Anonymous GETs of the map pages are kept whole, keyed by published data version, language,
