@@ -420,6 +420,17 @@ CACHES[PAGE_CACHE] = {
     **PAGE_CACHE_BACKENDS[os.environ.get("PAGE_CACHE_BACKEND", "file")],
     "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=10), "CULL_FREQUENCY": 3},
 }
+# Anonymous API answers (incident pages as GeoJSON, stats; incidents/api/answer_cache.py) are
+# kept the same way, in a store of their own beside the pages' (a flood of distinct queries
+# culls API answers, never pages); API_CACHE_MAX_KB: larger answers (big page_size) are not kept.
+API_CACHE = "api_answers"
+API_CACHE_MAX_KB = env_int("API_CACHE_MAX_KB", 1024, minimum=1)
+CACHES[API_CACHE] = {
+    **PAGE_CACHE_BACKENDS[os.environ.get("PAGE_CACHE_BACKEND", "file")],
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=10), "CULL_FREQUENCY": 3},
+}
+if CACHES[API_CACHE]["BACKEND"].endswith("FileBasedCache"):
+    CACHES[API_CACHE]["LOCATION"] = str(Path(CACHES[API_CACHE]["LOCATION"]) / "api")
 # --- end of issue #18 target 1 block ---
 # Login lockout rules beyond the pair (security/lockout.py): LOGIN_ADDRESS_FAILURES failures
 # from one address (any usernames) lock that address; LOGIN_ACCOUNT_FAILURES failures for one

@@ -24,6 +24,7 @@ from ..selectors import (
 )
 from ..services.incidents import EditConflict, incident_delete
 from . import exports
+from .answer_cache import cached_answer
 from .features import incident_feature
 from .params import IncidentFilterParams, IncidentListParams
 from .serializers import IncidentSerializer
@@ -70,6 +71,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
                                         "with count, next and previous (format=json); with "
                                         "format=csv, geojson, gpkg or kml, a download of every match.")},
     )
+    @cached_answer
     def list(self, request, *args, **kwargs):
         params = validated(IncidentListParams, request.query_params)
         ordering = [params["ordering"]] + ([] if params["ordering"].lstrip("-") == "id" else ["-id"])
@@ -178,6 +180,7 @@ class StatsView(APIView):
     queryset = Incident.objects.none()  # read-only: anonymous allowed
 
     @extend_schema(parameters=[StatsParams], responses={200: OpenApiResponse(STATS)})
+    @cached_answer
     def get(self, request):
         params = validated(StatsParams, request.query_params)
         incidents = filter_incidents(visible_incidents(request.user), params)
