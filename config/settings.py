@@ -420,7 +420,7 @@ CACHES[PAGE_CACHE] = {
     **PAGE_CACHE_BACKENDS[os.environ.get("PAGE_CACHE_BACKEND", "file")],
     "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=10), "CULL_FREQUENCY": 3},
 }
-# Anonymous API answers (incident pages as GeoJSON, stats; incidents/api/answer_cache.py) are
+# Anonymous API answers (incident pages as GeoJSON, stats; core/answer_cache.py) are
 # kept the same way, in a store of their own beside the pages' (a flood of distinct queries
 # culls API answers, never pages); API_CACHE_MAX_KB: larger answers (big page_size) are not kept.
 API_CACHE = "api_answers"

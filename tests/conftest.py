@@ -66,7 +66,7 @@ def _primary_only(request, settings):
 def _fresh_throttle_counters(request):
     """API throttling counts requests in the table security_rate_counter (security/throttling.py);
     every test that may reach the database starts from zero. The default cache (tiles) and the
-    page cache and the API answer cache (web/page_cache.py, incidents/api/answer_cache.py: keyed
+    page cache and the API answer cache (web/page_cache.py, core/answer_cache.py: keyed
     by a data version that rolled-back tests reuse) are cleared always."""
     cache.clear()
     caches[django_settings.PAGE_CACHE].clear()

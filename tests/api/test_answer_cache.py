@@ -1,10 +1,10 @@
-"""Anonymous API answers from the answer cache (incidents/api/answer_cache.py; issue #18,
+"""Anonymous API answers from the answer cache (core/answer_cache.py; issue #18,
 target 1): hits and misses, what retires an answer, what is never stored."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incidents.api.answer_cache import HEADER, answer_cache
+from core.answer_cache import HEADER, answer_cache
 from incidents.models import Incident
 from incidents.services.incidents import incident_transition, incident_update
 from incidents.services.workflow import OPERATOR
@@ -87,3 +87,18 @@ def test_the_cache_is_off_with_the_page_cache(api, incidents, settings):
     settings.PAGE_CACHE_ENABLED = False
     assert HEADER not in api.get(URL)
     assert HEADER not in api.get(URL)
+
+
+def test_advisories_at_a_point_are_cached_until_the_zones_change(api):
+    from regions.models import AdvisoryZone
+
+    query = {"at": "-73.829,-12.5196"}
+    miss = api.get("/api/v1/advisories/", query)
+    assert miss[HEADER] == "miss"
+    hit = api.get("/api/v1/advisories/", query)
+    assert hit[HEADER] == "hit" and hit.content == miss.content
+    slug = sorted(f["id"] for f in hit.json()["features"])[0]
+    AdvisoryZone.objects.filter(slug=slug).update(name="Renamed zone")  # regions_version moves
+    after = api.get("/api/v1/advisories/", query)
+    assert after[HEADER] == "miss"
+    assert [f["properties"]["name"] for f in after.json()["features"] if f["id"] == slug] == ["Renamed zone"]

@@ -114,7 +114,7 @@ def test_list_query_count_does_not_grow_with_the_page(api, incidents):
 
     def list_queries(params=None):
         # The throttles' bookkeeping (one upsert of a counter, security/throttling.py) and the
-        # answer cache's key (the published data version, incidents/api/answer_cache.py) aside.
+        # answer cache's key (the published data version, core/answer_cache.py) aside.
         with CaptureQueriesContext(connection) as captured:
             response = api.get(URL, params or {})
         assert response.status_code == 200

@@ -1,12 +1,13 @@
 """Anonymous API answers from a cache shared by every worker (issue #18, target 1).
 
-An anonymous client reads published incidents only, and everything such an answer holds moves
-`published_version` when it changes (incidents.tiles.data_version, the triggers of
-incidents/sql/bump_data_version.sql and page_data_version.sql). So an anonymous GET of an
-incident page (`format=json`) or of the stats is kept under a key made of:
+A view's GET answers to anonymous clients are shaped by public data only, and the view names
+the version number that moves whenever that data changes: `incidents.tiles.data_version(
+published_only=True)` for the incident pages and stats (the triggers of
+incidents/sql/bump_data_version.sql and page_data_version.sql), `regions.selectors.
+regions_version` for the advisory zones. So an anonymous GET is kept under a key made of:
 
-- the database's name and the published data version (a write that anyone could see retires
-  every entry at once);
+- the database's name, that version (a write that anyone could see retires every entry at
+  once) and today's date (the zones in force, a default `on`, change at midnight);
 - the scheme, host and path (the `next`/`previous` links are absolute URLs);
 - the language and the media type the client negotiated;
 - the whole query string, normalised: every parameter, known or not (the links repeat them),
@@ -25,6 +26,8 @@ full request the first time (throttled like any), and the store is capped
 distinct queries evicts API answers, never the map pages.
 """
 import hashlib
+from collections.abc import Callable
+from datetime import date
 from functools import wraps
 
 from django.conf import settings
@@ -33,8 +36,6 @@ from django.db import connection
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from rest_framework.response import Response
-
-from ..tiles import data_version
 
 HEADER = "X-API-Cache"
 DOWNLOAD_FORMATS = ("geojson", "csv", "gpkg", "kml")
@@ -50,10 +51,11 @@ def normalised_query(request) -> str:
     return "&".join(f"{name}={value}" for name in sorted(query) for value in query.getlist(name))
 
 
-def answer_key(request) -> str:
+def answer_key(request, version: int) -> str:
     text = "|".join([
         connection.settings_dict["NAME"],
-        str(data_version(published_only=True)),
+        str(version),
+        date.today().isoformat(),
         request.scheme,
         request.get_host(),
         request.path,
@@ -74,31 +76,34 @@ def cacheable(request) -> bool:
     )
 
 
-def cached_answer(handler):
+def cached_answer(version: Callable[[], int]):
     """Serve a DRF view's GET handler from the answer cache for anonymous clients (see the
-    module's doc). Runs inside the view's dispatch: authentication, permissions and throttles
-    have run."""
+    module's doc); `version()`: the number that moves with every change of what the answers
+    show. Runs inside the view's dispatch: authentication, permissions and throttles have run."""
 
-    @wraps(handler)
-    def wrapped(view, request, *args, **kwargs):
-        if not cacheable(request):
-            return handler(view, request, *args, **kwargs)
-        cache = answer_cache()
-        key = answer_key(request)
-        entry = cache.get(key)
-        if entry is not None:
-            response = HttpResponse(entry["content"], content_type=entry["content_type"])
-            response[HEADER] = "hit"
+    def decorator(handler):
+        @wraps(handler)
+        def wrapped(view, request, *args, **kwargs):
+            if not cacheable(request):
+                return handler(view, request, *args, **kwargs)
+            cache = answer_cache()
+            key = answer_key(request, version())
+            entry = cache.get(key)
+            if entry is not None:
+                response = HttpResponse(entry["content"], content_type=entry["content_type"])
+                response[HEADER] = "hit"
+                return response
+            response = handler(view, request, *args, **kwargs)
+            if isinstance(response, Response):  # rendered now to be stored (dispatch keeps it so)
+                response = view.finalize_response(request, response, *args, **kwargs)
+                response.render()
+            if (response.status_code == 200 and not response.streaming and not response.cookies
+                    and len(response.content) <= settings.API_CACHE_MAX_KB * 1024):
+                cache.set(key, {"content": response.content, "content_type": response["Content-Type"]},
+                          settings.PAGE_CACHE_SECONDS)
+                response[HEADER] = "miss"
             return response
-        response = handler(view, request, *args, **kwargs)
-        if isinstance(response, Response):  # rendered now to be stored (dispatch keeps it so)
-            response = view.finalize_response(request, response, *args, **kwargs)
-            response.render()
-        if (response.status_code == 200 and not response.streaming and not response.cookies
-                and len(response.content) <= settings.API_CACHE_MAX_KB * 1024):
-            cache.set(key, {"content": response.content, "content_type": response["Content-Type"]},
-                      settings.PAGE_CACHE_SECONDS)
-            response[HEADER] = "miss"
-        return response
 
-    return wrapped
+        return wrapped
+
+    return decorator
