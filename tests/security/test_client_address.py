@@ -283,6 +283,32 @@ def test_two_workers_counting_one_client_at_the_same_moment_count_two_requests(r
     run(delete, 1)
 
 
+@pytest.mark.django_db
+def test_with_the_counters_unreachable_and_a_standby_each_worker_counts_alone(rf, settings, three_per_minute, monkeypatch):
+    """The primary down (core/replicas.py): the counters' upsert fails, and with a standby
+    configured the throttle counts in this worker's memory (DRF's own list) instead of failing
+    the read; Retry-After comes from that list. Without a standby the error goes on (503 page).
+    (tests/config/test_replica.py stops a real primary.)"""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import OperationalError
+
+    import security.throttling as throttling
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(throttling, "count_request", down)
+    request = rf.get("/", REMOTE_ADDR="198.51.100.14")
+    request.user = AnonymousUser()
+    settings.DATABASE_REPLICAS = ["replica"]
+    throttles = [throttling.AnonRateThrottle() for _ in range(4)]
+    assert [t.allow_request(request, None) for t in throttles] == [True, True, True, False]
+    assert throttles[-1].primary_unreachable and 0 < throttles[-1].wait() <= 60
+    settings.DATABASE_REPLICAS = []
+    with pytest.raises(OperationalError):
+        throttling.AnonRateThrottle().allow_request(request, None)
+
+
 # --- access log ----------------------------------------------------------------------------
 
 @pytest.mark.django_db
