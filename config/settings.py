@@ -429,8 +429,8 @@ CACHES[API_CACHE] = {
     **PAGE_CACHE_BACKENDS[os.environ.get("PAGE_CACHE_BACKEND", "file")],
     "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=10), "CULL_FREQUENCY": 3},
 }
-if CACHES[API_CACHE]["BACKEND"].endswith("FileBasedCache"):
-    CACHES[API_CACHE]["LOCATION"] = str(Path(CACHES[API_CACHE]["LOCATION"]) / "api")
+CACHES[API_CACHE]["LOCATION"] = (str(Path(CACHES[API_CACHE]["LOCATION"]) / "api")  # a folder of its own
+                                 if CACHES[API_CACHE]["BACKEND"].endswith("FileBasedCache") else "vraem_api_cache")
 # --- end of issue #18 target 1 block ---
 # Login lockout rules beyond the pair (security/lockout.py): LOGIN_ADDRESS_FAILURES failures
 # from one address (any usernames) lock that address; LOGIN_ACCOUNT_FAILURES failures for one

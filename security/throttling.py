@@ -23,8 +23,8 @@ import them from here); tests/security/test_client_address.py walks every route 
 """
 import random
 
-from django.db import InterfaceError, OperationalError, connections, router
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections, router
 from rest_framework import throttling
 
 from .client import throttle_ident
