@@ -81,7 +81,7 @@ db: system-packages
 
 migrate: setup
 	@$(MANAGE) migrate --noinput -v 0
-	@$(MANAGE) createcachetable -v 0  # the throttle counters' table (THROTTLE_CACHE); kept if there
+	@$(MANAGE) createcachetable -v 0  # the database caches' tables (PAGE_CACHE_BACKEND=database); kept if there
 
 data: migrate
 	@$(MANAGE) load_boundaries --if-empty

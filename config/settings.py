@@ -404,18 +404,11 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
 ]
 # POST /api/v1/token/ per client (security/api.py): each try costs a password hash.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"] = os.environ.get("API_TOKEN_RATE", "10/minute")
-# Throttle counters live in one table every gunicorn worker shares (`make` runs
-# `createcachetable`); the default cache (built tiles) stays per process.
-THROTTLE_CACHE = "throttle"
+# Throttle counters live in one UNLOGGED table every gunicorn worker shares
+# (security_rate_counter, one upsert per check; security/throttling.py); the default cache
+# (built tiles, and the counters while the primary is down) stays per process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    THROTTLE_CACHE: {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "vraem_throttle_cache",
-        # Above this many rows expired ones are deleted, then a third of the rest; high enough
-        # that a client with many addresses cannot push other clients' counters out.
-        "OPTIONS": {"MAX_ENTRIES": env_int("THROTTLE_CACHE_MAX_ENTRIES", 100_000, minimum=1000)},
-    },
 }
 # --- Whole public pages from a cache (issue #18, target 1; web/page_cache.py) ---
 # Anonymous GETs of the map pages are kept whole, keyed by published data version, language,
@@ -439,6 +432,17 @@ CACHES[PAGE_CACHE] = {
     **PAGE_CACHE_BACKENDS[os.environ.get("PAGE_CACHE_BACKEND", "file")],
     "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=10), "CULL_FREQUENCY": 3},
 }
+# Anonymous API answers (incident pages as GeoJSON, stats; core/answer_cache.py) are
+# kept the same way, in a store of their own beside the pages' (a flood of distinct queries
+# culls API answers, never pages); API_CACHE_MAX_KB: larger answers (big page_size) are not kept.
+API_CACHE = "api_answers"
+API_CACHE_MAX_KB = env_int("API_CACHE_MAX_KB", 1024, minimum=1)
+CACHES[API_CACHE] = {
+    **PAGE_CACHE_BACKENDS[os.environ.get("PAGE_CACHE_BACKEND", "file")],
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=10), "CULL_FREQUENCY": 3},
+}
+CACHES[API_CACHE]["LOCATION"] = (str(Path(CACHES[API_CACHE]["LOCATION"]) / "api")  # a folder of its own
+                                 if CACHES[API_CACHE]["BACKEND"].endswith("FileBasedCache") else "vraem_api_cache")
 # --- end of issue #18 target 1 block ---
 # Login lockout rules beyond the pair (security/lockout.py): LOGIN_ADDRESS_FAILURES failures
 # from one address (any usernames) lock that address; LOGIN_ACCOUNT_FAILURES failures for one

@@ -40,3 +40,20 @@ class LoginSuccess(models.Model):
 
     def __str__(self):
         return f"{self.username} from {self.ip_address} (last {self.last_success_at:%Y-%m-%d %H:%M:%S})"
+
+
+class RateCounter(models.Model):
+    """One client's request count in the current window of one throttle scope
+    (security.throttling). An UNLOGGED table (migration 0003): a counter need not survive a
+    crash nor reach a standby, so its writes cost no WAL."""
+
+    key = models.TextField(primary_key=True, help_text="throttle_<scope>_<client or user id>")
+    window_end = models.DateTimeField(help_text="The window ends (and the count restarts) then.")
+    count = models.PositiveIntegerField(help_text="Requests allowed in this window (at most the rate + 1).")
+
+    class Meta:
+        db_table = "security_rate_counter"
+        indexes = [models.Index(fields=["window_end"], name="security_ratecounter_end")]  # pruning
+
+    def __str__(self):
+        return f"{self.key}: {self.count} until {self.window_end:%Y-%m-%d %H:%M:%S}"

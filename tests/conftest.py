@@ -65,11 +65,13 @@ def _primary_only(request, settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters(request):
-    """API throttling counts requests in a database cache (settings.THROTTLE_CACHE); every test
-    that may reach the database starts from zero. The default cache (tiles) and the page cache
-    (web/page_cache.py: keyed by a data version that rolled-back tests reuse) are cleared always."""
+    """API throttling counts requests in the table security_rate_counter (security/throttling.py);
+    every test that may reach the database starts from zero. The default cache (tiles) and the
+    page cache and the API answer cache (web/page_cache.py, core/answer_cache.py: keyed
+    by a data version that rolled-back tests reuse) are cleared always."""
     cache.clear()
     caches[django_settings.PAGE_CACHE].clear()
+    caches[django_settings.API_CACHE].clear()
     if request.node.get_closest_marker("django_db") or "db" in request.fixturenames \
             or "transactional_db" in request.fixturenames:
         request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
@@ -83,9 +85,10 @@ def _clear_committed_throttle_counters():
     Counters the test's own requests write are rolled back with the test."""
     from django.db import connection
 
-    table = connection.ops.quote_name(caches[django_settings.THROTTLE_CACHE]._table)
+    from security.throttling import TABLE
+
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE})")
         if not cursor.fetchone()[0]:
             return
 
@@ -93,7 +96,8 @@ def _clear_committed_throttle_counters():
         from django.db import connections
 
         try:
-            caches[django_settings.THROTTLE_CACHE].clear()
+            with connections["default"].cursor() as cursor:
+                cursor.execute(f"DELETE FROM {TABLE}")
         finally:
             connections.close_all()  # this thread's connection only
 

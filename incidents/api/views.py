@@ -9,6 +9,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.answer_cache import cached_answer
 from core.openapi import OneDocumentSchema, counts_schema, feature_collection_schema, feature_schema
 from core.params import validated
 from regions import geojson
@@ -28,6 +29,7 @@ from ..selectors import (
     visible_incidents,
 )
 from ..services.incidents import EditConflict, incident_delete
+from ..tiles import data_version
 from . import exports
 from .features import incident_feature
 from .params import IncidentFilterParams, IncidentListParams
@@ -75,6 +77,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
                                         "with count, next and previous (format=json); with "
                                         "format=csv, geojson, gpkg or kml, a download of every match.")},
     )
+    @cached_answer(version=lambda: data_version(published_only=True))
     def list(self, request, *args, **kwargs):
         params = validated(IncidentListParams, request.query_params)
         ordering = [params["ordering"]] + ([] if params["ordering"].lstrip("-") == "id" else ["-id"])
@@ -207,6 +210,7 @@ class StatsView(APIView):
     queryset = Incident.objects.none()  # read-only: anonymous allowed
 
     @extend_schema(parameters=[StatsParams], responses={200: OpenApiResponse(STATS)})
+    @cached_answer(version=lambda: data_version(published_only=True))
     def get(self, request):
         params = validated(StatsParams, request.query_params)
         incidents = filter_incidents(visible_incidents(request.user), params)

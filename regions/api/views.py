@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
+from core.answer_cache import cached_answer
 from core.openapi import feature_collection_schema, feature_schema
 from core.params import validated
 
@@ -127,6 +128,7 @@ class AdvisoryListView(APIView):
     @extend_schema(operation_id="advisories_list", parameters=[AdvisoryParams],
                    responses={200: OpenApiResponse(ADVISORIES, description="GeoJSON FeatureCollection "
                                                    "of advice, with the reference areas apart")})
+    @cached_answer(version=regions_version)
     def get(self, request):
         params = validated(AdvisoryParams, request.query_params)
         zones = advisory_zones_in_force(on=params["on"]).order_by(*ZONE_ORDER)

@@ -20,7 +20,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.core.cache import caches
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
@@ -83,10 +82,8 @@ def queries_by_alias():
 
 
 def _bookkeeping(sql):
-    """The throttle counters (database cache, advisory lock, its transaction): primary only."""
-    return "vraem_throttle_cache" in sql or sql.startswith(
-        ("SELECT pg_advisory_", "SET LOCAL synchronous_commit", "SAVEPOINT ", "RELEASE SAVEPOINT ")
-    )
+    """The throttle counters (one upsert, security/throttling.py): primary only."""
+    return "security_rate_counter" in sql
 
 
 @contextmanager
@@ -157,7 +154,8 @@ def standby(django_db_setup, django_db_blocker):
         Incident.history.exclude(id__in=incidents_before).delete()
         get_user_model().objects.exclude(pk__in=users_before).delete()
         Session.objects.all().delete()
-        caches[settings.THROTTLE_CACHE].clear()
+        with connections["default"].cursor() as cursor:
+            cursor.execute("DELETE FROM security_rate_counter")
 
 
 def test_the_replica_alias_is_a_streaming_standby_of_the_test_database(standby):

@@ -135,65 +135,178 @@ def test_the_token_endpoint_is_throttled(client, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_throttle_counters_live_in_the_database_cache(client, settings, three_per_minute):
-    from django.core.cache import caches
+def test_throttle_counters_live_in_one_shared_table(client, three_per_minute):
+    """One row per client and scope in security_rate_counter (UNLOGGED), the count and its
+    window's end; an anonymous request counts once (the anonymous rate), never under the
+    user rate as well."""
     from django.db import connection
 
     client.get(ADVISORIES, REMOTE_ADDR="198.51.100.9")
-    assert settings.CACHES[settings.THROTTLE_CACHE]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
-    assert caches[settings.THROTTLE_CACHE].get("throttle_anon_198.51.100.9")  # one request time
+    client.get(ADVISORIES, REMOTE_ADDR="198.51.100.9")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM vraem_throttle_cache WHERE cache_key LIKE %s", ["%198.51.100.9"])
-        assert cursor.fetchone()[0] >= 1
+        cursor.execute("SELECT key, count, window_end - now() > interval '50 seconds' "
+                       "FROM security_rate_counter WHERE key LIKE %s", ["%198.51.100.9"])
+        assert cursor.fetchall() == [("throttle_anon_198.51.100.9", 2, True)]
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'security_rate_counter'")
+        assert cursor.fetchone() == ("u",)
 
 
 @pytest.mark.django_db
-def test_two_workers_counting_one_client_at_the_same_moment_count_two_requests(rf, three_per_minute, monkeypatch):
-    """DRF reads a client's request times, appends one, writes them back. Two threads with their
-    own database connections (like two gunicorn workers) check the same client at once, with
-    the read made slow: the second must wait for the first (advisory lock), not count the two
-    requests as one."""
+def test_an_anonymous_api_request_checks_one_counter_in_one_statement(client, three_per_minute):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(ADVISORIES, REMOTE_ADDR="198.51.100.10").status_code == 200
+    throttle = [q["sql"] for q in captured.captured_queries if "security_rate_counter" in q["sql"]]
+    assert len(throttle) == 1
+    assert "throttle_anon_198.51.100.10" in throttle[0]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_is_counted_under_the_user_rate_only(client, monkeypatch):
+    from django.db import connection
+
+    from tests.factories import member
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000/minute", "user": "2/minute"})
+    user = member("editor")
+    client.force_login(user)
+    codes = [client.get(ADVISORIES, REMOTE_ADDR="198.51.100.11").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key, count FROM security_rate_counter WHERE key LIKE 'throttle_%%' ORDER BY key")
+        assert cursor.fetchall() == [(f"throttle_user_{user.pk}", 3)]
+
+
+@pytest.mark.django_db
+def test_the_window_ends_then_the_count_restarts_and_retry_after_says_when(rf, monkeypatch):
+    """A fixed window per client, opened by its first request: refusals are not counted (the
+    count stops at the rate + 1), Retry-After is the time left in the window, and once the
+    window has ended the client starts a new one."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from security.throttling import AnonRateThrottle as Throttle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(Throttle, "timer", lambda self: now[0])
+    request = rf.get("/", REMOTE_ADDR="198.51.100.12")
+    request.user = AnonymousUser()
+
+    def check(at):
+        now[0] = 1_800_000_000.0 + at
+        throttle = Throttle()
+        return throttle.allow_request(request, None), throttle
+
+    answers = []
+    for at in (0, 10, 20, 30):
+        allowed, throttle = check(at)
+        answers.append(allowed)
+    assert answers == [True, True, False, False]
+    assert throttle.wait() == 30.0  # the window opened at 0 ends at 60
+    assert check(59.5)[0] is False
+    assert check(60)[0] is True  # a new window: 60 to 120
+    assert check(61)[0] is True
+    allowed, throttle = check(62)
+    assert allowed is False and throttle.wait() == 58.0
+
+
+@pytest.mark.django_db
+def test_ended_windows_are_pruned_by_the_same_statement(rf, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    import security.throttling as throttling
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "5/minute"})
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO security_rate_counter (key, window_end, count) VALUES "
+                       "('throttle_anon_192.0.2.1', now() - interval '1 second', 5), "
+                       "('throttle_anon_192.0.2.2', now() + interval '1 minute', 1)")
+    request = rf.get("/", REMOTE_ADDR="198.51.100.13")
+    request.user = AnonymousUser()
+    monkeypatch.setattr(throttling._random, "randrange", lambda n: 1)  # not this time
+    assert throttling.AnonRateThrottle().allow_request(request, None) is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM security_rate_counter")
+        assert cursor.fetchone() == (3,)
+    monkeypatch.setattr(throttling._random, "randrange", lambda n: 0)  # the one in PRUNE_ONE_IN
+    assert throttling.AnonRateThrottle().allow_request(request, None) is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key, count FROM security_rate_counter ORDER BY key")
+        assert cursor.fetchall() == [("throttle_anon_192.0.2.2", 1), ("throttle_anon_198.51.100.13", 2)]
+
+
+@pytest.mark.django_db
+def test_two_workers_counting_one_client_at_the_same_moment_count_two_requests(rf, monkeypatch):
+    """Two threads with their own database connections (like two gunicorn workers) check the
+    same client at once, many times: every check is counted (the upsert takes the row's lock),
+    so exactly the rate's requests are allowed."""
     import threading
-    import time
 
     from django.contrib.auth.models import AnonymousUser
-    from django.core.cache import caches
     from django.db import connections
 
     from security.throttling import AnonRateThrottle as Throttle
 
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "1/minute"})
-    backend = type(caches["throttle"])
-    read = backend.get
-
-    def slow_read(self, *args, **kwargs):
-        value = read(self, *args, **kwargs)
-        time.sleep(0.3)
-        return value
-
-    monkeypatch.setattr(backend, "get", slow_read)
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "25/minute"})
     address = random_address()
     answers = []
+    start = threading.Barrier(4)
 
-    def one_worker(job):
+    def one_worker(job, times):
         try:
             request = rf.get("/", REMOTE_ADDR=address)
             request.user = AnonymousUser()
-            answers.append(job(request))
+            start.wait()
+            for _ in range(times):
+                answers.append(job(request))
         finally:
             connections.close_all()
 
-    def run(job):
-        threads = [threading.Thread(target=one_worker, args=(job,)) for _ in range(2)]
+    def run(job, times):
+        threads = [threading.Thread(target=one_worker, args=(job, times)) for _ in range(4)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
 
-    run(lambda request: Throttle().allow_request(request, None))
-    assert sorted(answers) == [False, True]
+    run(lambda request: Throttle().allow_request(request, None), 20)
+    assert sorted(answers) == [False] * 55 + [True] * 25
+
     # The threads committed their counter; remove it the same way (outside this test's transaction).
-    run(lambda request: caches["throttle"].delete(f"throttle_anon_{address}"))
+    def delete(request):
+        with connections["default"].cursor() as cursor:
+            cursor.execute("DELETE FROM security_rate_counter WHERE key = %s", [f"throttle_anon_{address}"])
+
+    run(delete, 1)
+
+
+@pytest.mark.django_db
+def test_with_the_counters_unreachable_and_a_standby_each_worker_counts_alone(rf, settings, three_per_minute, monkeypatch):
+    """The primary down (core/replicas.py): the counters' upsert fails, and with a standby
+    configured the throttle counts in this worker's memory (DRF's own list) instead of failing
+    the read; Retry-After comes from that list. Without a standby the error goes on (503 page).
+    (tests/config/test_replica.py stops a real primary.)"""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import OperationalError
+
+    import security.throttling as throttling
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(throttling, "count_request", down)
+    request = rf.get("/", REMOTE_ADDR="198.51.100.14")
+    request.user = AnonymousUser()
+    settings.DATABASE_REPLICAS = ["replica"]
+    throttles = [throttling.AnonRateThrottle() for _ in range(4)]
+    assert [t.allow_request(request, None) for t in throttles] == [True, True, True, False]
+    assert throttles[-1].primary_unreachable and 0 < throttles[-1].wait() <= 60
+    settings.DATABASE_REPLICAS = []
+    with pytest.raises(OperationalError):
+        throttling.AnonRateThrottle().allow_request(request, None)
 
 
 # --- access log ----------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def get(url: str, forwarded_for: str) -> int:
 def server(django_db_setup, django_db_blocker, tmp_path_factory):
     """(base URL, gunicorn access log, Django log) of a two-worker server on the test database."""
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM vraem_throttle_cache")  # committed counters of earlier runs
+        cursor.execute("DELETE FROM security_rate_counter")  # committed counters of earlier runs
     logs = tmp_path_factory.mktemp("gunicorn")
     access_log, app_log = logs / "access.log", logs / "app.log"
     port = free_port()
