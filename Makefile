@@ -157,7 +157,7 @@ BENCH_URL ?= postgis:///$(BENCH_DB)
 bench: setup
 	@DB_NAME=$(BENCH_DB) DATABASE_URL= bash config/setup/localdb.sh
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) migrate --noinput -v 0
-	@DATABASE_URL=$(BENCH_URL) $(MANAGE) createcachetable -v 0  # the throttle counters' table
+	@DATABASE_URL=$(BENCH_URL) $(MANAGE) createcachetable -v 0  # the database caches (PAGE_CACHE_BACKEND=database)
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_boundaries --if-empty
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_advisory_zones
 	@DATABASE_URL=$(BENCH_URL) $(MANAGE) load_places

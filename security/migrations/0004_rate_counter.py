@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     forgives the clients' current windows, and standbys never hold it)."""
 
     dependencies = [
-        ('security', '0002_known_addresses_and_address_index'),
+        ('security', '0003_spanish_labels'),
     ]
 
     operations = [
