@@ -151,3 +151,12 @@ def test_month_series_and_ticks_for_a_short_period(page, live_url, site_data):
                           "[{month: '2018-11', incidents: 2}, {month: '2019-02', incidents: 1}]), 260)"
                           ".map(t => t.label)")
     assert ticks == ["Nov 2018", "Dec", "Jan 2019", "Feb"]
+
+
+def test_the_printed_map_shows_the_legend_open(page, live_url, site_data):
+    open_explorer(page, live_url)
+    assert page.locator(".map-legend").evaluate("d => d.open") is False
+    page.emulate_media(media="print")
+    expect(page.locator(".map-legend")).to_have_attribute("open", "")
+    expect(page.locator(".map-legend")).to_contain_text("Travel advisories")
+    assert page.locator(".map-legend").evaluate("d => getComputedStyle(d).maxHeight") == "none"
