@@ -1,4 +1,4 @@
-"""folium elements of our own: escaping, local assets, legend, scale, data attribution."""
+"""folium elements of our own: escaping, local assets, legend, hatch patterns, scale, data attribution."""
 import html
 
 import folium
@@ -54,40 +54,122 @@ def local_assets(m: folium.Map, *, incidents: bool = False, explorer: bool = Fal
 
 
 class Legend(MacroElement):
-    """A Leaflet control with titled lists of (colour, symbol, label) rows."""
+    """A Leaflet control with titled lists of (background, symbol, label[, symbol colour]) rows.
+
+    Folded on every screen size until the reader opens it (#19 part 2). It sits at the top right,
+    under the layer control, so it opens downwards, and never reaches past the map's bottom
+    edge or the attribution there (it scrolls inside instead). It is never over a popup: a popup that opens folds the
+    legend, and opening the legend closes the popup. Escape folds it and returns focus to its
+    summary. A row's background is CSS for the swatch (a colour, a gradient; ours, never user
+    text, and escaped all the same).
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
-            var legend = L.control({position: "bottomright"});
+            var map = {{ this._parent.get_name() }};
+            var legend = L.control({position: "topright"});
             legend.onAdd = function () {
                 var details = L.DomUtil.create("details", "map-legend");
-                details.innerHTML = "<summary>" + {{ this.summary|tojson }} + "</summary>" + {{ this.html|tojson }};
-                details.open = {{ this.open|tojson }} && window.innerWidth > 900;  // folded on phones
+                details.innerHTML = "<summary>" + {{ this.summary|tojson }} + "</summary>" +
+                    "<div class=\\"map-legend-body\\">" + {{ this.html|tojson }} + "</div>";
+                function fit() {
+                    if (!details.open) return;
+                    // Down to the map's bottom edge, or to the attribution and scale there.
+                    var bottom = map.getContainer().querySelector(".leaflet-bottom.leaflet-right");
+                    var edge = bottom && bottom.offsetHeight ? bottom.getBoundingClientRect().top
+                        : map.getContainer().getBoundingClientRect().bottom;
+                    var room = edge - details.getBoundingClientRect().top - 8;
+                    details.style.maxHeight = Math.max(80, room) + "px";
+                }
+                details.addEventListener("toggle", function () {
+                    if (details.open) { map.closePopup(); fit(); }
+                });
+                details.addEventListener("keydown", function (event) {
+                    if (event.key === "Escape" && details.open) {
+                        details.open = false;
+                        details.querySelector("summary").focus();
+                    }
+                });
+                map.on("popupopen", function () { details.open = false; });
+                map.on("resize", fit);
                 L.DomEvent.disableClickPropagation(details);
+                L.DomEvent.disableScrollPropagation(details);
                 return details;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            legend.addTo(map);
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]], *, open: bool = True):
+    def __init__(self, sections: list[tuple[str, list[tuple[str, ...]]]]):
         super().__init__()
         self._name = "Legend"
         self.summary = escape(_("Legend"))
-        self.open = open
         parts = []
         for title, rows in sections:
             items = "".join(
-                f'<li><span class="swatch" style="background:{escape(colour)}">{escape(symbol)}</span>'
-                f"{escape(label)}</li>"
-                for colour, symbol, label in rows
+                f'<li><span class="swatch" style="background:{escape(row[0])};'
+                f'color:{escape(row[3] if len(row) > 3 else "#ffffff")}">{escape(row[1])}</span>'
+                f"{escape(row[2])}</li>"
+                for row in rows
             )
             parts.append(f"<strong>{escape(title)}</strong><ul>{items}</ul>")
         self.html = "".join(parts)
+
+
+class HatchPatterns(MacroElement):
+    """SVG hatch patterns, one per colour, for the advisory zones: a path filled with
+    `url(#zone-hatch-RRGGBB)` (web.maps.hatch_id) is striped in that colour. The patterns live
+    in a zero-size SVG inside the map's container, so the map's PNG (html-to-image) keeps them."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var container = {{ this._parent.get_name() }}.getContainer();
+            if (container.querySelector("svg.map-patterns")) return;
+            var ns = "http://www.w3.org/2000/svg";
+            var svg = document.createElementNS(ns, "svg");
+            svg.setAttribute("class", "map-patterns");
+            svg.setAttribute("aria-hidden", "true");
+            svg.setAttribute("width", "0");
+            svg.setAttribute("height", "0");
+            var defs = document.createElementNS(ns, "defs");
+            {{ this.colours|tojson }}.forEach(function (colour) {
+                var pattern = document.createElementNS(ns, "pattern");
+                pattern.setAttribute("id", "zone-hatch-" + colour.slice(1).toLowerCase());
+                pattern.setAttribute("patternUnits", "userSpaceOnUse");
+                pattern.setAttribute("width", "10");
+                pattern.setAttribute("height", "10");
+                pattern.setAttribute("patternTransform", "rotate(45)");
+                var wash = document.createElementNS(ns, "rect");
+                wash.setAttribute("width", "10");
+                wash.setAttribute("height", "10");
+                wash.setAttribute("fill", colour);
+                wash.setAttribute("fill-opacity", "0.12");
+                var stripe = document.createElementNS(ns, "rect");
+                stripe.setAttribute("width", "3");
+                stripe.setAttribute("height", "10");
+                stripe.setAttribute("fill", colour);
+                stripe.setAttribute("fill-opacity", "0.55");
+                pattern.appendChild(wash);
+                pattern.appendChild(stripe);
+                defs.appendChild(pattern);
+            });
+            svg.appendChild(defs);
+            container.appendChild(svg);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, colours: list[str]):
+        super().__init__()
+        self._name = "HatchPatterns"
+        self.colours = list(colours)
 
 
 class DataAttribution(MacroElement):

@@ -16,29 +16,44 @@ from regions.models import AdvisoryZone
 
 from incidents.models import Incident
 
-from .map_elements import DataAttribution, Legend, ScaleLabels, StartWithLayers, escape, local_assets
+from .map_elements import DataAttribution, HatchPatterns, Legend, ScaleLabels, StartWithLayers, escape, local_assets
 
 VRAEM_CENTRE = (-74.0, -12.3)  # (lon, lat)
 
+# Colours (#19 part 2): one palette for the whole site, safe for colour-blind readers. Event
+# types take six of Okabe & Ito's colour-blind-safe colours (wine and near-black for the two
+# that would otherwise need a seventh); advisory levels run light blue → yellow → orange → dark
+# brown and are drawn hatched with a solid outline, so a zone never reads as an incident marker;
+# the district counts are indigo. tests/web/test_palette.py checks that every pair stays
+# distinct (CIEDE2000) for normal vision and simulated protan, deutan and tritan vision, and that
+# each marker's symbol has WCAG AA contrast on its colour.
+#
 # Colour per normalised severity (AdvisoryZone.Severity); reference areas (no severity) are
-# drawn as a dashed outline. The legend and popups name the issuer and its own wording.
+# drawn as a dashed grey outline. The legend and popups name the issuer and its own wording.
 ADVISORY_COLOURS = {
-    AdvisoryZone.Severity.NO_SPECIAL_ADVICE: "#2e7d32",
-    AdvisoryZone.Severity.EXTRA_CARE: "#f9a825",
-    AdvisoryZone.Severity.ESSENTIAL_ONLY: "#ef6c00",
-    AdvisoryZone.Severity.DO_NOT_GO: "#c62828",
+    AdvisoryZone.Severity.NO_SPECIAL_ADVICE: "#88ccee",
+    AdvisoryZone.Severity.EXTRA_CARE: "#f7f07a",
+    AdvisoryZone.Severity.ESSENTIAL_ONLY: "#ffa500",
+    AdvisoryZone.Severity.DO_NOT_GO: "#6b4e16",
 }
-REFERENCE_AREA_COLOUR = "#5d4037"
+REFERENCE_AREA_COLOUR = "#777777"
 
-# Marker colour and symbol per ACLED event type (white text on these passes WCAG AA).
+# Marker colour, symbol and symbol colour per ACLED event type.
 EVENT_STYLES = {
-    "Battles": {"colour": "#b71c1c", "symbol": "B"},
-    "Explosions/Remote violence": {"colour": "#4a148c", "symbol": "E"},
-    "Violence against civilians": {"colour": "#bf360c", "symbol": "V"},
-    "Protests": {"colour": "#0d47a1", "symbol": "P"},
-    "Riots": {"colour": "#006064", "symbol": "R"},
-    "Strategic developments": {"colour": "#37474f", "symbol": "S"},
+    "Battles": {"colour": "#d55e00", "symbol": "B", "text": "#000000"},
+    "Explosions/Remote violence": {"colour": "#cc79a7", "symbol": "E", "text": "#000000"},
+    "Violence against civilians": {"colour": "#882255", "symbol": "V", "text": "#ffffff"},
+    "Protests": {"colour": "#0072b2", "symbol": "P", "text": "#ffffff"},
+    "Riots": {"colour": "#009e73", "symbol": "R", "text": "#000000"},
+    "Strategic developments": {"colour": "#222222", "symbol": "S", "text": "#ffffff"},
 }
+
+# The districts choropleth: one hue, more incidents = more opaque (static/js/explorer.js).
+DISTRICT_COUNT_COLOUR = "#332288"
+DISTRICT_COUNT_OPACITY = (0.15, 0.75)
+# The heat map's gradient (leaflet.heat): magma's upper half, lighter = fewer, darker = more;
+# one lightness ramp reads the same with any colour vision.
+HEAT_GRADIENT = {"0.4": "#fcfdbf", "0.6": "#fc8961", "0.8": "#b73779", "1.0": "#51127c"}
 
 # Drawn around precision-2 points when the incident states no uncertainty of its own.
 DEFAULT_UNCERTAINTY_KM = 10
@@ -131,9 +146,22 @@ def zone_colour(props: dict) -> str:
     return ADVISORY_COLOURS.get(props.get("severity"), REFERENCE_AREA_COLOUR)
 
 
+def hatch_id(colour: str) -> str:
+    """The id of the SVG hatch pattern in this colour (HatchPatterns in map_elements.py)."""
+    return "zone-hatch-" + colour.lstrip("#").lower()
+
+
+def hatch_css(colour: str) -> str:
+    """The same hatch as a CSS background, for the legend's swatch."""
+    return (f"repeating-linear-gradient(45deg, {colour} 0 3px, transparent 3px 7px), "
+            f"{colour}20")
+
+
 def add_advisory_zones(m: folium.Map, zones: dict) -> None:
-    """Advice in one layer (filled, coloured by severity); reference areas (not advice) in
-    another, as a dashed outline."""
+    """Advice in one layer (hatched and outlined in the colour of its severity, so that no zone
+    reads as an event type's colour); reference areas (not advice) in another, as a dashed
+    outline. The hatches are SVG patterns (HatchPatterns) that the paths fill with."""
+    HatchPatterns(sorted(set(ADVISORY_COLOURS.values()))).add_to(m)
     groups = {
         "advice": folium.FeatureGroup(name=_("Travel advisory zones")).add_to(m),
         "reference": folium.FeatureGroup(name=_("Reference areas (not advice)")).add_to(m),
@@ -145,8 +173,9 @@ def add_advisory_zones(m: folium.Map, zones: dict) -> None:
         layer = folium.GeoJson(
             feature,
             style_function=lambda f, colour=colour, reference=reference: {
-                "color": colour, "weight": 2, "fillColor": colour,
-                "fillOpacity": 0 if reference else 0.2, "dashArray": "6 4" if reference else None,
+                "color": colour, "weight": 2 if reference else 3, "opacity": 0.9,
+                "fillColor": colour if reference else f"url(#{hatch_id(colour)})",
+                "fillOpacity": 0 if reference else 1, "dashArray": "6 4" if reference else None,
             },
         )
         folium.Popup(folium.Html(zone_popup_html(props), script=True), max_width=320).add_to(layer)
@@ -163,24 +192,41 @@ def advisory_legend_rows(zones: dict) -> list[tuple[str, str, str]]:
         if props["kind"] == "reference":
             not_advice = _("reference area, not advice")
             label = f"{props['name']} — {props['issuer']} ({not_advice})"
-        rows.setdefault(label, (zone_colour(props), "", label))
+        colour = zone_colour(props)
+        swatch = f"#fff; border: 2px dashed {colour}" if props["kind"] == "reference" else hatch_css(colour)
+        rows.setdefault(label, (swatch, "", label))
     return list(rows.values())
 
 
-def legend(*, zones: dict, event_types: bool = True, open: bool = True) -> Legend:
+def layer_legend_rows() -> list[tuple[str, str, str]]:
+    """The heat map and the district counts: what their colours mean (both start hidden; the
+    layer control switches them on)."""
+    heat = ", ".join(f"{colour} {float(stop) * 100:.0f}%" for stop, colour in HEAT_GRADIENT.items())
+    low, high = DISTRICT_COUNT_OPACITY
+    counts = f"linear-gradient(90deg, {DISTRICT_COUNT_COLOUR}{round(low * 255):02x}, {DISTRICT_COUNT_COLOUR}{round(high * 255):02x})"
+    return [
+        (f"linear-gradient(90deg, transparent 0%, {heat}); min-width: 48px", "",
+         _("Heat map: incidents in view, few → many")),
+        (f"{counts}; min-width: 48px", "", _("Incidents per district: few → many (with the filters)")),
+    ]
+
+
+def legend(*, zones: dict, event_types: bool = True) -> Legend:
+    """The map's legend: folded on every screen until asked for (Legend)."""
     sections = [
         (_("Travel advisories"), advisory_legend_rows(zones) or [("#ffffff", "", _("None in force"))]),
         (_("Departments"), [("#90a4ae", "", _("VRAEM department (Ayacucho, Cusco, Huancavelica, Junín)"))]),
     ]
     if event_types:
         labels = event_type_labels()
-        sections.insert(0, (_("Event types"), [(s["colour"], s["symbol"], labels.get(t, t)) for t, s in EVENT_STYLES.items()]))
+        sections.insert(0, (_("Event types"), [(s["colour"], s["symbol"], labels.get(t, t), s["text"]) for t, s in EVENT_STYLES.items()]))
         sections.insert(1, (_("Location precision"), [
-            ("#b71c1c", "B", _("1: point at the town")),
-            ("#b71c1c", "◯", _("2: near a town (circle ~%(km)s km unless stated)") % {"km": DEFAULT_UNCERTAINTY_KM}),
-            ("#b71c1c", "▭", _("3: only an area is known (dashed outline, no pin)")),
+            ("#555555", "B", _("1: point at the town")),
+            ("#555555", "◯", _("2: near a town (circle ~%(km)s km unless stated)") % {"km": DEFAULT_UNCERTAINTY_KM}),
+            ("#555555", "▭", _("3: only an area is known (dashed outline, no pin)")),
         ]))
-    return Legend(sections, open=open)
+        sections.insert(2, (_("Map layers"), layer_legend_rows()))
+    return Legend(sections)
 
 
 def explorer_config(*, api: dict, incident_url: str, tiles: dict | None = None) -> dict:
@@ -191,6 +237,9 @@ def explorer_config(*, api: dict, incident_url: str, tiles: dict | None = None) 
         "tileThreshold": settings.EXPLORER_TILE_THRESHOLD,
         "incidentUrl": incident_url,
         "eventStyles": EVENT_STYLES,
+        "districtCountColour": DISTRICT_COUNT_COLOUR,
+        "districtCountOpacity": DISTRICT_COUNT_OPACITY,
+        "heatGradient": HEAT_GRADIENT,
         # Labels in the page's language (the map parts are cached per language, map_cache.py);
         # the API's values (ACLED codes, precision numbers) are looked up in them.
         "geoPrecision": {value: str(label) for value, label in Incident.GeoPrecision.choices},
@@ -233,7 +282,7 @@ def incident_page_map(*, incident: Incident, advisory_zones: dict, config: dict,
     m = base_map(centre=(incident.location.x, incident.location.y), zoom=9, incidents=True)
     add_advisory_zones(m, advisory_zones)
     StartWithLayers("VraemIncidents.show", _incident_groups(m), config, incidents_url).add_to(m)
-    legend(zones=advisory_zones, open=False).add_to(m)
+    legend(zones=advisory_zones).add_to(m)
     return m
 
 
@@ -251,7 +300,7 @@ def region_page_map(*, area, outline: dict, advisory_zones: dict, config: dict, 
     ).add_to(m)
     m.fit_bounds([latlng(xmin, ymin), latlng(xmax, ymax)])
     StartWithLayers("VraemIncidents.show", _incident_groups(m), config, incidents_url).add_to(m)
-    legend(zones=advisory_zones, open=False).add_to(m)
+    legend(zones=advisory_zones).add_to(m)
     return m
 
 
@@ -313,6 +362,6 @@ def route_map(*, advisory_zones: dict, check=None, stops=(), config: dict) -> fo
         pad = max(0.02, check.km / 111.0)
         m.fit_bounds([latlng(xmin - pad, ymin - pad), latlng(xmax + pad, ymax + pad)])
     folium.LayerControl(collapsed=True).add_to(m)
-    legend(zones=advisory_zones, open=False).add_to(m)
+    legend(zones=advisory_zones).add_to(m)
     StartWithLayers("VraemRoute.start", {}, config).add_to(m)
     return m

@@ -554,6 +554,7 @@
       button.addEventListener("click", function () { self.focus(props.id); });
       var swatch = el("span", self.incidentLayer.style(props.event_type).symbol, "swatch");
       swatch.style.background = self.incidentLayer.style(props.event_type).colour;
+      swatch.style.color = self.incidentLayer.style(props.event_type).text || "#fff";
       swatch.setAttribute("aria-hidden", "true");
       item.appendChild(swatch);
       item.appendChild(button);
@@ -588,9 +589,11 @@
         ubigeos.forEach(function (u) {
           var area = self.incidentLayer.areaCache[u];
           if (!area) return;
-          var share = counts[u].incidents / max;
-          L.geoJSON(area, { style: { color: "#4a148c", weight: 1, fillColor: "#6a1b9a",
-                                     fillOpacity: 0.15 + 0.6 * share, className: "district-count" } })
+          var share = counts[u].incidents / max, opacity = self.config.districtCountOpacity;
+          L.geoJSON(area, { style: { color: self.config.districtCountColour, weight: 1,
+                                     fillColor: self.config.districtCountColour,
+                                     fillOpacity: opacity[0] + (opacity[1] - opacity[0]) * share,
+                                     className: "district-count" } })
             .bindTooltip(el("span", area.properties.name + ": " + interpolate(
               ngettext("%(count)s incident", "%(count)s incidents", counts[u].incidents),
               { count: number(counts[u].incidents) }, true)))
@@ -604,10 +607,72 @@
 
   /* ---- timeline: incidents per month for the filters, a slider and a play button ---- */
 
+  var CHART = { width: 260, height: 86, axis: 66, top: 4 };  // viewBox units; bars end at the axis
+
+  function nextMonth(month) {
+    var parts = month.split("-").map(Number);
+    var year = parts[0] + (parts[1] === 12 ? 1 : 0), m = parts[1] === 12 ? 1 : parts[1] + 1;
+    return year + "-" + (m < 10 ? "0" : "") + m;
+  }
+
+  /* The API's months with data (ascending "YYYY-MM") → every month from the first to the last,
+   * the empty ones with zero counts: the chart is a time axis and Play steps through them all. */
+  function monthSeries(rows) {
+    if (!rows.length) return [];
+    var byMonth = {};
+    rows.forEach(function (row) { byMonth[row.month] = row; });
+    var last = rows[rows.length - 1].month, series = [];
+    for (var month = rows[0].month; month <= last && series.length < 2400; month = nextMonth(month)) {
+      series.push(byMonth[month] || { month: month, incidents: 0, fatalities: null, injuries: null });
+    }
+    return series;
+  }
+
+  /* Labelled ticks of the time axis: the years (at each January, at most ~8 labels) for long
+   * periods; months ("jun. 2018", "jul.") for periods within two calendar years. */
+  function axisTicks(months, width) {
+    var n = months.length, barWidth = width / Math.max(n, 1), ticks = [];
+    var locale = document.documentElement.lang === "en" ? "en-GB" : (document.documentElement.lang || "es");
+    function label(month, withYear) {
+      var parts = month.split("-").map(Number);
+      var options = withYear ? { month: "short", year: "numeric", timeZone: "UTC" } : { month: "short", timeZone: "UTC" };
+      return new Date(Date.UTC(parts[0], parts[1] - 1, 1)).toLocaleDateString(locale, options);
+    }
+    var januaries = [];
+    months.forEach(function (m, i) { if (m.month.slice(5) === "01") januaries.push(i); });
+    if (januaries.length >= 2 || n > 24) {
+      var step = Math.max(1, Math.ceil(januaries.length / 8));
+      januaries.forEach(function (i, k) {
+        if (k % step === 0) ticks.push({ index: i, x: i * barWidth, label: months[i].month.slice(0, 4), anchor: "start" });
+      });
+      if (!ticks.length || (ticks[0].index > 0 && ticks[0].x >= 26)) {
+        ticks.unshift({ index: 0, x: 0, label: months[0].month.slice(0, 4), anchor: "start" });
+      }
+    } else {
+      var every = Math.max(1, Math.ceil(n / 5));
+      for (var i = 0; i < n; i += every) {
+        ticks.push({ index: i, x: (i + 0.5) * barWidth,
+                     label: label(months[i].month, i === 0 || months[i].month.slice(5) === "01"), anchor: "middle" });
+      }
+    }
+    // Labels inside the chart and apart: one that would touch the one before it is left out
+    // (its tick stays). About 5.5 units per character at the ticks' 9-unit font.
+    var end = -Infinity;
+    ticks.forEach(function (tick) {
+      var size = tick.label.length * 5.5;
+      if (tick.anchor === "middle" && tick.x < size / 2) tick.anchor = "start";
+      if (tick.x + (tick.anchor === "start" ? size : size / 2) > width) tick.anchor = "end";
+      var start = tick.x - { start: 0, middle: size / 2, end: size }[tick.anchor];
+      if (start < end + 4) tick.label = "";
+      else end = start + size;
+    });
+    return ticks;
+  }
+
   Explorer.prototype.loadTimeline = function () {
     var self = this;
     getJSON(this.config.api.stats + "?" + apiQuery(this.state, false)).then(function (stats) {
-      self.months = stats.by_month;
+      self.months = monthSeries(stats.by_month);
       self.slider.max = String(self.months.length);
       var index = self.months.map(function (m) { return m.month; }).indexOf(self.state.month) + 1;
       self.slider.value = String(index);
@@ -618,28 +683,57 @@
     });
   };
 
+  /* A click anywhere on the chart chooses the month under the pointer, empty months too (the
+   * slider is the keyboard's way). */
+  Explorer.prototype.onChartClick = function (event) {
+    var n = this.months.length;
+    if (!n || !this.chart.getScreenCTM()) return;
+    var point = this.chart.createSVGPoint();
+    point.x = event.clientX;
+    point.y = event.clientY;
+    var x = point.matrixTransform(this.chart.getScreenCTM().inverse()).x;
+    var index = Math.floor(x / (CHART.width / n));
+    if (index >= 0 && index < n) this.selectMonth(index + 1);
+  };
+
   Explorer.prototype.drawChart = function () {
     var self = this, svgNS = "http://www.w3.org/2000/svg";
-    var width = 260, height = 70, n = this.months.length;
+    var width = CHART.width, n = this.months.length, barWidth = width / Math.max(n, 1);
     var max = Math.max.apply(null, this.months.map(function (m) { return m.incidents; }).concat([1]));
+    function node(tag, attributes, className) {
+      var element = document.createElementNS(svgNS, tag);
+      Object.keys(attributes).forEach(function (key) { element.setAttribute(key, String(attributes[key])); });
+      if (className) element.setAttribute("class", className);
+      return element;
+    }
+    if (!this.chartClicks) {
+      this.chartClicks = true;
+      this.chart.addEventListener("click", function (event) { self.onChartClick(event); });
+    }
     this.chart.replaceChildren();
-    this.chart.setAttribute("viewBox", "0 0 " + width + " " + height);
-    this.months.forEach(function (m, i) {
-      var barWidth = width / Math.max(n, 1);
-      var barHeight = Math.max(2, (height - 4) * m.incidents / max);
-      var rect = document.createElementNS(svgNS, "rect");
-      rect.setAttribute("x", String(i * barWidth + 0.5));
-      rect.setAttribute("y", String(height - barHeight));
-      rect.setAttribute("width", String(Math.max(1, barWidth - 1)));
-      rect.setAttribute("height", String(barHeight));
-      rect.setAttribute("class", "month-bar" + (m.month === self.state.month ? " selected" : ""));
+    this.chart.setAttribute("viewBox", "0 0 " + width + " " + CHART.height);
+    this.months.forEach(function (m) {
+      var selected = m.month === self.state.month;
+      var barHeight = m.incidents ? Math.max(2, (CHART.axis - CHART.top) * m.incidents / max) : (selected ? 2 : 0);
+      var rect = node("rect", { x: self.months.indexOf(m) * barWidth + (barWidth > 3 ? 0.5 : 0),
+                                y: CHART.axis - barHeight, width: Math.max(0.6, barWidth - (barWidth > 3 ? 1 : 0)),
+                                height: barHeight },
+                      "month-bar" + (m.incidents ? "" : " empty") + (selected ? " selected" : ""));
       rect.dataset.month = m.month;
       var title = document.createElementNS(svgNS, "title");
       title.textContent = monthName(m.month) + ": " + interpolate(
         ngettext("%(count)s incident", "%(count)s incidents", m.incidents), { count: number(m.incidents) }, true);
       rect.appendChild(title);
-      rect.addEventListener("click", function () { self.selectMonth(i + 1); });
       self.chart.appendChild(rect);
+    });
+    if (!n) return;
+    this.chart.appendChild(node("line", { x1: 0, x2: width, y1: CHART.axis + 0.5, y2: CHART.axis + 0.5 }, "month-axis"));
+    axisTicks(this.months, width).forEach(function (tick) {
+      self.chart.appendChild(node("line", { x1: tick.x, x2: tick.x, y1: CHART.axis, y2: CHART.axis + 4 }, "month-axis"));
+      if (!tick.label) return;
+      var text = node("text", { x: tick.x, y: CHART.height - 6, "text-anchor": tick.anchor }, "month-tick");
+      text.textContent = tick.label;
+      self.chart.appendChild(text);
     });
   };
 
@@ -669,6 +763,8 @@
       return;
     }
     this.playButton.textContent = "❚❚ " + gettext("Pause");
+    // Every month of the period, empty ones too (monthSeries); from the start once at the end.
+    if (Number(this.slider.value) >= this.months.length) this.selectMonth(0);
     this.timer = setInterval(function () {
       var next = Number(self.slider.value) + 1;
       if (next > self.months.length) { self.togglePlay(); return; }
@@ -677,6 +773,8 @@
   };
 
   window.VraemExplorer = {
+    monthSeries: monthSeries,  // for the browser tests
+    axisTicks: axisTicks,
     start: function (map, layers, config) {
       var explorer = new Explorer(map, layers, config);
       explorer.start();

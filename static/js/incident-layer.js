@@ -81,6 +81,7 @@
     var style = this.style(props.event_type);
     var span = el("span", style.symbol, "incident-marker precision-" + props.geo_precision);
     span.style.background = style.colour;
+    if (style.text) span.style.color = style.text;  // the symbol's colour (AA contrast, web/maps.py)
     span.setAttribute("aria-hidden", "true");
     return L.divIcon({ html: span, className: "incident-icon", iconSize: [26, 26], iconAnchor: [13, 13] });
   };
@@ -154,7 +155,7 @@
       }
     });
     if (this.layers.heat && heatPoints.length) {
-      L.heatLayer(heatPoints, { radius: 25, blur: 20 }).addTo(this.layers.heat);
+      L.heatLayer(heatPoints, { radius: 25, blur: 20, gradient: self.config.heatGradient }).addTo(this.layers.heat);
     }
     return this.loadAreas(imprecise.map(function (f) { return knownArea(f.properties); })).then(function () {
       imprecise.forEach(function (feature) {

@@ -185,7 +185,7 @@ def test_qgis_project_opens_this_servers_collections(api):
     assert incidents.get("attr") == "event_type"
     battles = incidents.find("categories/category[@value='Battles']")
     colour = incidents.find(f"symbols/symbol[@name='{battles.get('symbol')}']/layer/prop[@k='color']")
-    assert colour.get("v") == "183,28,28,255"  # #b71c1c, the explorer's Battles colour
+    assert colour.get("v") == "213,94,0,255"  # #d55e00, the explorer's Battles colour
 
 
 def test_the_api_documentation_links_the_qgis_project(api):
