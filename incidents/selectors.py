@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
-    BigIntegerField, BooleanField, Count, DateField, Exists, F, Func, OuterRef, Q, Sum, Value,
+    BigIntegerField, BooleanField, Count, DateField, Exists, F, Func, Max, Min, OuterRef, Q, Sum,
+    Value,
 )
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import TruncMonth
@@ -56,19 +57,34 @@ def credited_datasets(user):
     return Dataset.objects.filter(Exists(shown)).order_by("name")
 
 
-class HasItemIgnoringCase(Func):
-    """EXISTS (SELECT 1 FROM unnest(array) AS item WHERE lower(item) = lower(value))."""
+class NameMatch(Func):
+    """incidents_unaccent_lower(text) LIKE incidents_search_pattern(part): `part` anywhere in
+    `text`, ignoring case and accents, LIKE's wildcards in `part` taken literally (both
+    functions are in incidents/sql/text_search.sql)."""
 
-    template = "EXISTS (SELECT 1 FROM unnest(%(expressions)s))"
-    arg_joiner = ") AS item WHERE lower(item) = lower("
+    template = "incidents_unaccent_lower(%(expressions)s)"
+    arg_joiner = ") LIKE incidents_search_pattern("
     output_field = BooleanField()
 
 
-def actors_named(*names: str):
-    """Actors whose name or one of whose aliases is one of `names`, ignoring case."""
+class HasItemMatching(Func):
+    """EXISTS (SELECT 1 FROM unnest(array) AS item WHERE item holds `part`, as NameMatch)."""
+
+    template = "EXISTS (SELECT 1 FROM unnest(%(expressions)s))"
+    arg_joiner = (") AS item WHERE incidents_unaccent_lower(item) LIKE "
+                  "incidents_search_pattern(")
+    output_field = BooleanField()
+
+
+def actors_named(*parts: str):
+    """Actors whose name or one of whose aliases holds one of `parts`, ignoring case and
+    accents ("shining", "sendero", "peru" all find "Shining Path" or its alias "Sendero
+    Luminoso"...). Threat line: anyone sends `actor` (at most FILTER_MAX_VALUES values of 200
+    characters); a value is a literal text (wildcards escaped), matched against the actors
+    table, which is small (hundreds of rows), so a sequential scan of it is cheap."""
     matches = Q()
-    for name in names:
-        matches |= Q(name__iexact=name) | Q(HasItemIgnoringCase(F("aliases"), Value(name)))
+    for part in parts:
+        matches |= Q(NameMatch(F("name"), Value(part))) | Q(HasItemMatching(F("aliases"), Value(part)))
     return Actor.objects.filter(matches)
 
 
@@ -168,6 +184,26 @@ def filter_incidents(queryset, params: dict):
     if "near" in params:
         queryset = queryset.filter(within_km(params["near"], params["radius_km"]))
     return queryset
+
+
+def left_out(queryset, params: dict, *, cap: int | None = None) -> dict:
+    """What a filter leaves out without saying so: with min_fatalities, the incidents that
+    match every other filter but whose fatalities are unknown (NULL is not "at least 0").
+    Counted up to `cap` + 1 rows when given (the caller reports "at most cap")."""
+    if "min_fatalities" not in params:
+        return {}
+    others = {k: v for k, v in params.items() if k != "min_fatalities"}
+    unknown = filter_incidents(queryset, others).filter(fatalities__isnull=True).order_by()
+    count = unknown[: cap + 1].count() if cap is not None else unknown.count()
+    return {"unknown_fatalities": count if cap is None else min(count, cap)}
+
+
+def date_extent(queryset, params: dict) -> dict:
+    """The oldest and newest date of the incidents that match every filter but the dates
+    (None when none does): where the data is, for an empty answer."""
+    undated = {k: v for k, v in params.items() if k not in ("date_from", "date_to")}
+    found = filter_incidents(queryset, undated).aggregate(oldest=Min("occurred_on"), newest=Max("occurred_on"))
+    return {"oldest": found["oldest"], "newest": found["newest"]}
 
 
 def distance_km(point):

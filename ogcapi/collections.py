@@ -76,8 +76,8 @@ INCIDENT_QUERYABLES = {
     "event_type": {"type": "string", "title": "ACLED event type", "enum": list(EVENT_TYPES)},
     "sub_event_type": {"type": "string", "title": "ACLED sub-event type",
                        "enum": [sub for subs in EVENT_TYPES.values() for sub in subs]},
-    "actor": {"type": "string", "title": "Actor name or alias (case-insensitive); matches any "
-              "of the incident's actors"},
+    "actor": {"type": "string", "title": "Part of an actor's name or alias, ignoring case and "
+              "accents; matches any of the incident's actors"},
     "region": {"type": "string", "title": "INEI ubigeo of the department, province or district "
                "the incident lies in", "pattern": "^(\\d{2}|\\d{4}|\\d{6})$"},
 }

@@ -37,7 +37,8 @@ class IncidentFilterParams(serializers.Serializer):
     )
     actor = ValuesField(
         child=serializers.CharField(max_length=200), required=False,
-        help_text="Actor name or alias (case-insensitive); repeat for incidents of any of several.",
+        help_text="Part of an actor's name or alias, ignoring case and accents (\"shining\" finds "
+        "Shining Path); repeat for incidents of any of several.",
     )
     region = ValuesField(
         child=serializers.RegexField(

@@ -23,9 +23,11 @@ from ..selectors import (
     casualty_totals,
     counts_by_event_type,
     counts_by_month,
+    date_extent,
     filter_incidents,
     hides_restricted,
     sees_unpublished,
+    left_out,
     visible_incidents,
 )
 from ..services.incidents import EditConflict, incident_delete
@@ -43,6 +45,18 @@ INCIDENT_PAGE = feature_collection_schema(
     next={"type": "string", "format": "uri", "nullable": True},
     previous={"type": "string", "format": "uri", "nullable": True},
     count_capped={"type": "boolean", "description": "Only with count_max: more matched than count"},
+    left_out={"type": "object", "description": "Only with min_fatalities: what the filters leave "
+              "out without saying so. unknown_fatalities: incidents that match every other filter "
+              "but whose fatalities are unknown (NULL is not 'at least 0'); with count_max, at most "
+              "count_max.",
+              "required": ["unknown_fatalities"],
+              "properties": {"unknown_fatalities": {"type": "integer"}}},
+    extent={"type": "object", "description": "Only when count is 0: the oldest and newest date "
+            "(YYYY-MM-DD) of the incidents that match every filter but date_from and date_to, "
+            "or null when none does at any date.",
+            "required": ["oldest", "newest"],
+            "properties": {"oldest": {"type": "string", "format": "date", "nullable": True},
+                           "newest": {"type": "string", "format": "date", "nullable": True}}},
 )
 
 GEOJSON = "application/geo+json"
@@ -107,6 +121,12 @@ class IncidentViewSet(viewsets.ModelViewSet):
             count = min(count, params["count_max"])
         else:
             count = queryset.count()
+        # Say what the filters leave out and, for an empty answer, where the data is (#19 part 4).
+        extra.update(left_out=left_out(self.get_queryset(), params, cap=params.get("count_max")) or None)
+        if count == 0:
+            extent = date_extent(self.get_queryset(), params)
+            extra["extent"] = {k: v and v.isoformat() for k, v in extent.items()}
+        extra = {k: v for k, v in extra.items() if v is not None}
         features = (
             geojson.features_json(queryset[(page - 1) * size : page * size], incident_feature()) if size else "[]"
         )

@@ -115,6 +115,9 @@
     this.monthLabel = document.getElementById("month-label");
     this.chart = document.getElementById("month-chart");
     this.playButton = document.getElementById("month-play");
+    this.actorPart = document.getElementById("f-actor-part");
+    // The actors the page offers by name; any other `actor` value is part of a name, typed.
+    this.actorNames = Array.prototype.map.call(this.form.elements.actor.options, function (o) { return o.value; });
     this.state = stateFromURL();
     this.months = [];
     this.request = 0;
@@ -193,8 +196,9 @@
     });
   };
 
-  /* Choose `values` in a multiple select; a value it lacks (an actor's alias from a shared
-   * link) is added as an option, so that what the URL says is what the form shows. */
+  /* Choose `values` in a multiple select; a value it lacks (a type or dataset from an older
+   * link) is added as an option, so that what the URL says is what the form shows (an actor
+   * the list lacks goes into the "part of a name" box instead: fillForm). */
   function selectValues(select, values) {
     values = values || [];
     values.forEach(function (value) {
@@ -224,9 +228,12 @@
     ["period", "date_from", "date_to", "min_fatalities", "q"].forEach(function (name) {
       if (form.elements[name]) form.elements[name].value = state[name] || "";
     });
-    ["event_type", "sub_event_type", "actor", "dataset"].forEach(function (name) {
+    ["event_type", "sub_event_type", "dataset"].forEach(function (name) {
       selectValues(form.elements[name], state[name]);
     });
+    var actors = state.actor || [], names = this.actorNames;
+    selectValues(form.elements.actor, actors.filter(function (a) { return names.indexOf(a) >= 0; }));
+    this.actorPart.value = actors.filter(function (a) { return names.indexOf(a) < 0; }).join(", ");
     form.elements.period.value = state.period || "all";
     this.showCustomDates();
     // Regions: the departments, provinces and districts they are in or are.
@@ -309,6 +316,9 @@
       var values = selectedValues(form.elements[key]);
       if (values.length) state[key] = values;
     });
+    // Typed parts of actor names, comma-separated, match besides the chosen names.
+    var parts = unique(this.actorPart.value.split(",").map(function (p) { return p.trim(); }));
+    if (parts.length) state.actor = unique((state.actor || []).concat(parts));
     if (state.period === "custom") {
       if (form.elements.date_from.value) state.date_from = form.elements.date_from.value;
       if (form.elements.date_to.value) state.date_to = form.elements.date_to.value;
@@ -491,6 +501,7 @@
     this.setStatus(gettext("Loading incidents…"));
     return getJSON(this.config.api.incidents + "?" + probe).then(function (page) {
       if (request !== self.request) return null;  // a newer request took over
+      self.showFilterNotes(page);
       if (page.count_capped || page.count > self.config.tileThreshold) {
         self.showTiles(params);
         return null;
@@ -505,8 +516,77 @@
       });
     }).catch(function (error) {
       self.setStatus(gettext("Incidents could not be loaded:") + " " + error.message, true);
+      self.showFilterNotes(null);
       self.runAfterDrawn();
     });
+  };
+
+  /* ---- what the filters leave out, and where the data is (#19 part 4) ---- */
+
+  /* Notes under the list's summary, from the count request's answer (`page`, or null to clear
+   * them): how many incidents the fatalities filter leaves out because their count is unknown
+   * (the API's left_out), and, when nothing matches, the dates of the oldest and newest
+   * incident in view that the other filters match (extent) with a link to every date. */
+  Explorer.prototype.showFilterNotes = function (page) {
+    var self = this, notes = this.filterNotes();
+    notes.replaceChildren();
+    var unknown = page && page.left_out ? page.left_out.unknown_fatalities : 0;
+    if (unknown) {
+      notes.appendChild(el("p", interpolate(ngettext(
+        "%(count)s incident with unknown fatalities not shown",
+        "%(count)s incidents with unknown fatalities not shown", unknown), { count: number(unknown) }, true),
+        "hint filter-note left-out"));
+    }
+    var extent = page && page.count === 0 ? page.extent : null;
+    if (extent && extent.newest) {
+      var note = el("p", interpolate(
+        gettext("Nothing in these dates. With these filters, the newest incident in view is from %(newest)s and the oldest from %(oldest)s."),
+        { newest: day(extent.newest), oldest: day(extent.oldest) }, true) + " ", "hint filter-note extent");
+      var link = el("a", gettext("Show all dates"), "all-dates");
+      link.href = this.allDatesURL();
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        self.showAllDates();
+      });
+      note.appendChild(link);
+      notes.appendChild(note);
+    } else if (extent) {
+      notes.appendChild(el("p", gettext("No incident in view matches these filters at any date: zoom out or change the filters."),
+                           "hint filter-note extent"));
+    }
+    notes.hidden = !notes.childNodes.length;
+  };
+
+  /* The element of the notes, made once after the summary. */
+  Explorer.prototype.filterNotes = function () {
+    if (!this.notes) {
+      this.notes = el("div", null, "filter-notes");
+      this.notes.id = "filter-notes";
+      this.notes.hidden = true;
+      this.summary.insertAdjacentElement("afterend", this.notes);
+    }
+    return this.notes;
+  };
+
+  function withoutDates(state) {
+    var kept = {};
+    Object.keys(state).forEach(function (name) {
+      if (["period", "date_from", "date_to", "month"].indexOf(name) < 0) kept[name] = state[name];
+    });
+    return kept;
+  }
+
+  Explorer.prototype.allDatesURL = function () {
+    var query = appendState(new URLSearchParams(), withoutDates(this.state), FILTERS).toString();
+    return window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+  };
+
+  /* The same filters at every date (a step in the history, as a change of the form is). */
+  Explorer.prototype.showAllDates = function () {
+    this.state = withoutDates(this.state);
+    stateToURL(this.state, true);
+    this.fillForm();
+    this.refresh();
   };
 
   Explorer.prototype.showTiles = function (params) {

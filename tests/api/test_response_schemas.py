@@ -32,6 +32,8 @@ def documented(api):
 @pytest.mark.parametrize("path, url, query", [
     ("/api/v1/incidents/", "/api/v1/incidents/", {}),
     ("/api/v1/incidents/", "/api/v1/incidents/", {"count_max": "2", "page_size": "1"}),
+    ("/api/v1/incidents/", "/api/v1/incidents/", {"min_fatalities": "0", "date_from": "2030-01-01"}),
+    ("/api/v1/incidents/", "/api/v1/incidents/", {"min_fatalities": "0", "count_max": "1", "page_size": "0"}),
     ("/api/v1/incidents/{id}/", "/api/v1/incidents/{pichari}/", {}),
     ("/api/v1/regions/", "/api/v1/regions/", {"level": "department"}),
     ("/api/v1/regions/", "/api/v1/regions/", {"level": "province", "parent": "08", "geometry": "false"}),
@@ -55,7 +57,7 @@ def test_the_documented_incident_feature_lists_the_properties_returned(api, inci
     page = documented("/api/v1/incidents/")
     assert page["properties"]["features"]["items"] == feature
     listed = api.get("/api/v1/incidents/").json()
-    assert set(page["properties"]) == set(listed) | {"count_capped"}
+    assert set(page["properties"]) == set(listed) | {"count_capped", "left_out", "extent"}
     types = {name: schema["type"] for name, schema in feature["properties"]["properties"]["properties"].items()}
     assert (types["id"], types["fatalities"], types["uncertainty_km"], types["actors"],
             types["occurred_on"], types["updated_at"]) == ("integer", "integer", "number", "array", "string", "string")
