@@ -68,9 +68,19 @@ def test_advice_in_spanish(client):
     html = client.get(page_url("region", PICHARI_UBIGEO, language="es")).content.decode()
     section = html[html.index('id="advice"'):html.index('id="nearby"')]
     us = AdvisoryZone.objects.get(slug="us-vraem")
-    assert "Consejos de viaje" in section
-    assert "Vigente desde" in section and "Aún no revisado frente a la fuente." in section
-    assert f'<a href="{us.source_url}" rel="noopener noreferrer">Leer el consejo en U.S. Department of State</a>' in section
+    assert '<h2 id="advice-heading">Alertas de viaje</h2>' in section
+    assert "Vigente desde el " in section and section.count("Aún no cotejada con la fuente.") == 3
+    assert f'<a href="{us.source_url}" rel="noopener noreferrer">Leer la alerta en U.S. Department of State</a>' in section
+
+
+def test_nearby_and_search_in_spanish(client, around_pichari):
+    html = client.get(page_url("region", PICHARI_UBIGEO, language="es")).content.decode()
+    section = html[html.index('id="nearby"'):html.index('id="region-totals"')]
+    assert "Qué ocurrió cerca" in section and "en un radio de 25 km" in section
+    assert "últimos 6 meses" in section and "últimos 12 meses" in section
+    assert ", en el área</li>" in section and ", a 32 km</li>" in section
+    found = client.get(page_url("region-search", language="es"), {"q": "San Miguel del Ene"}).content.decode()
+    assert "Pueblos y centros poblados" in found and "distrito de Vizcatán del Ene, Satipo, Junín</li>" in found
 
 
 def test_nearby_counts_by_distance_and_period(client, around_pichari):
