@@ -112,9 +112,17 @@ def test_nearby_section_lists_and_maps_them(client, around_pichari):
     assert "A draft inside" not in script and "In Lima" not in script
 
 
+def test_only_a_district_page_has_the_nearby_section(client, around_pichari):
+    for ubigeo in ("08", "0809"):  # Cusco, La Convención: the advice still comes first
+        page = client.get(page_url("region", ubigeo))
+        html = page.content.decode()
+        assert page.context["nearby"] is None and 'id="nearby"' not in html
+        assert html.index('id="advice"') < html.index('id="region-totals"')
+
+
 def test_nearby_is_empty_and_says_so(client):
     html = client.get(page_url("region", PICHARI_UBIGEO)).content.decode()
-    assert "No published incident within 50 km in the last 12 months." in html
+    assert "No incident within 50 km in the last 12 months." in html
 
 
 def test_hostile_title_is_escaped_in_the_nearby_list_and_map(client):

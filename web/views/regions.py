@@ -112,18 +112,20 @@ def region_detail(request, ubigeo: str):
         config=config,
         incidents_url=f"{config['api']['incidents']}?region={area.ubigeo}&page_size=5000",
     ))
-    nearby = nearby_summary(area, visible_incidents(request.user), today=date.today())
-    nearby_parts = map_parts(request, "region-nearby", (area.pk,), lambda: maps.nearby_map(
-        area=area, outline=area_outline_geojson(area), rings=area_rings_geojson(area, NEARBY_KM),
-        incidents=nearby["rows"]))
+    nearby, nearby_parts = None, {}
+    if area.level == AdminArea.Level.DISTRICT:  # a traveller's question; a department is too wide
+        nearby = nearby_summary(area, visible_incidents(request.user), today=date.today())
+        nearby_parts = map_parts(request, "region-nearby", (area.pk,), lambda: maps.nearby_map(
+            area=area, outline=area_outline_geojson(area), rings=area_rings_geojson(area, NEARBY_KM),
+            incidents=nearby["rows"]))
     return render_map(
         request,
         "regions/detail.html",
         parts,
         {
             "nearby": nearby,
-            "nearby_map_html": nearby_parts["map_html"],
-            "nearby_map_script": nearby_parts["map_script"],
+            "nearby_map_html": nearby_parts.get("map_html", ""),
+            "nearby_map_script": nearby_parts.get("map_script", ""),
             "area": area,
             "lineage": lineage,
             "summary": summary,
