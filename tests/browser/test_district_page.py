@@ -46,6 +46,9 @@ def test_district_page_shows_advice_first_then_what_happened_nearby(page, live_u
     assert advice.locator("strong").first.inner_text() == "U.S. Department of State — Level 4: Do Not Travel"
     expect(advice.get_by_role("link", name="Read the advice at U.S. Department of State")).to_have_attribute(
         "href", "https://travel.state.gov/content/travel/en/traveladvisories/traveladvisories/peru-travel-advisory.html")
+    expect(page.locator(".nearby-map path.nearby-incident")).to_have_count(2)
+    ARTIFACTS.mkdir(exist_ok=True)  # the top of the page: name, then the advice
+    page.screenshot(path=ARTIFACTS / f"district-{width}.png")
     cells = page.locator("#nearby-counts td").all_inner_texts()
     assert cells == ["1", "1", "2", "2"]
     assert page.locator("#nearby-list li").all_inner_texts()[0].startswith("Recent clash in Pichari — ")
@@ -55,8 +58,7 @@ def test_district_page_shows_advice_first_then_what_happened_nearby(page, live_u
     nearby_map.scroll_into_view_if_needed()
     nearby_box = nearby_map.bounding_box()
     assert nearby_box["width"] > 250 and nearby_box["height"] == 280
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"district-{width}.png", full_page=True)
+    page.locator("#nearby").screenshot(path=ARTIFACTS / f"district-nearby-{width}.png")
     assert page.watch.console_errors == []
 
 
