@@ -1,12 +1,14 @@
 """Read queries over incidents. Spatial predicates run in PostGIS on indexed columns."""
+import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
-    BigIntegerField, BooleanField, Count, DateField, Exists, F, Func, Max, Min, OuterRef, Q, Sum,
-    Value,
+    BigIntegerField, BooleanField, Count, DateField, Exists, F, Func, Max, Min, OuterRef, Q, Subquery,
+    Sum, Value,
 )
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import TruncMonth
@@ -221,6 +223,25 @@ def nearby_incidents(incident, queryset, *, km: float = 25, days: int = 90):
         .filter(within_km(incident.location, km))
         .annotate(distance_km=distance_km(incident.location))
         .order_by("distance_km", "occurred_on")
+    )
+
+
+def incidents_near_area(area: AdminArea, queryset, *, km: float, since):
+    """Incidents of `queryset` (not synthetic) on or after `since` within `km` (geodesic, WGS 84
+    spheroid) of the area's outline — those inside it at 0 km — each with `distance_km`, newest
+    first. The bounding box widened by `km` narrows through the index; the spheroid decides."""
+    outline = Subquery(AdminArea.objects.filter(pk=area.pk).order_by().values("geom"))
+    xmin, ymin, xmax, ymax = area.geom.extent
+    dy = km / 110.0  # a degree of latitude is at least 110.57 km
+    dx = km / (111.0 * math.cos(math.radians(min(89.0, max(abs(ymin), abs(ymax)) + dy))))
+    box = Polygon.from_bbox((xmin - dx, ymin - dy, xmax + dx, ymax + dy))
+    box.srid = 4326
+    return (
+        queryset.filter(is_synthetic=False, occurred_on__gte=since)
+        .filter(location__bboverlaps=box)
+        .filter(GeodesicDWithin("location", outline, km * 1000.0))
+        .annotate(distance_km=GeodesicDistance("location", outline) / 1000.0)
+        .order_by("-occurred_on", "distance_km", "id")
     )
 
 

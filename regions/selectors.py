@@ -5,13 +5,15 @@ from datetime import date
 from django.contrib.gis.db.models.functions import AsGeoJSON, Intersection
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import (BooleanField, Case, Count, Exists, Expression, F, FloatField, Max, Min, OuterRef, Q,
+from django.contrib.gis.db.models import GeometryField
+from django.db.models import (BooleanField, Case, CharField, Count, Exists, Expression, F, FloatField, Func, Max, Min, OuterRef, Q,
                               Subquery, Value, When, Window)
-from django.db.models.functions import NullIf, RowNumber
+from django.contrib.postgres.lookups import Unaccent
+from django.db.models.functions import Cast, Lower, NullIf, RowNumber
 
 from core.replicas import read_connection
 
-from .functions import GeodesicArea, Percentile, SimplifyPreserveTopology
+from .functions import Geography, GeodesicArea, Percentile, SimplifyPreserveTopology
 from .models import AdminArea, AdvisoryZone, DistrictIndicators, Place
 
 # The four departments that share the VRAEM.
@@ -89,6 +91,51 @@ def area_outline_geojson(area: AdminArea, *, tolerance: float = 0.001) -> dict:
         geojson=AsGeoJSON(SimplifyPreserveTopology("geom", tolerance), precision=5)
     )
     return _feature_collection(rows, lambda row: {"ubigeo": row.ubigeo, "name": row.name})
+
+
+def area_rings_geojson(area: AdminArea, kms=(25, 50), *, tolerance: float = 0.002) -> dict:
+    """The area widened by each of `kms` (geodesic buffers, ST_Buffer on geography, in
+    PostGIS), simplified for drawing, widest first, each with its `km`."""
+    outline = Subquery(AdminArea.objects.filter(pk=area.pk).order_by().values("geom"))
+    rows = []
+    for km in sorted(kms, reverse=True):
+        ring = Cast(Func(Geography(outline), Value(km * 1000.0), function="ST_Buffer",
+                         output_field=GeometryField(geography=True)), GeometryField(srid=4326))
+        row = AdminArea.objects.filter(pk=area.pk).annotate(
+            geojson=AsGeoJSON(SimplifyPreserveTopology(ring, tolerance), precision=5)).values("geojson").get()
+        rows.append({"type": "Feature", "geometry": json.loads(row["geojson"]), "properties": {"km": km}})
+    return {"type": "FeatureCollection", "features": rows}
+
+
+# Search from the header: populated places (not the areas' own names) and zones.
+PLACE_KINDS = (Place.Kind.CAPITAL, Place.Kind.POPULATED_PLACE)
+ZONE_SIMILARITY = 0.5
+
+
+def places_to_visit(name_norm: str, *, limit: int = 20) -> list[Place]:
+    """Populated places and district capitals whose name contains the words of `name_norm` or
+    is close to it (places_like), best first, each with its district and province."""
+    places = places_like(name_norm, kinds=PLACE_KINDS, limit=limit)
+    districts = {a.pk: a for a in AdminArea.objects.filter(pk__in={p.district_id for p in places})
+                 .select_related("parent__parent").defer("geom", "parent__geom", "parent__parent__geom")}
+    for place in places:
+        place.district_area = districts.get(place.district_id)
+    return places
+
+
+def zones_named(name_norm: str, *, on: date | None = None):
+    """Zones in force whose name, issuer or slug contains `name_norm` or is close to it,
+    ignoring case and accents (pg_trgm word similarity ≥ ZONE_SIMILARITY on the unaccented
+    lower-cased text), best first."""
+    text = Unaccent(Lower(Func(F("name"), Value(" "), F("issuer"), Value(" "), F("slug"),
+                               function="concat", output_field=CharField())))
+    return (
+        advisory_zones_in_force(on=on)
+        .annotate(similarity=TrigramWordSimilarity(name_norm, text))
+        .filter(similarity__gte=ZONE_SIMILARITY)
+        .defer("geom")
+        .order_by("-similarity", *ZONE_ORDER)
+    )
 
 
 def zones_covering(area: AdminArea, *, on: date | None = None):

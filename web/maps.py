@@ -304,6 +304,55 @@ def region_page_map(*, area, outline: dict, advisory_zones: dict, config: dict, 
     return m
 
 
+NEARBY_RING_COLOUR = "#0d47a1"
+
+
+def nearby_map(*, area, outline: dict, rings: dict, incidents: list[dict]) -> folium.Map:
+    """The district page's small map of what happened nearby: the area, its 25 and 50 km rings
+    (geodesic buffers from PostGIS) and the incidents listed beside it (`incidents`: rows with
+    id, title, occurred_on, event_type, distance_km, longitude, latitude). Every name is escaped."""
+    widest = rings["features"][0]["geometry"] if rings["features"] else None
+    xmin, ymin, xmax, ymax = _extent(widest) if widest else area.geom.extent
+    m = base_map(centre=((xmin + xmax) / 2, (ymin + ymax) / 2), zoom=8)
+    for feature in rings["features"]:
+        km = feature["properties"]["km"]
+        folium.GeoJson(
+            feature,
+            style_function=lambda f: {"color": NEARBY_RING_COLOUR, "weight": 1, "fillOpacity": 0,
+                                      "dashArray": "5 5"},
+            tooltip=escape(_("%(km)s km from %(name)s") % {"km": km, "name": area.name}),
+        ).add_to(m)
+    folium.GeoJson(
+        outline,
+        style_function=lambda f: {"color": NEARBY_RING_COLOUR, "weight": 3, "fillOpacity": 0.05},
+        tooltip=escape(area.name),
+    ).add_to(m)
+    labels = event_type_labels()
+    for row in incidents:
+        style = EVENT_STYLES.get(row["event_type"], {"colour": "#37474f"})
+        when = date_format(row["occurred_on"])
+        away = _("%(km).0f km away") % {"km": row["distance_km"]} if row["distance_km"] >= 0.5 else _("in the area")
+        popup = (f'<div class="incident-popup"><h3>{escape(row["title"])}</h3>'
+                 f'<p>{escape(when)} · {escape(labels.get(row["event_type"], row["event_type"]))} · {escape(away)}</p>'
+                 f'<p><a href="{escape(reverse("incident", args=[row["id"]]))}">{escape(_("Details"))}</a></p></div>')
+        marker = folium.CircleMarker(latlng(row["longitude"], row["latitude"]), radius=6, color="#fff",
+                                     weight=1, fill=True, fill_color=style["colour"], fill_opacity=0.9,
+                                     tooltip=escape(row["title"]), class_name="nearby-incident")
+        folium.Popup(folium.Html(popup, script=True), max_width=300).add_to(marker)
+        marker.add_to(m)
+    m.fit_bounds([latlng(xmin, ymin), latlng(xmax, ymax)])
+    return m
+
+
+def _extent(geometry: dict) -> tuple[float, float, float, float]:
+    """(xmin, ymin, xmax, ymax) of a GeoJSON Polygon or MultiPolygon."""
+    rings = geometry["coordinates"] if geometry["type"] == "Polygon" else [
+        ring for polygon in geometry["coordinates"] for ring in polygon]
+    xs = [x for ring in rings for x, _y in ring]
+    ys = [y for ring in rings for _x, y in ring]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def advisories_map(*, departments: dict, advisory_zones: dict) -> folium.Map:
     """Every advisory zone in force, coloured by level, over the departments."""
     m = base_map(zoom=6, centre=(-75.0, -9.2))
