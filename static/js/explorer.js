@@ -138,6 +138,8 @@
     this.playButton.addEventListener("click", function () { self.togglePlay(); });
     window.addEventListener("popstate", function () {
       self.state = stateFromURL();
+      self.pendingIncident = self.state.incident || null;
+      self.pendingFetched = false;
       self.fillForm();
       self.showView();
       self.refresh();

@@ -85,6 +85,15 @@
     return L.divIcon({ html: span, className: "incident-icon", iconSize: [26, 26], iconAnchor: [13, 13] });
   };
 
+  /* Popups fit a phone's map: narrower than the screen, and no taller than 40 % of it (the
+   * rest of the table scrolls inside) so the map and its controls stay in sight. */
+  function popupOptions() {
+    var narrow = window.innerWidth <= 900;
+    return { maxWidth: Math.min(360, window.innerWidth - 90),
+             maxHeight: narrow ? Math.round(window.innerHeight * 0.4) : null,
+             autoPanPadding: L.point(10, 10) };
+  }
+
   IncidentLayer.prototype.popup = function (props) {
     var cfg = this.config;
     var casualties = function (v) { return v === null || v === undefined ? gettext("unknown") : formatNumber(v); };
@@ -143,7 +152,7 @@
       heatPoints.push([latLng.lat, latLng.lng, 1]);
       if (props.geo_precision === 3) return;  // drawn as its area below, never as a pin
       var marker = L.marker(latLng, { icon: self.icon(props), title: props.title, keyboard: true });
-      marker.bindPopup(self.popup(props), { maxWidth: 360 });
+      marker.bindPopup(self.popup(props), popupOptions());
       self.cluster.addLayer(marker);
       self.entries[props.id] = marker;
       if (props.geo_precision === 2) {
@@ -164,7 +173,7 @@
           style: { color: self.style(props.event_type).colour, weight: 2, dashArray: "6 4",
                    fillOpacity: 0.15, className: "precision-area" }
         });
-        layer.bindPopup(self.popup(props), { maxWidth: 360 });
+        layer.bindPopup(self.popup(props), popupOptions());
         layer.addTo(self.areas);
         self.entries[props.id] = layer;
       });
@@ -174,22 +183,24 @@
   };
 
   /* Show one incident (#19 part 1): move the map to it — into its cluster, to its pin, or to
-   * its whole area for an area-only incident — and open its popup. False if it is not drawn. */
-  IncidentLayer.prototype.focus = function (id, map) {
+   * its whole area for an area-only incident — and open its popup (unless `quiet`: the
+   * incident page, whose text says it all). False if it is not drawn. */
+  IncidentLayer.prototype.focus = function (id, map, quiet) {
     var layer = this.entries[id];
     if (!layer) return false;
+    var open = quiet ? function () {} : function (at) { layer.openPopup(at); };
     if (this.cluster.hasLayer(layer)) {
       var parent = this.cluster.getVisibleParent(layer);
       if (parent && parent !== layer) {
-        this.cluster.zoomToShowLayer(layer, function () { layer.openPopup(); });
+        this.cluster.zoomToShowLayer(layer, function () { open(); });
       } else {
         if (map) map.setView(layer.getLatLng(), Math.max(map.getZoom(), 9), { animate: false });
-        layer.openPopup();
+        open();
       }
     } else {
       var bounds = layer.getBounds();
       if (map) map.fitBounds(bounds, { padding: [20, 20], animate: false });
-      layer.openPopup(bounds.getCenter());
+      open(bounds.getCenter());
     }
     return true;
   };
@@ -287,7 +298,7 @@
     onAdd: function (map) {
       var button = L.DomUtil.create("button", "leaflet-bar credits-button");
       button.type = "button";
-      button.textContent = "ⓘ";
+      button.textContent = "i";  // drawn round by map.css (fonts may lack ⓘ)
       button.title = gettext("Map credits");
       button.setAttribute("aria-label", gettext("Map credits"));
       button.setAttribute("aria-expanded", "false");
@@ -313,7 +324,7 @@
       prepareMap(map);
       return fetchAll(url, 20000).then(function (features) { return layer.render(features); })
         .then(function () {
-          if (config.focusIncident) layer.focus(config.focusIncident, map);
+          if (config.focusIncident) layer.focus(config.focusIncident, map, true);
           map.getContainer().dataset.incidentsDrawn = "geojson";
         });
     }

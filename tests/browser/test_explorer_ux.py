@@ -70,9 +70,11 @@ def test_selecting_from_the_list_moves_the_map_and_keeps_the_popup(page, live_ur
     assert f"incident={pk}" in page.url
     assert focused_incident(page) == str(pk)  # the focus stays on the list entry
     assert page.locator(".incident-item.selected .incident-link").get_attribute("aria-current") == "true"
-    if size == "phone":  # the map scrolled into view
+    if size == "phone":  # the map scrolled into view; the popup leaves the controls free
         box = page.locator(".map-frame").bounding_box()
         assert -1 <= box["y"] < 812 / 4  # at the top (sub-pixel rounding aside)
+        popup = page.locator(".leaflet-popup").bounding_box()
+        assert popup["height"] <= 0.4 * 812 + 60 and popup["width"] <= 375 - 40
     page.screenshot(path=ARTIFACTS / f"explorer-selected-{SIZES[size]['width']}.png")
     assert page.watch.console_errors == []
 
@@ -129,6 +131,7 @@ def test_phone_layout_list_first_credits_behind_info_no_footer_over_content(page
     viewports = page.locator('meta[name="viewport"]')
     expect(viewports).to_have_count(1)
     assert viewports.get_attribute("content") == "width=device-width, initial-scale=1"
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375  # nothing cut off
     page.screenshot(path=ARTIFACTS / "explorer-phone-375.png", full_page=True)
 
 
@@ -181,8 +184,14 @@ def test_area_only_incident_page_draws_its_area_without_a_pin(page, live_url, si
     page.goto(f"{live_url}{page_url('incident', pk, language='en')}")
     container = page.locator(".map-frame .leaflet-container")
     expect(container).to_have_attribute("data-incidents-drawn", "geojson")
-    expect(page.locator(".leaflet-popup-content h3")).to_have_text(AMBUSH)
-    assert page.locator("path.precision-area").count() >= 1
+    # The map fits its area (Huancavelica): the outline is within the map, and large in it.
+    area = page.locator("path.precision-area").bounding_box()
+    frame = container.bounding_box()
+    assert frame["x"] - 1 <= area["x"] and area["x"] + area["width"] <= frame["x"] + frame["width"] + 1
+    assert frame["y"] - 1 <= area["y"] and area["y"] + area["height"] <= frame["y"] + frame["height"] + 1
+    # (whole zoom levels: the fitted area spans between ~½ and all of the map, less padding)
+    assert area["width"] > 0.4 * frame["width"] or area["height"] > 0.4 * frame["height"]
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375  # nothing cut off
     # No pin for it (a pin would carry its title).
     assert page.locator(f'.leaflet-marker-icon[title="{AMBUSH}"]').count() == 0
     assert page.locator("td.precision").inner_text().startswith("area only")
