@@ -197,3 +197,15 @@ def test_area_only_incident_page_draws_its_area_without_a_pin(page, live_url, si
     assert page.locator("td.precision").inner_text().startswith("area only")
     assert axe_serious(page) == []
     page.screenshot(path=ARTIFACTS / "incident-area-only-375.png", full_page=True)
+
+
+@pytest.mark.parametrize("name, args", [("region", ("120609",)), ("region", ("09",)), ("advisories", ())])
+def test_text_pages_fit_a_phone_and_pass_axe(page, live_url, site_data, name, args):
+    page.set_viewport_size(SIZES["phone"])
+    page.goto(f"{live_url}{page_url(name, *args, language='en')}")
+    page.wait_for_selector(".leaflet-container")
+    page.wait_for_load_state("networkidle")
+    # No table or text box cut off or scrolling sideways: the page is as wide as the phone.
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    assert page.evaluate("document.scrollingElement.scrollHeight") > 812 or name == "advisories"
+    assert axe_serious(page) == []
