@@ -261,6 +261,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet.heat", NODE_MODULES / "leaflet.heat" / "dist"),
     ("vendor/leaflet.vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
     ("vendor/html-to-image", NODE_MODULES / "html-to-image" / "dist"),  # the explorer's PNG
+    ("vendor/axe-core", NODE_MODULES / "axe-core"),  # the browser tests' accessibility check
 ]
 
 # Reference data read at set-up (never copied into the repository).

@@ -31,6 +31,9 @@ MapParts = dict[str, str]
 # leaflet.js has read them (so it changes nothing), and the CSP refuses inline scripts without the
 # response's nonce: it is left out. The map script itself gets the nonce in the template.
 FOLIUM_GLOBAL_SWITCHES = re.compile(r"\s*<script>\s*L_NO_TOUCH = \w+;\s*L_DISABLE_3D = \w+;\s*</script>")
+# folium's header also brings a second viewport tag with user-scalable=no, which blocks pinch
+# zoom (#19 part 3): base.html's own tag is the only one.
+FOLIUM_VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
 
 
 def render_parts(m) -> MapParts:
@@ -38,7 +41,7 @@ def render_parts(m) -> MapParts:
     figure = m.get_root()
     figure.render()
     return {
-        "map_header": FOLIUM_GLOBAL_SWITCHES.sub("", figure.header.render()),
+        "map_header": FOLIUM_VIEWPORT.sub("", FOLIUM_GLOBAL_SWITCHES.sub("", figure.header.render())),
         "map_html": figure.html.render(),
         "map_script": figure.script.render(),
     }

@@ -17,6 +17,7 @@ from regions.models import AdvisoryZone
 from incidents.models import Incident
 
 from .map_elements import DataAttribution, HatchPatterns, Legend, ScaleLabels, StartWithLayers, escape, local_assets
+from .precision import precision_legend_label, precision_words
 
 VRAEM_CENTRE = (-74.0, -12.3)  # (lon, lat)
 
@@ -220,10 +221,9 @@ def legend(*, zones: dict, event_types: bool = True) -> Legend:
     if event_types:
         labels = event_type_labels()
         sections.insert(0, (_("Event types"), [(s["colour"], s["symbol"], labels.get(t, t), s["text"]) for t, s in EVENT_STYLES.items()]))
-        sections.insert(1, (_("Location precision"), [
-            ("#555555", "B", _("1: point at the town")),
-            ("#555555", "◯", _("2: near a town (circle ~%(km)s km unless stated)") % {"km": DEFAULT_UNCERTAINTY_KM}),
-            ("#555555", "▭", _("3: only an area is known (dashed outline, no pin)")),
+        sections.insert(1, (_("Location precision"), [  # the words of web/precision.py
+            ("#555555", symbol, precision_legend_label(value, km=DEFAULT_UNCERTAINTY_KM))
+            for value, symbol in ((1, "B"), (2, "◯"), (3, "▭"))
         ]))
         sections.insert(2, (_("Map layers"), layer_legend_rows()))
     return Legend(sections)
@@ -242,8 +242,9 @@ def explorer_config(*, api: dict, incident_url: str, tiles: dict | None = None) 
         "heatGradient": HEAT_GRADIENT,
         # Labels in the page's language (the map parts are cached per language, map_cache.py);
         # the API's values (ACLED codes, precision numbers) are looked up in them.
-        "geoPrecision": {value: str(label) for value, label in Incident.GeoPrecision.choices},
-        "geoPrecisionShort": {1: _("exact place"), 2: _("near a place"), 3: _("area only")},
+        # One wording of precision (web/precision.py) in the list, the popups and the legend.
+        "geoPrecision": precision_words(),
+        "geoPrecisionShort": precision_words(),
         "datePrecision": {value: str(label) for value, label in Incident.DatePrecision.choices},
         "eventTypeLabels": event_type_labels(),
         "subEventTypeLabels": event_type_labels("sub_event_type"),

@@ -7,7 +7,7 @@
 (function () {
   "use strict";
   var FILTERS = ["period", "date_from", "date_to", "event_type", "sub_event_type", "actor",
-                 "min_fatalities", "region", "dataset", "q", "month", "synthetic"];
+                 "min_fatalities", "region", "dataset", "q", "month", "synthetic", "incident"];
   // Filters that take several values (event_type=Battles&event_type=Riots): arrays in the state.
   var MULTI = ["event_type", "sub_event_type", "actor", "region", "dataset"];
   // The API's parameters that the feed and downloads carry (besides the dates and the bbox).
@@ -15,6 +15,8 @@
                      "q", "synthetic"];
   var PRESET_DAYS = { "7": 7, "30": 30, "90": 90, "365": 365 };
   var MAX_FEATURES = 20000;
+  // Below this width the page is one column (static/css/map.css): the map above the list.
+  var NARROW = "(max-width: 900px)";
 
   var shared = window.VraemIncidents, el = shared.el, getJSON = shared.getJSON;
   // Texts from Django's JavaScriptCatalog (/<lang>/jsi18n/), numbers and dates by Intl in the
@@ -139,6 +141,8 @@
     this.playButton.addEventListener("click", function () { self.togglePlay(); });
     window.addEventListener("popstate", function () {
       self.state = stateFromURL();
+      self.pendingIncident = self.state.incident || null;
+      self.pendingFetched = false;
       self.fillForm();
       self.showView();
       self.refresh();
@@ -153,6 +157,11 @@
       if (event.layer === self.layers.districts && self.districtsStale) self.loadDistrictCounts();
     });
     L.control.fullscreen().addTo(this.map);
+    shared.prepareMap(this.map);
+    // The filters fold away on phones, where the list comes first (#19 part 3).
+    var panel = document.getElementById("filters-panel");
+    if (panel) panel.open = !window.matchMedia(NARROW).matches;
+    this.pendingIncident = this.state.incident || null;
     // A shared link's view wins over the region's outline: the sender may have zoomed in.
     // The fragment is written once the map moves (moveend), not on arrival.
     var fromLink = this.showView();
@@ -308,6 +317,7 @@
     }
     this.showCustomDates();
     var state = this.state.synthetic ? { synthetic: this.state.synthetic } : {};
+    if (this.state.incident) state.incident = this.state.incident;  // the selection stays
     ["period", "min_fatalities", "q"].forEach(function (key) {
       var value = form.elements[key].value.trim();
       if (value && !(key === "period" && value === "all")) state[key] = value;
@@ -606,17 +616,65 @@
     this.runAfterDrawn();
   };
 
+  /* A redraw of the same incidents is skipped: moving the map to a selected incident reloads
+   * the view, and redrawing would close its popup and take the focus off the list. */
   Explorer.prototype.render = function (features) {
     var self = this;
     this.map.getContainer().dataset.incidentsMode = "geojson";
+    var drawn = features.length <= 2000 ? JSON.stringify(features) : null;
+    if (drawn !== null && drawn === this.drawn) {
+      this.markDrawn("geojson");
+      return;
+    }
+    this.drawn = drawn;
     this.incidentLayer.render(features).then(function () {
       self.renderList(features);
+      self.afterRender();
       self.markDrawn("geojson");
     });
   };
 
+  /* After a redraw: the incident named in the URL is shown once (the map moves to it), and the
+   * selected one keeps its popup open. */
+  Explorer.prototype.afterRender = function () {
+    var self = this, id = this.pendingIncident;
+    if (id) {
+      if (this.incidentLayer.entries[id]) {
+        this.pendingIncident = null;
+        this.incidentLayer.focus(id, this.map);
+      } else if (!this.pendingFetched) {
+        // Not in view: ask the API where it is and go there (the next redraw shows it).
+        this.pendingFetched = true;
+        getJSON(this.config.api.incidents + encodeURIComponent(id) + "/").then(function (feature) {
+          var c = feature.geometry && feature.geometry.coordinates;
+          if (c) self.map.setView(L.latLng(c[1], c[0]), Math.max(self.map.getZoom(), 9), { animate: false });
+        }).catch(function () {
+          self.pendingIncident = null;
+          self.select(null);
+        });
+      }
+    } else if (this.state.incident) {
+      this.incidentLayer.reopen(this.state.incident);
+    }
+  };
+
+  /* The selected incident: in the URL (?incident=ID, replacing the history entry) and marked
+   * in the list (aria-current). */
+  Explorer.prototype.select = function (id) {
+    if (id) this.state.incident = String(id); else delete this.state.incident;
+    stateToURL(this.state, false);
+    var selected = this.state.incident;
+    this.list.querySelectorAll(".incident-link").forEach(function (button) {
+      var current = button.dataset.incident === selected;
+      button.closest("li").classList.toggle("selected", current);
+      if (current) button.setAttribute("aria-current", "true"); else button.removeAttribute("aria-current");
+    });
+  };
+
   Explorer.prototype.renderList = function (features) {
-    var self = this;
+    var self = this, active = document.activeElement;
+    var focused = active && active.classList && active.classList.contains("incident-link")
+      ? active.dataset.incident : null;
     var fatalities = features.reduce(function (sum, f) { return sum + (f.properties.fatalities || 0); }, 0);
     this.summary.textContent =
       interpolate(ngettext("%(count)s incident in view", "%(count)s incidents in view", features.length),
@@ -632,6 +690,10 @@
       button.type = "button";
       button.dataset.incident = props.id;
       button.addEventListener("click", function () { self.focus(props.id); });
+      if (String(props.id) === self.state.incident) {
+        item.classList.add("selected");
+        button.setAttribute("aria-current", "true");
+      }
       var swatch = el("span", self.incidentLayer.style(props.event_type).symbol, "swatch");
       swatch.style.background = self.incidentLayer.style(props.event_type).colour;
       swatch.style.color = self.incidentLayer.style(props.event_type).text || "#fff";
@@ -644,10 +706,24 @@
         self.config.geoPrecisionShort[props.geo_precision], "meta"));
       self.list.appendChild(item);
     });
+    // The list was rebuilt under the reader's keyboard: the focus goes back to their entry.
+    if (focused) {
+      var again = this.list.querySelector('.incident-link[data-incident="' + focused + '"]');
+      if (again) again.focus({ preventScroll: true });
+    }
   };
 
-  /* Show an incident from the list: zoom into its cluster, or to its area, and open the popup. */
-  Explorer.prototype.focus = function (id) { this.incidentLayer.focus(id); };
+  /* Select an incident from the list (click, Enter or Space): the map moves to it (its area
+   * when only an area is known) and keeps its popup open; on a phone the map scrolls into
+   * view. The focus stays on the list entry. */
+  Explorer.prototype.focus = function (id) {
+    this.pendingIncident = null;
+    this.select(id);
+    if (window.matchMedia(NARROW).matches) {
+      this.map.getContainer().scrollIntoView({ block: "start" });
+    }
+    this.incidentLayer.focus(id, this.map);
+  };
 
   /* ---- district counts for the filters (not limited to the view) ---- */
 

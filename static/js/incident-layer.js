@@ -86,6 +86,15 @@
     return L.divIcon({ html: span, className: "incident-icon", iconSize: [26, 26], iconAnchor: [13, 13] });
   };
 
+  /* Popups fit a phone's map: narrower than the screen, and no taller than 40 % of it (the
+   * rest of the table scrolls inside) so the map and its controls stay in sight. */
+  function popupOptions() {
+    var narrow = window.innerWidth <= 900;
+    return { maxWidth: Math.min(360, window.innerWidth - 90),
+             maxHeight: narrow ? Math.round(window.innerHeight * 0.4) : null,
+             autoPanPadding: L.point(10, 10) };
+  }
+
   IncidentLayer.prototype.popup = function (props) {
     var cfg = this.config;
     var casualties = function (v) { return v === null || v === undefined ? gettext("unknown") : formatNumber(v); };
@@ -144,7 +153,7 @@
       heatPoints.push([latLng.lat, latLng.lng, 1]);
       if (props.geo_precision === 3) return;  // drawn as its area below, never as a pin
       var marker = L.marker(latLng, { icon: self.icon(props), title: props.title, keyboard: true });
-      marker.bindPopup(self.popup(props), { maxWidth: 360 });
+      marker.bindPopup(self.popup(props), popupOptions());
       self.cluster.addLayer(marker);
       self.entries[props.id] = marker;
       if (props.geo_precision === 2) {
@@ -165,7 +174,7 @@
           style: { color: self.style(props.event_type).colour, weight: 2, dashArray: "6 4",
                    fillOpacity: 0.15, className: "precision-area" }
         });
-        layer.bindPopup(self.popup(props), { maxWidth: 360 });
+        layer.bindPopup(self.popup(props), popupOptions());
         layer.addTo(self.areas);
         self.entries[props.id] = layer;
       });
@@ -174,16 +183,68 @@
     });
   };
 
-  /* Show one incident: zoom into its cluster, or open its area's popup. */
-  IncidentLayer.prototype.focus = function (id) {
+  /* Show one incident (#19 part 1): move the map to it — into its cluster, to its pin, or to
+   * its whole area for an area-only incident — and open its popup (unless `quiet`: the
+   * incident page, whose text says it all). False if it is not drawn. */
+  IncidentLayer.prototype.focus = function (id, map, quiet) {
     var layer = this.entries[id];
-    if (!layer) return;
+    if (!layer) return false;
+    var open = quiet ? function () {} : function (at) { layer.openPopup(at); };
     if (this.cluster.hasLayer(layer)) {
-      this.cluster.zoomToShowLayer(layer, function () { layer.openPopup(); });
+      var parent = this.cluster.getVisibleParent(layer);
+      if (parent && parent !== layer) {
+        this.cluster.zoomToShowLayer(layer, function () { open(); });
+      } else {
+        if (map) map.setView(layer.getLatLng(), Math.max(map.getZoom(), 9), { animate: false });
+        open();
+      }
+    } else {
+      var bounds = layer.getBounds();
+      if (map) map.fitBounds(bounds, { padding: [20, 20], animate: false });
+      open(bounds.getCenter());
+    }
+    return true;
+  };
+
+  /* Open a drawn incident's popup again after a redraw, without moving the map (the popup
+   * stays open while the map loads the incidents of its new view). */
+  IncidentLayer.prototype.reopen = function (id) {
+    var layer = this.entries[id];
+    if (!layer) return false;
+    if (this.cluster.hasLayer(layer)) {
+      if (this.cluster.getVisibleParent(layer) !== layer) return false;
+      layer.openPopup();
     } else {
       layer.openPopup(layer.getBounds().getCenter());
     }
+    return true;
   };
+
+  /* Map shapes that only draw (departments, advisory zones, areas, circles) are no Tab stops
+   * and no items for screen readers (#19 part 7): the list beside the map is the way to the
+   * incidents; their popups say what the shapes mean. */
+  function quietShapes(map) {
+    var quiet = function () {
+      map.getContainer().querySelectorAll(".leaflet-overlay-pane path, .leaflet-overlay-pane svg")
+        .forEach(function (node) {
+          node.setAttribute("aria-hidden", "true");
+          node.setAttribute("focusable", "false");
+          if (node.getAttribute("tabindex") !== "-1") node.setAttribute("tabindex", "-1");
+        });
+    };
+    quiet();
+    map.on("layeradd", quiet);
+  }
+
+  /* The map's name for screen readers, its shapes out of the Tab order, and its credits behind
+   * an ⓘ button on narrow screens (#19 parts 3 and 7). */
+  function prepareMap(map) {
+    var container = map.getContainer();
+    container.setAttribute("role", "region");
+    container.setAttribute("aria-label", gettext("Map"));
+    quietShapes(map);
+    if (!map._vraemCredits) map._vraemCredits = new L.Control.Credits().addTo(map);
+  }
 
   /* Every page of an API list URL (following `next`), at most `limit` features. */
   function fetchAll(url, limit) {
@@ -231,14 +292,42 @@
   });
   L.control.fullscreen = function (options) { return new L.Control.Fullscreen(options); };
 
+  /* ---- ⓘ: the map's credits (the attribution control) shown on demand on narrow screens ---- */
+
+  L.Control.Credits = L.Control.extend({
+    options: { position: "bottomright" },
+    onAdd: function (map) {
+      var button = L.DomUtil.create("button", "leaflet-bar credits-button");
+      button.type = "button";
+      button.textContent = "i";  // drawn round by map.css (fonts may lack ⓘ)
+      button.title = gettext("Map credits");
+      button.setAttribute("aria-label", gettext("Map credits"));
+      button.setAttribute("aria-expanded", "false");
+      L.DomEvent.on(button, "click", function (event) {
+        L.DomEvent.stop(event);
+        var shown = map.getContainer().classList.toggle("show-credits");
+        button.setAttribute("aria-expanded", shown ? "true" : "false");
+      });
+      return button;
+    }
+  });
+
   window.VraemIncidents = {
     el: el, getJSON: getJSON, fetchAll: fetchAll, IncidentLayer: IncidentLayer,
     gettext: gettext, ngettext: ngettext, interpolate: interpolate, formatNumber: formatNumber,
     formatDate: formatDate, formatMonth: formatMonth, eventLabel: eventLabel, subEventLabel: subEventLabel,
     /* A map that shows the incidents of one API query (region and incident pages). */
+    prepareMap: prepareMap,
+    /* A map that shows the incidents of one API query (region and incident pages); with
+     * config.focusIncident, the map shows that incident (its area when only an area is known). */
     show: function (map, layers, config, url) {
       var layer = new IncidentLayer(layers, config);
-      return fetchAll(url, 20000).then(function (features) { return layer.render(features); });
+      prepareMap(map);
+      return fetchAll(url, 20000).then(function (features) { return layer.render(features); })
+        .then(function () {
+          if (config.focusIncident) layer.focus(config.focusIncident, map, true);
+          map.getContainer().dataset.incidentsDrawn = "geojson";
+        });
     }
   };
 })();

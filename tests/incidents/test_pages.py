@@ -41,7 +41,7 @@ def test_incident_page_shows_fields_advisory_and_nearby(client, junin_incidents)
     html = page.content.decode()
     assert "Attack on the Mazángaro base" in html
     assert "11 June 2018" in html and "Injuries</th><td>6" in html and "Fatalities</th><td>unknown" in html
-    assert "2: Near a town, or a small part of a region" in html
+    assert '<td class="precision">near a place' in html  # one wording (web/precision.py)
     assert "U.S. Department of State — Level 4: Do Not Travel</strong> — VRAEM" in html
     assert "level 4" not in html.lower().replace("level 4: do not travel", "")
     nearby = [(i.title, round(i.distance_km, 1)) for i in page.context["nearby"]]

@@ -18,6 +18,7 @@ from regions.selectors import advisories_at, advisory_zones_geojson, departments
 from .. import maps
 from ..map_cache import map_parts
 from ..page_cache import cached_page
+from ..precision import PRECISION_WORDS
 from ..throttle import throttled_page
 
 NEARBY_KM = 25
@@ -137,7 +138,8 @@ def incident_detail(request, pk: int):
     parts = map_parts(request, "incident", (incident.pk,), lambda: maps.incident_page_map(
         incident=incident,
         advisory_zones=advisory_zones_geojson(on=incident.occurred_on),
-        config=incident_layer_config(),
+        # The map shows this incident: its pin, or its area when only an area is known.
+        config={**incident_layer_config(), "focusIncident": incident.pk},
         incidents_url=f"{reverse('api:incident-list')}?{api_query}",
     ))
     return render_map(
@@ -154,5 +156,6 @@ def incident_detail(request, pk: int):
             "nearby_km": NEARBY_KM,
             "nearby_days": NEARBY_DAYS,
             "advisories": advisories,
+            "precision_word": PRECISION_WORDS[incident.geo_precision],
         },
     )
