@@ -28,8 +28,8 @@
 
   // Below the point and not clickable: a click on an outline still places the point.
   var OUTLINE_STYLES = {
-    department: { color: "#333", weight: 1.5, fill: false, interactive: false },
-    province: { color: "#777", weight: 0.8, dashArray: "3 3", fill: false, interactive: false }
+    department: { color: "#333", weight: 1.5, fill: false },
+    province: { color: "#777", weight: 0.8, dashArray: "3 3", fill: false }
   };
   var outlinesDrawn = false;
 
@@ -45,8 +45,10 @@
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
           if (!data) return;
-          var style = Object.assign({ pane: "outlines" }, OUTLINE_STYLES[level]);
-          var layer = L.geoJSON(data, { style: function () { return style; } }).addTo(locationMap);
+          // pane and interactive are read when a shape is made: options, not style.
+          var style = OUTLINE_STYLES[level];
+          L.geoJSON(data, { pane: "outlines", interactive: false, style: function () { return style; } })
+            .addTo(locationMap);
           document.body.dataset["outlines" + level.charAt(0).toUpperCase() + level.slice(1)] =
             String(data.features.length);
         })
