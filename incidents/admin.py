@@ -1,7 +1,12 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,8 +28,10 @@ from .services.incidents import (
     incident_transition, incident_update,
 )
 from .services.records import record_delete, record_save
+from .taxonomy import EVENT_TYPE_LABELS, EVENT_TYPES, SUB_EVENT_TYPE_LABELS
 from .services.workflow import (
-    REASONS, WorkflowError, allowed_statuses, may_change_record, may_delete, may_edit,
+    REASONS, Unsourced, WorkflowError, allowed_statuses, has_source, may_change_record,
+    may_delete, may_edit, may_transition,
 )
 
 S = Incident.Status
@@ -57,17 +64,27 @@ class IncidentAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = None
+        self.stored_status = None
         if self.instance.pk:
             # From the database: when reverting, the instance is an earlier version.
             stored = Incident.objects.filter(pk=self.instance.pk).values_list(
                 "version", "status").first()
             if stored is not None:
                 self.fields["expected_version"].initial, current = stored
+                self.stored_status = current
         if "status" in self.fields and self.user is not None:
             allowed = allowed_statuses(self.user, current)
             self.fields["status"].choices = [c for c in S.choices if c[0] in allowed]
             if current and self.initial.get("status") not in allowed:
                 self.initial["status"] = current  # an earlier version's status is not offered
+        if "sub_event_type" in self.fields:
+            # Grouped under their event type; static/js/admin-event-types.js shows only the
+            # chosen type's group (the model's clean() refuses a mismatch whatever is sent).
+            field = self.fields["sub_event_type"]
+            field.choices = [("", "---------")] + [
+                (EVENT_TYPE_LABELS[event], [(sub, SUB_EVENT_TYPE_LABELS[sub]) for sub in subs])
+                for event, subs in EVENT_TYPES.items()]
+            field.widget.attrs["data-event-types"] = json.dumps(EVENT_TYPES)
         if self.revert_record is not None and not self.is_bound:
             # The historical instance carries no links: take them from the record.
             self.initial["actors"] = [r.actor_id for r in self.revert_record.actors.all()]
@@ -85,6 +102,14 @@ class IncidentAdminForm(forms.ModelForm):
                 check_version(self.instance.pk, expected)
             except EditConflict as conflict:
                 raise forms.ValidationError(str(conflict), code="edit_conflict") from conflict
+        # The service refuses it too (workflow.check_sourced); here it is said beside the field.
+        if (cleaned.get("status") == S.PUBLISHED and self.stored_status != S.PUBLISHED
+                and "sources" in self.fields
+                and not has_source(sources=cleaned.get("sources"), alert=cleaned.get("alert"),
+                                   external_source=self.instance.external_source)):
+            self.add_error("sources", forms.ValidationError(
+                _("Publishing needs at least one source: add one here (or link the bulletin "
+                  "it comes from)."), code="unsourced"))
         return cleaned
 
 
@@ -122,11 +147,13 @@ class WorkflowActions:
         return Incident.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
 
     def _bulk_transition(self, request, queryset, target):
-        moved, refused = 0, []
+        moved, refused, unsourced = 0, [], []
         for incident in self._incidents(queryset):
             try:
                 incident_transition(user=request.user, incident=incident, to=target)
                 moved += 1
+            except Unsourced:
+                unsourced.append(f"#{incident.pk}")
             except WorkflowError:
                 refused.append(f"#{incident.pk} ({str(incident.get_status_display()).lower()})")
         if moved:
@@ -136,6 +163,11 @@ class WorkflowActions:
             self.message_user(
                 request, _("Not changed (not allowed from their status): %(list)s.") % {"list": _some(refused)},
                 messages.WARNING,
+            )
+        if unsourced:
+            self.message_user(
+                request, _("Not published (no source; add one first): %(list)s.") % {
+                    "list": _some(unsourced)}, messages.WARNING,
             )
 
     @admin.action(description=_("Submit selected for review"), permissions=["submit"])
@@ -217,7 +249,7 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
     date_hierarchy = "occurred_on"
     list_select_related = ["department", "district"]
     readonly_fields = [
-        "place_search", *AREA_FIELDS, "advisory_in_force", "possible_duplicates",
+        "place_search", "location_shown", *AREA_FIELDS, "advisory_in_force", "possible_duplicates",
         "geocoder_alternatives_shown", "duplicate_of", "external_source", "external_id",
         "version", "created_at", "updated_at",
     ]
@@ -247,9 +279,13 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
     ]
 
     change_list_template = "admin/incidents/incident_change_list.html"
+    change_form_template = "admin/incidents/incident_change_form.html"
+
+    # The buttons on an incident's page for its reviewer, in this order (#19 part 8).
+    REVIEW_BUTTONS = {S.PUBLISHED: _("Publish"), S.DRAFT: _("Send back to draft")}
 
     class Media:
-        js = ["js/admin-placement.js"]
+        js = ["js/admin-placement.js", "js/admin-event-types.js"]
         css = {"all": ["css/admin-placement.css"]}
 
     def get_urls(self):
@@ -260,6 +296,8 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
                  name="incidents_incident_import"),
             path("places/", self.admin_site.admin_view(admin_views.place_search_view),
                  name="incidents_incident_places"),
+            path("<int:object_id>/status/", self.admin_site.admin_view(self.status_view),
+                 name="incidents_incident_status"),
             *super().get_urls(),
         ]
 
@@ -273,6 +311,46 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # published incidents are archived, never deleted
         return actions
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: the point as coordinates and place, not as EWKT ("SRID=4326;POINT(…)").
+        return [(name, {**options, "fields": [
+                    "location_shown" if f == "location" else f
+                    for f in options["fields"] if f != "place_search"]})
+                for name, options in fieldsets]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        incident = Incident.objects.filter(pk=object_id).only("status").first()
+        buttons = [] if incident is None else [
+            (target, label) for target, label in self.REVIEW_BUTTONS.items()
+            if target != incident.status and may_transition(request.user, incident.status, target)]
+        return super().change_view(request, object_id, form_url,
+                                   {"review_buttons": buttons, **(extra_context or {})})
+
+    def status_view(self, request, object_id):
+        """POST to=published|draft: the Publish / Send back buttons of an incident's page.
+
+        Threat line: any staff user can post it (the admin checks its CSRF token); `to` must be
+        one of the two buttons' statuses (else 400), and incidents.services decides on the
+        locked row whether this user may (else the refusal is shown as a message)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        incident = get_object_or_404(Incident, pk=object_id)
+        target = request.POST.get("to", "")
+        if target not in self.REVIEW_BUTTONS:
+            return HttpResponseBadRequest(gettext("to: expected one of %(statuses)s.") % {
+                "statuses": ", ".join(self.REVIEW_BUTTONS)}, content_type="text/plain")
+        try:
+            incident_transition(user=request.user, incident=incident, to=target)
+        except WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, _("%(reason)s: %(count)s incident(s).") % {
+                "reason": gettext(REASONS[target]), "count": 1}, messages.SUCCESS)
+        return redirect(reverse("admin:incidents_incident_change", args=[incident.pk]))
 
     def has_change_permission(self, request, obj=None):
         return may_edit(request.user, obj)
@@ -343,15 +421,26 @@ class IncidentAdmin(WorkflowActions, GuardedHistoryAdmin, LeafletGeoAdmin):
     @admin.display(description=_("Find a place"))
     def place_search(self, obj):
         return format_html(
-            '<div class="place-search" data-url="{}">'
+            '<div class="place-search" data-url="{}" data-outlines-url="{}">'
             '<input type="search" class="place-search-input vTextField" autocomplete="off" '
             'placeholder="{}" aria-label="{}">'
             '<button type="button" class="button place-search-button">{}</button>'
             '<ul class="place-search-results" aria-live="polite"></ul>'
             '<p class="place-search-chosen" aria-live="polite"></p></div>',
-            reverse("admin:incidents_incident_places"), _("e.g. Natividad, Pichari"),
+            reverse("admin:incidents_incident_places"), reverse("api:region-list"),
+            _("e.g. Natividad, Pichari"),
             _("Place name, then its district or province after a comma"), _("Search"),
         )
+
+    @admin.display(description=_("Location"))
+    def location_shown(self, obj):
+        if obj is None or obj.location is None:
+            return "—"
+        areas = ", ".join(a.name for a in (obj.district, obj.province, obj.department) if a)
+        return format_html(
+            "{}<br>{}", _("latitude %(lat)s; longitude %(lon)s") % {
+                "lat": floatformat(obj.location.y, 5), "lon": floatformat(obj.location.x, 5)},
+            " – ".join(part for part in (obj.location_name, areas) if part) or "—")
 
     @admin.display(description=_("Advisory in force"))
     def advisory_in_force(self, obj):
@@ -400,12 +489,18 @@ class ReviewQueueAdmin(WorkflowActions, admin.ModelAdmin):
     actions = ["submit_for_review", "publish", "send_back_to_draft", "archive", "merge_duplicates"]
     ordering = ["status", "-occurred_on", "-id"]
 
+    class Media:
+        css = {"all": ["css/admin-review-queue.css"]}
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request).filter(status__in=[S.DRAFT, S.IN_REVIEW])
         return with_duplicate_ids(queryset)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"title": _("Review queue: drafts and incidents in review"),
+                         # "Select all 2 incidents", not "… 2 review queue" (the count: the
+                         # template admin/incidents/reviewitem/pagination.html).
+                         "module_name": _("incidents"),
                          **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 

@@ -1,5 +1,6 @@
 """Admin pages beside the incident list: gazetteer place search and file import."""
 import os
+import re
 import secrets
 import stat
 import tempfile
@@ -23,6 +24,7 @@ from regions.geocoding import geocode
 from regions.models import AdminArea
 from regions.selectors import advisories_at
 
+from .models import Incident
 from .selectors import areas_at
 from .services.importers.common import ImportFailed
 from .services.importers.files import FORMATS, import_file
@@ -33,12 +35,23 @@ from .services.importers.files import FORMATS, import_file
 PLACE_SEARCH_MAX_QUALIFIERS = 3
 
 
+# A leading "near"/"in" sets the precision as the bulletin parser reads it (services/bulletins/
+# locate.py): "near Natividad" is a point near the town (precision 2), "in Natividad" and a
+# bare name the town itself; an area stays an area (3) either way.
+NEAR_PREFIX = re.compile(r"^(?:near|close to|outside|around|cerca de|cerca a|cerca|"
+                         r"(?:en )?las inmediaciones de|(?:a )?las afueras de|alrededores de)\s+", re.I)
+IN_PREFIX = re.compile(r"^(?:in|at|en)\s+", re.I)
+
+
 def place_search_view(request):
     """GET ?q=Natividad, Pichari[&on=YYYY-MM-DD] → gazetteer candidates as JSON."""
     if not request.user.has_perm("incidents.view_incident"):
         raise PermissionDenied
     text = request.GET.get("q", "").strip()
-    name, *qualifiers = [part.strip() for part in text.split(",") if part.strip()] or [""]
+    words = NEAR_PREFIX.sub("", text, count=1)
+    near = words != text
+    words = IN_PREFIX.sub("", words, count=1)
+    name, *qualifiers = [part.strip() for part in words.split(",") if part.strip()] or [""]
     if len(name) < 3:
         return JsonResponse({"error": _("q: type at least 3 letters of a place name, optionally "
                                         "followed by its district or province after a comma.")},
@@ -68,12 +81,17 @@ def place_search_view(request):
     for r in results:
         c = r["candidate"]
         zones = advisories_at(r["point"], on=on)
+        precision = c.geo_precision
+        if near and precision == Incident.GeoPrecision.EXACT:
+            precision = Incident.GeoPrecision.NEAR
         payload.append({
             "name": c.name, "kind": c.kind, "ubigeo": c.ubigeo,
             "listed_under": names.get(c.ubigeo, ""),
             "areas": [names[u] for u in reversed(r["assigned"]) if u in names],
             "longitude": c.longitude, "latitude": c.latitude,
-            "geo_precision": c.geo_precision, "area_level": c.area_level, "reason": c.reason,
+            "geo_precision": precision,
+            "geo_precision_label": str(Incident.GeoPrecision(precision).label),
+            "area_level": c.area_level, "reason": c.reason,
             "advisories": [{"name": z.name, "kind": z.kind, "issuer": z.issuer,
                             "issuer_level": z.issuer_level, "wording": z.wording,
                             "severity": z.severity} for z in zones],

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from incidents.models import Actor, Incident
+from incidents.models import Actor, Incident, Source
 from core.roles import ADMINISTRATORS, EDITORS, REVIEWERS, SUBSCRIBERS
 from incidents.services.incidents import incident_create
 from incidents.services.workflow import OPERATOR
@@ -26,6 +26,11 @@ def make_incident(*, user=OPERATOR, **overrides) -> Incident:
     }
     fields.update(overrides)
     return incident_create(user=user, **fields)
+
+
+def make_source(name="Andina, 25 June 2018", url="https://andina.pe/agencia/noticia-1") -> Source:
+    """A source to link: users publish only incidents that name one (workflow.check_sourced)."""
+    return Source.objects.get_or_create(name=name, url=url)[0]
 
 
 def make_actor(name="Shining Path", kind=Actor.Kind.REBEL_GROUP) -> Actor:

@@ -9,7 +9,9 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from ..models import Actor, Alert, Dataset, Incident, Source
-from .workflow import REASONS, WorkflowError, check_delete, check_edit, check_transition, may_create
+from .workflow import (
+    REASONS, WorkflowError, check_delete, check_edit, check_sourced, check_transition, may_create,
+)
 
 AREA_FIELDS = ["department", "province", "district"]
 
@@ -80,6 +82,7 @@ def incident_create(
         incident.actors.add(*dict.fromkeys(actors))
     if sources:
         incident.sources.add(*dict.fromkeys(sources))
+    check_sourced(user, incident)  # after the links: they may be its source
     incident.refresh_from_db(fields=AREA_FIELDS)
     return incident
 
@@ -170,6 +173,7 @@ def incident_update(
     incident.refresh_from_db()
     check_edit(user, incident)
     target = fields.get("status", incident.status)
+    publishing = target == Incident.Status.PUBLISHED and target != incident.status
     if target != incident.status:
         check_transition(user, incident.status, target)
         change_reason = change_reason or REASONS[target]
@@ -181,6 +185,8 @@ def incident_update(
         incident.actors.set(actors)
     if sources is not None:
         incident.sources.set(sources)
+    if publishing:
+        check_sourced(user, incident)  # after the links; raising rolls the whole save back
     incident.refresh_from_db(fields=AREA_FIELDS)
     return incident
 

@@ -164,6 +164,29 @@ def check_transition(user, current: str | None, target: str) -> None:
         )
 
 
+class Unsourced(WorkflowError):
+    """The incident would be published without naming where it comes from."""
+
+
+def has_source(*, sources, alert, external_source: str) -> bool:
+    """Where an incident comes from, as a reader can check it: a linked source, the bulletin
+    it was ingested from, or the dataset record it was imported from (ACLED, UCDP, a file)."""
+    return bool(alert) or bool(external_source) or bool(sources)
+
+
+def check_sourced(user, incident: Incident) -> None:
+    """Publishing needs at least one source (#19 part 8), on every path that publishes: the
+    admin's form and actions, the API, imports and bulletins (all through services/incidents).
+    The operator (manage.py: demo data, the test builders) is exempt like from every rule."""
+    if user is OPERATOR or incident.status != S.PUBLISHED:
+        return
+    if not has_source(sources=incident.sources.exists(), alert=incident.alert_id,
+                      external_source=incident.external_source):
+        raise Unsourced(
+            _("Incident #%(id)s names no source: add a source (or the bulletin it comes from) "
+              "before publishing it.") % {"id": incident.pk})
+
+
 def check_edit(user, incident: Incident) -> None:
     if not may_edit(user, incident):
         raise WorkflowError(

@@ -1,6 +1,9 @@
-/* Incident form: search the gazetteer ("Natividad, Pichari"), click a candidate to place the
-   point on the form's map and fill precision, area level and place name. Loaded in the page
-   head, so it hears django-leaflet's map:init before the location field is attached. */
+/* Incident form: search the gazetteer ("Natividad, Pichari"; "near Natividad" places a point
+   near the town, precision 2), click a candidate to place the point on the form's map and fill
+   precision, area level and place name. Loaded in the page head, so it hears django-leaflet's
+   map:init before the location field is attached. The map also draws the department and
+   province outlines (from /api/v1/regions/), so it is a map, not a grey box, when the tiles
+   are unreachable or not configured (MAP_TILES_URL empty). */
 (function () {
   "use strict";
 
@@ -12,11 +15,46 @@
   }
 
   var field = null;
+  var locationMap = null;
   window.addEventListener("map:init", function (event) {
     event.detail.map.on("map:loadfield", function (e) {
-      if (e.fieldid === "id_location") field = e.field;
+      if (e.fieldid === "id_location") {
+        field = e.field;
+        locationMap = event.detail.map;
+        drawOutlines();
+      }
     });
   });
+
+  // Below the point and not clickable: a click on an outline still places the point.
+  var OUTLINE_STYLES = {
+    department: { color: "#333", weight: 1.5, fill: false },
+    province: { color: "#777", weight: 0.8, dashArray: "3 3", fill: false }
+  };
+  var outlinesDrawn = false;
+
+  function drawOutlines() {
+    var box = document.querySelector(".place-search[data-outlines-url]");
+    if (outlinesDrawn || !locationMap || !box) return;  // called again once the page is read
+    outlinesDrawn = true;
+    var pane = locationMap.createPane("outlines");
+    pane.style.zIndex = 350;  // above the tiles (200), below the point (overlay pane, 400)
+    ["province", "department"].forEach(function (level) {
+      var url = box.dataset.outlinesUrl + "?level=" + level + "&zoom=8";
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          // pane and interactive are read when a shape is made: options, not style.
+          var style = OUTLINE_STYLES[level];
+          L.geoJSON(data, { pane: "outlines", interactive: false, style: function () { return style; } })
+            .addTo(locationMap);
+          document.body.dataset["outlines" + level.charAt(0).toUpperCase() + level.slice(1)] =
+            String(data.features.length);
+        })
+        .catch(function () { /* the outlines are a help, never a condition */ });
+    });
+  }
 
   function setValue(id, value) {
     var input = document.getElementById(id);
@@ -29,6 +67,7 @@
       capital: gettext("district capital"), populated_place: gettext("populated place")
     };
     var text = c.name + " (" + (kinds[c.kind] || c.kind) + ") – " + c.areas.join(", ");
+    if (c.geo_precision_label) text += " – " + c.geo_precision_label;
     if (c.listed_under && c.areas.indexOf(c.listed_under) === -1) {
       text += " (" + interpolate(gettext("the gazetteer lists it under %(name)s"), { name: c.listed_under }) + ")";
     }
@@ -88,6 +127,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    drawOutlines();
     document.querySelectorAll(".place-search").forEach(function (box) {
       var input = box.querySelector(".place-search-input");
       box.querySelector(".place-search-button").addEventListener("click", function () { search(box); });

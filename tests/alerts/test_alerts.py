@@ -20,7 +20,7 @@ from incidents.models import Incident
 from incidents.services.duplicates import incident_merge
 from incidents.services.incidents import incident_transition, incident_update
 from incidents.services.workflow import WorkflowError
-from tests.factories import PASSWORD, make_incident, member, subscriber, user_with
+from tests.factories import PASSWORD, make_incident, make_source, member, subscriber, user_with
 from tests.places import PICHARI, SAN_MIGUEL_DEL_ENE
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +40,10 @@ def alert(user, name, **fields):
 
 
 def recent(**fields):
-    """A draft that occurred yesterday at Pichari (alerts are about news)."""
+    """A draft that occurred yesterday at Pichari (alerts are about news), with a source (a
+    reviewer publishes it)."""
     fields = {"occurred_on": TODAY - timedelta(days=1), "status": S.DRAFT, "location": PICHARI,
-              **fields}
+              "sources": [make_source()], **fields}
     return make_incident(**fields)
 
 

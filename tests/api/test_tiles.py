@@ -8,7 +8,7 @@ from django.contrib.gis.geos import Polygon
 
 from incidents.models import Incident
 from incidents.tiles import tile_bounds_lonlat
-from tests.factories import make_incident
+from tests.factories import make_incident, make_source
 from tests.places import LIMA, PICHARI
 from tests.tiles import features, get_tile, tile_of
 
@@ -227,7 +227,8 @@ def test_every_write_changes_the_cells_at_once(api, incidents):
         refresh_tile_cells()
         assert _cells() == kept
 
-    first = make_incident(title="Cell one", location=PICHARI, status="draft", occurred_on=date(2018, 6, 24))
+    first = make_incident(title="Cell one", location=PICHARI, status="draft", occurred_on=date(2018, 6, 24),
+                          sources=[make_source()])
     check(before, june_before)  # a draft is not in the public tiles
     first = incident_transition(user=reviewer, incident=first, to="published")
     check(before + 1, june_before + 1)

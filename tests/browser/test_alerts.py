@@ -16,7 +16,7 @@ from alerts.models import Subscription
 from incidents.models import Incident
 from incidents.services.incidents import incident_transition, incident_update
 from tests.browser.common import ARTIFACTS
-from tests.factories import PASSWORD, make_incident, member, subscriber
+from tests.factories import PASSWORD, make_incident, make_source, member, subscriber
 from tests.places import PICHARI
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
@@ -55,7 +55,8 @@ def test_subscribe_publish_send_exactly_one_message(page, live_url, account):
 
     reviewer = member("reviewer")
     incident = make_incident(title="Armed clash near Pichari (alert test)", location=PICHARI,
-                             occurred_on=date.today() - timedelta(days=1), status=S.IN_REVIEW)
+                             occurred_on=date.today() - timedelta(days=1), status=S.IN_REVIEW,
+                             sources=[make_source()])
     incident_transition(user=reviewer, incident=incident, to=S.PUBLISHED)
     call_command("send_alerts")
     assert [m.subject for m in mail.outbox] == ["[Pichari] Armed clash near Pichari (alert test)"]

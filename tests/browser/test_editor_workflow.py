@@ -68,6 +68,12 @@ def test_editor_places_and_submits_then_reviewer_publishes(browser, live_url, ed
     expect(page.locator(".place-search-chosen")).to_contain_text("U.S. Department of State — Level 4: Do Not Travel")
     assert '"Point"' in page.input_value("#id_location")
     assert page.locator("#id_status option").all_inner_texts() == ["Draft", "In review"]
+    # Publishing needs a source (#19 part 8): the editor names the bulletin it comes from.
+    page.click("#id_sources + .select2 .select2-selection")
+    page.keyboard.type("Security bulletin")
+    source = page.locator(".select2-results__option", has_text="Security bulletin").first
+    expect(source).to_be_visible()
+    source.click()
     page.select_option("#id_status", "in_review")
     expect(page.locator(".leaflet-marker-icon")).to_have_count(1)
     shot(page, "2-placed", full_page=True)
@@ -77,6 +83,7 @@ def test_editor_places_and_submits_then_reviewer_publishes(browser, live_url, ed
     assert incident.status == Incident.Status.IN_REVIEW
     assert incident.district is not None and incident.department.ubigeo in ("08", "12")
     assert advisories_at(incident.location, on=incident.occurred_on).filter(severity=4).exists()
+    assert incident.sources.count() == 1
     assert incident.history.order_by("-history_id").first().history_user.username == editor
     context.close()
 

@@ -40,7 +40,7 @@ def test_preview_shows_the_three_incidents_and_writes_nothing(admin_client):
         ("2018-06-11", "Valle Hermosa de Mazangaro, Vizcatán del Ene, Satipo, Junín"),
     ]
     html = response.content.decode()
-    assert 'value="Create 3 draft(s)"' in html
+    assert 'value="Create 3 drafts"' in html
     assert "Rio Negro de Mazangaro (populated_place, 120609)" in html  # an alternative
     assert (Alert.objects.count(), Incident.objects.count()) == (0, 0)
 
@@ -88,7 +88,7 @@ def test_the_publication_date_field_dates_a_text_that_writes_none(admin_client):
     assert preview.bulletin.published_at.isoformat() == "2022-04-08T00:00:00+00:00"
     assert [(v.draft.occurred_on.isoformat(), v.draft.sub_event_type) for v in preview.drafts] == [
         ("2022-04-07", "Abduction/forced disappearance")]  # 'on Thursday' before Friday 8 April
-    assert 'value="Create 1 draft(s)"' in response.content.decode()
+    assert 'value="Create 1 draft"' in response.content.decode()
     assert (Alert.objects.count(), Incident.objects.count()) == (0, 0)
 
     response = admin_client.post(reverse(URL), {"text": undated_text(), "published": "2022-04-08",

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from incidents.models import Incident
-from tests.factories import admin_change_url, logged_in, make_incident
+from tests.factories import admin_change_url, logged_in, make_incident, make_source
 from tests.places import PICHARI, SAN_MIGUEL_DEL_ENE
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,8 @@ def test_review_queue_lists_drafts_and_items_in_review_with_duplicates():
 
 
 def test_bulk_publish_from_the_queue_skips_what_may_not_move():
-    draft = make_incident(status=S.DRAFT)
-    queued = make_incident(status=S.IN_REVIEW)
+    draft = make_incident(status=S.DRAFT, sources=[make_source()])
+    queued = make_incident(status=S.IN_REVIEW, sources=[make_source()])
     client = logged_in("reviewer", "en")
     response = client.post(reverse("admin:incidents_reviewitem_changelist"),
                            {"action": "publish", "_selected_action": [draft.pk, queued.pk]},

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from incidents.models import Incident
 from incidents.services.incidents import incident_transition
 from incidents.services.workflow import WorkflowError
-from tests.factories import admin_change_url, incident_form_data, logged_in, make_incident, member
+from tests.factories import admin_change_url, incident_form_data, logged_in, make_incident, make_source, member
 
 pytestmark = pytest.mark.django_db
 S = Incident.Status
@@ -25,7 +25,7 @@ def test_an_editor_cannot_publish_by_any_route(english):
 
 
 def test_an_api_status_change_is_recorded_with_its_reason():
-    incident = make_incident(status=S.DRAFT)
+    incident = make_incident(status=S.DRAFT, sources=[make_source()])
     client = APIClient()
     client.force_authenticate(member("reviewer"))
     response = client.patch(f"/api/v1/incidents/{incident.pk}/",

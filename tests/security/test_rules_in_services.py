@@ -21,7 +21,7 @@ from incidents.services.bulletins.ingest import ingest_bulletin
 from incidents.services.incidents import incident_create, incident_transition, incident_update
 from incidents.services.records import record_save
 from incidents.services.workflow import OPERATOR, WorkflowError
-from tests.factories import make_actor, make_incident
+from tests.factories import make_actor, make_incident, make_source
 from tests.factories import PASSWORD, member
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,7 @@ def test_an_api_update_without_version_is_refused_by_name():
 
 def test_an_editors_edit_landing_after_a_publish_is_refused(monkeypatch):
     """The editor's request reads the draft; a reviewer publishes; then the editor's write runs."""
-    incident = make_incident(status=S.DRAFT)
+    incident = make_incident(status=S.DRAFT, sources=[make_source()])
     reviewer = member("reviewer")
     read = IncidentViewSet.get_object
 
@@ -153,7 +153,7 @@ def test_an_editors_edit_landing_after_a_publish_is_refused(monkeypatch):
 
 def test_the_rules_are_checked_on_the_locked_row_not_the_callers_copy():
     """Without a version: the stale copy says draft, the stored row says published."""
-    incident = make_incident(status=S.DRAFT)
+    incident = make_incident(status=S.DRAFT, sources=[make_source()])
     stale = Incident.objects.get(pk=incident.pk)
     incident_transition(user=member("reviewer"), incident=incident, to=S.PUBLISHED)
     with pytest.raises(WorkflowError):

@@ -234,7 +234,9 @@ def test_a_publish_cannot_land_between_an_editors_record_check_and_its_write(mon
         reviewer = users.create_user("race-reviewer", password="x-for-tests", is_staff=True)
         reviewer.groups.add(Group.objects.get(name=REVIEWERS))
         actor = make_actor(name="Actor of a race")
-        incident = make_incident(title="A race", status=Incident.Status.DRAFT, actors=[actor])
+        # From a dataset record: its source, so that the reviewer may publish it.
+        incident = make_incident(title="A race", status=Incident.Status.DRAFT, actors=[actor],
+                                 external_source="race-test", external_id="1")
         return editor, reviewer, actor, incident
 
     editor, reviewer, actor, incident = _joined(_in_own_connection(setup))

@@ -17,7 +17,7 @@ from django.utils import translation
 from incidents.models import Actor, Incident
 from incidents.services.incidents import incident_transition, incident_update
 from regions.models import DistrictIndicators
-from tests.factories import logged_in, make_actor, make_incident, member
+from tests.factories import logged_in, make_actor, make_incident, make_source, member
 from tests.places import PICHARI, SAN_MIGUEL_DEL_ENE
 from web.page_cache import cached_page
 from web.throttle import PageRateThrottle
@@ -36,7 +36,8 @@ def published():
 
 @pytest.fixture
 def draft():
-    return make_incident(title="Unreviewed report", location=SAN_MIGUEL_DEL_ENE, status=Incident.Status.DRAFT)
+    return make_incident(title="Unreviewed report", location=SAN_MIGUEL_DEL_ENE, status=Incident.Status.DRAFT,
+                         sources=[make_source()])
 
 
 def page_urls(incident) -> dict[str, str]:
