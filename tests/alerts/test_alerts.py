@@ -312,9 +312,12 @@ def test_bad_areas_and_names_are_refused_with_the_reason(fields, field, message)
 def test_too_many_vertices_are_refused(settings):
     settings.ALERTS_MAX_VERTICES = 10
     ring = [(-74 + 0.01 * i, -12.5 + 0.001 * (i % 2)) for i in range(12)] + [(-74.05, -12.6), (-74, -12.5)]
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         alert(subscriber(), "many", area_kind="polygon", polygon=Polygon(ring, srid=4326))
-    assert error.value.message_dict == {"polygon": ["The polygon has 14 vertices; at most 10."]}
+    with translation.override("en"):
+        assert error.value.message_dict == {"polygon": ["The polygon has 14 vertices; at most 10."]}
+    with translation.override("es"):
+        assert error.value.message_dict == {"polygon": ["El polígono tiene 14 vértices; como máximo se admiten 10."]}
 
 
 def test_a_flood_of_alerts_is_capped_per_account(settings):
@@ -322,9 +325,10 @@ def test_a_flood_of_alerts_is_capped_per_account(settings):
     owner = subscriber()
     for n in range(3):
         alert(owner, f"alert {n}")
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         alert(owner, "one too many")
-    assert error.value.messages == ["You have 3 alerts, the most one account may have; delete one first."]
+    with translation.override("en"):
+        assert error.value.messages == ["You have 3 alerts, the most one account may have; delete one first."]
     alert(subscriber("other"), "another account")
     assert Subscription.objects.count() == 4
 
