@@ -41,9 +41,11 @@ def stats_from_counts(queryset, params: dict, *, published_only: bool, hide_rest
     answers them, or None when a filter is not one the counts know. `published_only` and
     `hide_restricted` are what visible_incidents applied for this reader."""
     level = params.get("level", AdminArea.Level.DEPARTMENT)
-    region = params.get("region")
+    regions = params.get("region") or []  # several areas: incidents in any of them (#15 part 5)
+    if not isinstance(regions, (list, tuple)):
+        regions = [regions]
     if (not set(params) <= STATS_FILTERS or level == AdminArea.Level.DISTRICT
-            or (region is not None and region.level == AdminArea.Level.DISTRICT)):
+            or any(region.level == AdminArea.Level.DISTRICT for region in regions)):
         return None
     area = f"{AREA_FIELD[level]}_id"
     where, values = [], []
@@ -53,11 +55,12 @@ def stats_from_counts(queryset, params: dict, *, published_only: bool, hide_rest
     if synthetic != "include":
         where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
     if "event_type" in params:
-        where.append("AND event_type = %s")
-        values.append(params["event_type"])
-    if region is not None:
-        where.append(f"AND {AREA_FIELD[region.level]}_id = %s")
-        values.append(region.pk)
+        types = params["event_type"]
+        where.append("AND event_type = ANY(%s)")
+        values.append(list(types) if isinstance(types, (list, tuple)) else [types])
+    if regions:  # a row (one province) counts once even when it is in two of the areas
+        where.append("AND (" + " OR ".join(f"{AREA_FIELD[region.level]}_id = %s" for region in regions) + ")")
+        values += [region.pk for region in regions]
     if hide_restricted:
         where.append("AND dataset_id IN (SELECT slug FROM incidents_dataset WHERE redistribution)")
     month_where, month_values, edges = month_split(params, queryset)

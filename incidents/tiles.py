@@ -353,8 +353,9 @@ def count_at_least(params: dict, *, published_only: bool, hide_restricted: bool,
     if synthetic != "include":
         where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
     if "event_type" in params:
-        where.append("AND event_type = %s")
-        values.append(params["event_type"])
+        types = params["event_type"]
+        where.append("AND event_type = ANY(%s)")
+        values.append(list(types) if isinstance(types, (list, tuple)) else [types])
     month_where, month_values, _ = month_split(params, None)
     where += month_where
     values += month_values

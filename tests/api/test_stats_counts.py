@@ -14,7 +14,7 @@ from incidents.models import Dataset, Incident
 from incidents.month_counts import stats_from_counts
 from incidents.selectors import filter_incidents
 from regions.models import AdminArea
-from tests.factories import make_incident, member
+from tests.factories import make_incident, make_source, member
 from tests.places import LIMA, PICHARI
 
 # Whole months, partial months at either end, a range inside one month, open ranges, with
@@ -96,7 +96,8 @@ def test_every_write_keeps_the_month_counts_equal_to_the_live_statistics(counted
             assert cursor.fetchall() == kept
         _assert_counts_equal_live()
 
-    one = make_incident(title="Counted", location=PICHARI, status="draft", occurred_on=date(2018, 6, 24))
+    one = make_incident(title="Counted", location=PICHARI, status="draft", occurred_on=date(2018, 6, 24),
+                        sources=[make_source()])  # users publish only incidents that name a source
     one = incident_transition(user=reviewer, incident=one, to="published")
     one = incident_update(user=reviewer, incident=one, fatalities=5, injuries=0)
     one = incident_update(user=reviewer, incident=one, event_type="Riots", sub_event_type="Violent demonstration",

@@ -98,7 +98,7 @@ def test_spanish_uses_the_peruvian_administrative_terms():
     for label in ["Departamentos", "Provincias", "Distritos"]:  # several may be chosen (#15)
         assert f">{label}<" in html, label
     search = Client().get(page_url("region-search", language="es") + "?q=xyzzyq").content.decode()
-    assert "Ningún departamento, provincia o distrito coincide" in search
+    assert "Ningún área, pueblo ni zona de alerta coincide" in search
 
 
 def test_the_map_is_cached_per_language(monkeypatch):

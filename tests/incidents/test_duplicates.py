@@ -71,7 +71,7 @@ def test_merge_keeps_the_richer_fields_and_all_sources_and_archives_the_duplicat
 def test_merge_from_the_admin_asks_which_survives():
     a = make_incident(title="Report A", status=S.DRAFT)
     b = make_incident(title="Report B", status=S.IN_REVIEW)
-    client = logged_in("reviewer")
+    client = logged_in("reviewer", language="en")
     url = reverse("admin:incidents_reviewitem_changelist")
     page = client.post(url, {"action": "merge_duplicates", "_selected_action": [a.pk, b.pk]})
     assert page.status_code == 200 and b"Choose the incident that stays" in page.content

@@ -78,13 +78,14 @@ def test_the_embed_keeps_its_frame_ancestors_with_the_nonce(client, settings):
 
 
 @pytest.mark.parametrize("path, inline", [
-    (page_url("map"), 1), (page_url("embed"), 1), (page_url("region", "120609"), 1),
+    (page_url("map"), 1), (page_url("embed"), 1), (page_url("region", "120609"), 2),
     (page_url("incident", 0).replace("/0/", "/{pk}/"), 1), (page_url("advisories"), 1), ("/api/docs/", 0), ("/api/redoc/", 0),
     ("/admin/incidents/incident/add/", 2), ("/admin/incidents/incident/{pk}/change/", 2),
     ("/admin/regions/advisoryzone/add/", 2),
 ])
 def test_each_inline_script_of_a_page_carries_its_nonce(admin_client, path, inline):
-    """The folium map script, django-leaflet's widget (two scripts); Swagger UI's init is a file
+    """The folium map script (a district page has two maps: the area and what happened nearby),
+    django-leaflet's widget (two scripts); Swagger UI's init is a file
     (the split view), ReDoc needs none without REDOC_UI_SETTINGS."""
     pk = make_incident().pk
     response = admin_client.get(path.format(pk=pk))
