@@ -7,6 +7,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 from django.urls import reverse
+from django.utils import translation
 
 from alerts.services import make_token, send_pending, subscription_create
 from incidents.models import Incident
@@ -64,6 +65,7 @@ def test_an_alert_is_delivered_over_smtp_once(smtp_server):
     assert "Location precision: exact town or village" in text
     assert "Advice in force there: U.S. Department of State — Level 4: Do Not Travel; " \
            "UK Foreign, Commonwealth & Development Office — Advise against all but essential travel" in text
-    assert f"http://127.0.0.1:8000{reverse('incident', args=[incident.pk])}" in text
+    with translation.override("en"):  # the link opens the page in the alert's language
+        assert f"http://127.0.0.1:8000{reverse('incident', args=[incident.pk])}" in text
     assert f'href="{unsubscribe}"' in html
     assert Incident.objects.get().status == "published"

@@ -26,6 +26,13 @@ def open_explorer(page, live_url, query="", size="desktop", language="en"):
     expect(page.locator(".folium-map")).to_have_attribute(
         "data-incidents-drawn", "geojson")
     page.wait_for_load_state("networkidle")
+    open_filters(page)
+
+
+def open_filters(page):
+    """The filters are folded under a summary on a phone (#19 part 3): unfold them."""
+    if page.locator("#filters-panel").get_attribute("open") is None:
+        page.locator("#filters-panel > summary").click()
 
 
 def listed_titles(page):
@@ -50,6 +57,7 @@ def test_the_fatalities_filter_says_how_many_unknown_counts_it_hides(page, live_
     assert page.locator("#filter-notes").is_visible()
     shot(page, f"ux-filters-left-out-{size}")
     # Without the filter the note goes.
+    open_filters(page)
     page.fill("#f-fatalities", "")
     page.dispatch_event("#f-fatalities", "change")
     expect(page.locator("#incident-list li")).to_have_count(4)
@@ -89,6 +97,7 @@ def test_nothing_at_any_date_says_so(page, live_url, site_data):
 @pytest.mark.parametrize("size", SIZES)
 def test_part_of_an_actor_name_without_case_finds_its_incidents(page, live_url, site_data, size):
     open_explorer(page, live_url, "", size)
+    open_filters(page)
     page.fill("#f-actor-part", "SHINING")
     page.press("#f-actor-part", "Enter")
     expect(page.locator("#incident-list li")).to_have_count(3)
@@ -101,6 +110,7 @@ def test_part_of_an_actor_name_without_case_finds_its_incidents(page, live_url, 
     assert page.locator("#f-actor-part").input_value() == "SHINING"
     assert page.locator("#f-actor option:checked").count() == 0
     # A chosen name and a typed part (an alias, accents and case aside) match either.
+    open_filters(page)
     page.fill("#f-actor-part", "lumínoso, nobody")
     page.select_option("#f-actor", "Police Forces of Peru")
     expect(page.locator("#incident-list li")).to_have_count(3)
