@@ -138,7 +138,8 @@ def event_type_labels(field: str = "event_type") -> dict[str, str]:
 def language_name(code: str) -> str:
     """"inglés", "english": a language's name in the page's language, for "(en inglés)"."""
     try:
-        return str(get_language_info(code)["name_translated"]).lower()
+        name = str(get_language_info(code)["name_translated"])
+        return name.lower() if (get_language() or "").startswith("es") else name  # "inglés", "English"
     except KeyError:
         return code
 

@@ -153,7 +153,7 @@ def test_a_spanish_bulletin_keeps_its_spanish_text_labelled_on_english_pages():
     english = editor.get(page_url("incident", incident.pk, language="en")).content.decode()
     spanish = editor.get(page_url("incident", incident.pk, language="es")).content.decode()
     assert '<p><span lang="es">Una patrulla del Ejército' in english
-    assert '<small class="text-language">(in spanish)</small>' in english
+    assert '<small class="text-language">(in Spanish)</small>' in english
     assert "<p><span>Una patrulla del Ejército" in spanish and "text-language" not in spanish.split("<h2>")[0]
     body = editor.get(f"/api/v1/incidents/{incident.pk}/").json()
     assert body["properties"]["language"] == "es"

@@ -47,7 +47,8 @@ def text_language_label(code) -> str:
     if not _foreign(code):
         return ""
     try:
-        name = get_language_info(code)["name_translated"].lower()
+        name = str(get_language_info(code)["name_translated"])
+        name = name.lower() if (get_language() or "").startswith("es") else name  # "inglés", "English"
     except KeyError:
         name = code
     return format_html(' <small class="text-language">({})</small>', _("in %(language)s") % {"language": name})
