@@ -14,7 +14,7 @@ from core.replicas import read_connection
 from regions.models import AdminArea
 
 from .selectors import AREA_FIELD
-from .tiles import month_split
+from .tiles import counted_where, month_split
 
 STATS_FILTERS = {"synthetic", "event_type", "date_from", "date_to", "region", "level"}
 
@@ -48,16 +48,7 @@ def stats_from_counts(queryset, params: dict, *, published_only: bool, hide_rest
             or any(region.level == AdminArea.Level.DISTRICT for region in regions)):
         return None
     area = f"{AREA_FIELD[level]}_id"
-    where, values = [], []
-    if published_only:
-        where.append("AND status = 'published'")
-    synthetic = params.get("synthetic", "exclude")
-    if synthetic != "include":
-        where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
-    if "event_type" in params:
-        types = params["event_type"]
-        where.append("AND event_type = ANY(%s)")
-        values.append(list(types) if isinstance(types, (list, tuple)) else [types])
+    where, values = counted_where(params, published_only=published_only)
     if regions:  # a row (one province) counts once even when it is in two of the areas
         where.append("AND (" + " OR ".join(f"{AREA_FIELD[region.level]}_id = %s" for region in regions) + ")")
         values += [region.pk for region in regions]

@@ -135,6 +135,22 @@ LIVE_SQL = f"""
 """
 
 
+
+def counted_where(params: dict, *, published_only: bool) -> tuple[list[str], list]:
+    """The WHERE lines (and their values) on the pre-counted tables (tile cells, month counts)
+    for the filters they share: status, the synthetic flag and one or several event types."""
+    where, values = [], []
+    if published_only:
+        where.append("AND status = 'published'")
+    synthetic = params.get("synthetic", "exclude")
+    if synthetic != "include":
+        where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
+    if "event_type" in params:
+        types = params["event_type"]
+        where.append("AND event_type = ANY(%s)")
+        values.append(list(types) if isinstance(types, (list, tuple)) else [types])
+    return where, values
+
 def _execute(sql: str, params) -> bytes:
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
@@ -215,16 +231,7 @@ def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
             "cy0": CELLS * y, "cy1": CELLS * y + CELLS - 1, "stored": stored, "shift": shift,
             "scx0": (CELLS * x) << shift, "scx1": ((CELLS * x + CELLS) << shift) - 1,
             "scy0": (CELLS * y) << shift, "scy1": ((CELLS * y + CELLS) << shift) - 1}
-    where, values = [], []
-    if published_only:
-        where.append("AND status = 'published'")
-    synthetic = params.get("synthetic", "exclude")
-    if synthetic != "include":
-        where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
-    if "event_type" in params:
-        where.append("AND event_type = ANY(%s)")
-        types = params["event_type"]
-        values.append(list(types) if isinstance(types, (list, tuple)) else [types])
+    where, values = counted_where(params, published_only=published_only)
     live, live_values = "", []
     month_where, month_values, edges = month_split(params, queryset)
     where += month_where
@@ -346,16 +353,7 @@ def count_at_least(params: dict, *, published_only: bool, hide_restricted: bool,
     if "bbox" not in filters or not filters - {"bbox"} <= SUMMARY_FILTERS or not tile_cells_fresh():
         return None
     minlon, minlat, maxlon, maxlat = params["bbox"].extent
-    where, values = [], []
-    if published_only:
-        where.append("AND status = 'published'")
-    synthetic = params.get("synthetic", "exclude")
-    if synthetic != "include":
-        where.append(f"AND is_synthetic = {'true' if synthetic == 'only' else 'false'}")
-    if "event_type" in params:
-        types = params["event_type"]
-        where.append("AND event_type = ANY(%s)")
-        values.append(list(types) if isinstance(types, (list, tuple)) else [types])
+    where, values = counted_where(params, published_only=published_only)
     month_where, month_values, _ = month_split(params, None)
     where += month_where
     values += month_values

@@ -316,8 +316,9 @@ def test_too_many_vertices_are_refused(settings):
         alert(subscriber(), "many", area_kind="polygon", polygon=Polygon(ring, srid=4326))
     with translation.override("en"):
         assert error.value.message_dict == {"polygon": ["The polygon has 14 vertices; at most 10."]}
-    with translation.override("es"):
-        assert error.value.message_dict == {"polygon": ["El polígono tiene 14 vértices; como máximo se admiten 10."]}
+    with translation.override("es"), pytest.raises(ValidationError) as error:
+        alert(subscriber("otra"), "many", area_kind="polygon", polygon=Polygon(ring, srid=4326))
+    assert error.value.message_dict == {"polygon": ["El polígono tiene 14 vértices; como máximo se admiten 10."]}
 
 
 def test_a_flood_of_alerts_is_capped_per_account(settings):
