@@ -12,7 +12,7 @@ from incidents.models import Incident
 from regions.selectors import advisories_at
 
 from .models import Subscription
-from .services import make_token
+from .links import make_token
 
 PRECISION = {
     Incident.GeoPrecision.EXACT: gettext_lazy("exact town or village"),

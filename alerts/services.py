@@ -17,7 +17,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -29,14 +28,13 @@ from incidents.taxonomy import EVENT_TYPES
 from regions.geocoding import geocode
 from regions.models import AdminArea, Place
 
+from .links import make_token, read_token  # noqa: F401  (callers use services.*)
 from .models import Delivery, Subscription
 
 log = logging.getLogger(__name__)
 Kind = Subscription.AreaKind
 # Peru with a margin: a drawn shape or point outside it can never match an incident.
 PERU_BBOX = (-82.0, -19.0, -68.0, 0.5)
-TOKEN_SALT = "alerts.link"
-TOKEN_ACTIONS = ("unsubscribe", "pause")
 
 
 # Input -------------------------------------------------------------------------------------
@@ -205,26 +203,6 @@ def subscription_set_paused(*, user, subscription: Subscription, paused: bool) -
 @transaction.atomic
 def subscription_delete(*, user, subscription: Subscription) -> None:
     _check_manage(user, subscription).delete()
-
-
-# Links in messages (no login) --------------------------------------------------------------
-
-def make_token(subscription: Subscription, action: str) -> str:
-    assert action in TOKEN_ACTIONS
-    # No timestamp (the link never expires): the same alert and action always give the same link.
-    return signing.Signer(salt=TOKEN_SALT).sign_object([subscription.pk, action], compress=True)
-
-
-def read_token(token: str) -> tuple[Subscription, str] | None:
-    """The alert and action a link stands for, or None (forged, altered or already deleted)."""
-    try:
-        pk, action = signing.Signer(salt=TOKEN_SALT).unsign_object(token[:200])
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if action not in TOKEN_ACTIONS or not isinstance(pk, int):
-        return None
-    subscription = Subscription.objects.filter(pk=pk).first()
-    return (subscription, action) if subscription else None
 
 
 @transaction.atomic
