@@ -161,6 +161,7 @@ DATABASES = {
         env="DATABASE_URL",
         default="postgis:///vraem",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,  # a kept connection is checked before a request uses it
     )
 }
 # PostgreSQL's JIT compiler spends 0.1-2 s compiling the plans of spatial queries whose cost
@@ -187,7 +188,8 @@ if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
 DATABASE_REPLICAS = []
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", ""), start=1):
     _alias = "replica" if _number == 1 else f"replica{_number}"
-    _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+                                     conn_health_checks=True)
     _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
     DATABASES[_alias] = {**_replica, "TEST": {"MIRROR": "default"}}
     if DATABASES[_alias]["ENGINE"] != DATABASES["default"]["ENGINE"]:
@@ -444,6 +446,13 @@ CACHES[API_CACHE] = {
 }
 CACHES[API_CACHE]["LOCATION"] = (str(Path(CACHES[API_CACHE]["LOCATION"]) / "api")  # a folder of its own
                                  if CACHES[API_CACHE]["BACKEND"].endswith("FileBasedCache") else "vraem_api_cache")
+# Built vector tiles (incidents/api/tiles.py) in a third store of the same kind: every worker
+# reads a tile another built (in the per-process default cache each of make serve's workers
+# built it again; make bench figure d, docs/performance.md).
+TILE_CACHE = "tiles"
+CACHES[TILE_CACHE] = {**CACHES[API_CACHE], "OPTIONS": {**CACHES[API_CACHE]["OPTIONS"]}}
+CACHES[TILE_CACHE]["LOCATION"] = (str(Path(CACHES[PAGE_CACHE]["LOCATION"]) / "tiles")
+                                  if CACHES[TILE_CACHE]["BACKEND"].endswith("FileBasedCache") else "vraem_tile_cache")
 # --- end of issue #18 target 1 block ---
 # Login lockout rules beyond the pair (security/lockout.py): LOGIN_ADDRESS_FAILURES failures
 # from one address (any usernames) lock that address; LOGIN_ACCOUNT_FAILURES failures for one

@@ -66,12 +66,13 @@ def _primary_only(request, settings):
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters(request):
     """API throttling counts requests in the table security_rate_counter (security/throttling.py);
-    every test that may reach the database starts from zero. The default cache (tiles) and the
-    page cache and the API answer cache (web/page_cache.py, core/answer_cache.py: keyed
-    by a data version that rolled-back tests reuse) are cleared always."""
+    every test that may reach the database starts from zero. The default cache, the page cache,
+    the API answer cache and the tile cache (web/page_cache.py, core/answer_cache.py,
+    incidents/api/tiles.py: keyed by a data version that rolled-back tests reuse) are cleared
+    always."""
     cache.clear()
-    caches[django_settings.PAGE_CACHE].clear()
-    caches[django_settings.API_CACHE].clear()
+    for alias in (django_settings.PAGE_CACHE, django_settings.API_CACHE, django_settings.TILE_CACHE):
+        caches[alias].clear()
     if request.node.get_closest_marker("django_db") or "db" in request.fixturenames \
             or "transactional_db" in request.fixturenames:
         request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")

@@ -1,16 +1,17 @@
 -- A mix of what visitors and API clients ask for: map pages, API lists, details, stats, tiles.
+-- Pages in both languages under their prefixes (an unprefixed page is a redirect: #14).
 local paths = {
-  "/",
+  "/es/",
   "/api/v1/incidents/?page_size=100",
   "/api/v1/incidents/?bbox=-75,-13,-73,-11.5&date_from=2018-01-01",
   "/api/v1/incidents/?region=12&ordering=-fatalities",
   "/api/v1/stats/?level=department",
   "/api/v1/advisories/?at=-73.829,-12.5196",
   "/api/v1/regions/?level=district&parent=1206&zoom=9",
-  "/regions/120609/",
-  "/regions/12/",
-  "/advisories/",
-  "/incidents/1/",
+  "/es/regions/120609/",
+  "/en/regions/12/",
+  "/es/advisories/",
+  "/en/incidents/1/",
   "/tiles/incidents/7/37/68.pbf",
   "/tiles/incidents/10/301/546.pbf",
   "/tiles/districts/8/75/136.pbf",

@@ -9,9 +9,12 @@
 # the page cache's hit ratio. FAULT=1 also restarts PostgreSQL in the middle of the last phase
 # and checks that the app answers 503 while it is down and 200 again without being restarted.
 # REPLICA=1 serves anonymous reads from the local hot standby (make replica; docs/scaling.md).
+# WARMUP seconds (default 5) of the same mix run first in each phase and are not measured: the
+# figures are a running server's, not its first seconds' (WARMUP=0 measures from a cold start).
 set -euo pipefail
 PORT=${PORT:-8457}
 DURATION=${DURATION:-60}
+WARMUP=${WARMUP:-5}  # seconds of the same mix before each measured run, not counted
 CONNECTIONS=${CONNECTIONS:-50}
 WORKERS=${WORKERS:-4}
 PHASES=${PHASES:-baseline ours}
@@ -50,7 +53,8 @@ start_server() {  # $1: phase
   TRUSTED_PROXY_COUNT=1 \
   PAGE_CACHE_ENABLED=$enabled PAGE_CACHE_BACKEND=$backend PAGE_CACHE_DIR="$OUT/page-cache" \
   DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
-    .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  WORKERS=$WORKERS GUNICORN_BIND="127.0.0.1:$PORT" \
+    .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi \
     > "$OUT/serve-$1.log" 2>&1 &
   server=$!
   for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && break; sleep 1; done
@@ -78,6 +82,11 @@ last=${PHASES##* }
 for phase in $PHASES; do
   echo "== phase $phase: $CONNECTIONS connections, $LOADTEST_CLIENTS clients, ${DURATION} s, $WORKERS workers"
   start_server "$phase"
+  if [ "$WARMUP" -gt 0 ]; then  # unmeasured: every worker's connections and caches warmed
+    wrk --threads 2 --connections "$CONNECTIONS" --duration "${WARMUP}s" --timeout 10s \
+      --script config/setup/loadtest.lua "$URL" > "$OUT/warmup-$phase.txt"
+    echo "warm-up: $(grep -o '^page cache: .*' "$OUT/warmup-$phase.txt"); $(grep 'requests in' "$OUT/warmup-$phase.txt" | xargs)"
+  fi
   fault_pid=""
   if [ "${FAULT:-0}" = 1 ] && [ "$phase" = "$last" ]; then fault & fault_pid=$!; fi
   wrk --threads 2 --connections "$CONNECTIONS" --duration "${DURATION}s" --timeout 10s --latency \

@@ -6,7 +6,8 @@ outline of every district with incidents and their count (`incidents`), for a ch
 
 The ETag names the data version (a counter the database bumps on every write to incidents),
 the tile, the filters and whether drafts are visible: a matching If-None-Match is answered 304
-before any tile query. Built tiles are kept in Django's cache under the same key.
+before any tile query. Built tiles are kept under the same key in the tile cache (settings.TILE_CACHE), which
+every worker of the machine shares.
 
 Two rates: every tile request counts against `tiles` (API_TILE_RATE, sized for a map panning
 over cached tiles); a tile that must be built (not in the cache) also counts against
@@ -17,7 +18,7 @@ from contextlib import contextmanager
 
 import psycopg
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import OperationalError, connections, transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -118,7 +119,7 @@ class _TileView(APIView):
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             return HttpResponse(status=304, headers=headers)
         cache_key = f"tile:{etag}"
-        body = cache.get(cache_key)
+        body = caches[settings.TILE_CACHE].get(cache_key)
         if body is None:
             # Threat line: a stranger's filters (dates, text, actor) can make a tile read much
             # of the table; TILE_QUERY_TIMEOUT_MS bounds it, answered 503 + Retry-After rather
@@ -139,7 +140,7 @@ class _TileView(APIView):
                     status=503, content_type="text/plain; charset=utf-8",
                     headers={"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"},
                 )
-            cache.set(cache_key, body, CACHE_SECONDS)
+            caches[settings.TILE_CACHE].set(cache_key, body, CACHE_SECONDS)
         return HttpResponse(body, content_type=MVT, headers=headers)
 
 
@@ -163,8 +164,8 @@ class DistrictTileView(_TileView):
         # The counts cover the whole filtered set, not one tile: computed once per data version
         # and filters, then shared by every tile of the layer.
         key = "district-counts:" + _key("counts", self.request, params, 0, 0, 0)
-        counts = cache.get(key)
+        counts = caches[settings.TILE_CACHE].get(key)
         if counts is None:
             counts = tiles.district_counts(queryset)
-            cache.set(key, counts, CACHE_SECONDS)
+            caches[settings.TILE_CACHE].set(key, counts, CACHE_SECONDS)
         return tiles.districts_tile(counts, z, x, y)

@@ -206,8 +206,9 @@ def test_every_write_changes_the_cells_at_once(api, incidents):
     """Create, edit (type, date, place), publish, merge, archive (unpublish), restore and
     delete through the services: after each, the next tile counts it, and the cells equal a
     full rebuild."""
-    from django.core.cache import cache
+    from django.conf import settings
     from django.contrib.gis.geos import Point
+    from django.core.cache import caches
 
     from incidents.services.duplicates import incident_merge
     from incidents.services.incidents import incident_delete, incident_transition, incident_update
@@ -220,7 +221,7 @@ def test_every_write_changes_the_cells_at_once(api, incidents):
     june_before = _pichari_total(api, june)
 
     def check(expected_total, expected_june):
-        cache.clear()
+        caches[settings.TILE_CACHE].clear()
         assert (_pichari_total(api), _pichari_total(api, june)) == (expected_total, expected_june)
         kept = _cells()
         assert kept  # and the same rows as counting everything again:
