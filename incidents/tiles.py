@@ -19,11 +19,15 @@ from core.replicas import read_connection
 MAX_ZOOM = 20
 CLUSTER_MAX_ZOOM = 12  # z <= 12: clusters with counts; z >= 13: one feature per incident
 CELLS = 8  # cluster grid per tile side: 32 px cells on a 256 px tile
-# The zooms incidents_tile_cell holds (incidents_tile_cell_zooms() in incidents/sql/tile_cell.sql);
-# a tile of a zoom between them sums the cells of the next stored zoom (2x2 or 4x4 into one).
-# z9-z11 are counted live: with the month split most of their cells hold one incident.
+# The zooms incidents_tile_cell holds per month (incidents_tile_cell_zooms() in
+# incidents/sql/tile_cell.sql) and incidents_tile_total holds for all dates
+# (incidents_tile_total_zooms(), tile_total.sql); a tile of a zoom between them sums the cells of
+# the next stored zoom (2x2 or 4x4 into one). With a date filter z9-z11 are counted live: with
+# the month split most of their cells would hold one incident.
 CELL_ZOOMS = (2, 5, 8)
-SUMMARY_MAX_ZOOM = max(CELL_ZOOMS)  # up to here, clusters may come pre-counted
+TOTAL_ZOOMS = (2, 5, 8, 11)
+SUMMARY_MAX_ZOOM = max(CELL_ZOOMS)  # up to here, clusters of a date range may come pre-counted
+TOTAL_MAX_ZOOM = max(TOTAL_ZOOMS)  # up to here, clusters of all dates may come pre-counted
 GRID_ZOOM = 11  # incidents_tile_cell_x / _y give a point's cell at this zoom
 # Filters the pre-counted cells can answer (status too, from who asks); any other → live query.
 SUMMARY_FILTERS = {"synthetic", "event_type", "date_from", "date_to"}
@@ -108,7 +112,7 @@ WITH c AS (
       FROM (
         SELECT cx >> {{shift}} AS cx, cy >> {{shift}} AS cy, count, sum_mx AS sx, sum_my AS sy,
                sum_id AS sid, event_type
-          FROM incidents_tile_cell
+          FROM {{table}}
          WHERE zoom = {{stored}} AND cx BETWEEN {{scx0}} AND {{scx1}} AND cy BETWEEN {{scy0}} AND {{scy1}} {{where}}
         {{live}}
       ) AS u
@@ -190,6 +194,11 @@ def whole_months(date_from: date | None, date_to: date | None) -> tuple[date | N
     return first, last
 
 
+def _dated(params: dict) -> bool:
+    """Whether `params` narrow the dates (the monthly cells answer it; else the totals)."""
+    return "date_from" in params or "date_to" in params
+
+
 def month_split(params: dict, queryset) -> tuple[list[str], list, object]:
     """For a table counted per month (`month`: its first day): the conditions (and their
     values) that keep the months the date range of `params` covers whole, and the incidents of
@@ -223,9 +232,11 @@ def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
     already filtered by the whole range), on the same grid."""
     from django.contrib.gis.geos import Polygon
 
-    if z > SUMMARY_MAX_ZOOM:
-        raise ValueError(f"no tile cells above zoom {SUMMARY_MAX_ZOOM}, asked for {z}")
-    stored = min(zoom for zoom in CELL_ZOOMS if zoom >= z)
+    zooms, table = ((CELL_ZOOMS, "incidents_tile_cell") if _dated(params)
+                    else (TOTAL_ZOOMS, "incidents_tile_total"))
+    if z > max(zooms):
+        raise ValueError(f"no tile cells above zoom {max(zooms)} for these filters, asked for {z}")
+    stored = min(zoom for zoom in zooms if zoom >= z)
     shift = stored - z  # a cell of zoom z is 2^shift x 2^shift cells of the stored zoom
     tile = {"z": z, "x": x, "y": y, "cx0": CELLS * x, "cx1": CELLS * x + CELLS - 1,
             "cy0": CELLS * y, "cy1": CELLS * y + CELLS - 1, "stored": stored, "shift": shift,
@@ -243,7 +254,7 @@ def summary_tile(z: int, x: int, y: int, *, params: dict, published_only: bool,
                                  .values("id", "event_type", "location").query.sql_with_params())
         live = LIVE_SQL.replace("{filtered}", filtered)
     # The tile's numbers are ours (ints), written into the text; the values are parameters.
-    sql = SUMMARY_SQL.replace("{live}", live).replace("{where}", " ".join(where))
+    sql = SUMMARY_SQL.replace("{live}", live).replace("{where}", " ".join(where)).replace("{table}", table)
     sql = sql.replace("{shown}", SHOWN_SQL if hide_restricted else "")
     for key, value in tile.items():
         sql = sql.replace("{%s}" % key, str(int(value)))
@@ -256,11 +267,13 @@ def incidents_tile(queryset, z: int, x: int, y: int, *, params: dict | None = No
     CLUSTER_MAX_ZOOM (`count`, plus `id` and `event_type` for a cell of one), then points.
     `hide_restricted`: incidents of a dataset whose licence forbids redistribution are only
     counted in clusters (no id, no type, even in a cell of one) and left out of the points.
-    Up to SUMMARY_MAX_ZOOM, when `params` holds only filters the pre-counted cells know and
-    those are fresh, the clusters are read from them instead of counted."""
+    Up to SUMMARY_MAX_ZOOM (a date range) or TOTAL_MAX_ZOOM (all dates), when `params` holds
+    only filters the pre-counted cells know and those are fresh, the clusters are read from them
+    instead of counted."""
     from django.contrib.gis.geos import Polygon
 
-    if (params is not None and z <= SUMMARY_MAX_ZOOM and set(params) <= SUMMARY_FILTERS
+    if (params is not None and z <= (SUMMARY_MAX_ZOOM if _dated(params) else TOTAL_MAX_ZOOM)
+            and set(params) <= SUMMARY_FILTERS
             and tile_cells_fresh()):
         return summary_tile(z, x, y, params=params, published_only=published_only,
                             hide_restricted=hide_restricted, queryset=queryset)

@@ -1,6 +1,7 @@
-"""Rebuild the pre-counted tile clusters (incidents_tile_cell: incidents/sql/tile_cell.sql) in one
-transaction: every incident's Web Mercator cell at zoom 11 per status, synthetic flag, event type
-and month, then each stored zoom (CELL_ZOOMS) summed from it.
+"""Rebuild the pre-counted tile clusters (incidents_tile_cell: incidents/sql/tile_cell.sql; without
+the month split, incidents_tile_total: tile_total.sql) in one transaction: every incident's Web
+Mercator cell at zoom 11 per status, synthetic flag, event type and month, then each stored zoom
+(CELL_ZOOMS, TOTAL_ZOOMS) summed from it.
 
 The triggers of tile_cell.sql keep the table current on every write; this rebuild is for a bulk
 writer that skipped them (`deferred_tile_cells`) and for `manage.py refresh_tile_cells`. A writer
@@ -29,6 +30,11 @@ SELECT z, cx >> ({GRID_ZOOM} - z), cy >> ({GRID_ZOOM} - z), status, is_synthetic
 """
 
 
+TOTALS_SQL = """
+SELECT incidents_tile_totals_sql('SELECT 1 AS sign, id, location, status, is_synthetic, event_type
+  FROM incidents_incident')
+"""
+
 MONTH_COUNTS_SQL = """
 SELECT incidents_month_counts_sql('SELECT 1 AS sign, id, location, status, is_synthetic, event_type,
        occurred_on, dataset_id, department_id, province_id, district_id, fatalities, injuries
@@ -37,7 +43,8 @@ SELECT incidents_month_counts_sql('SELECT 1 AS sign, id, location, status, is_sy
 
 
 def refresh_tile_cells() -> int:
-    """Recount every cell, and the month counts (incidents_month_count, month_count.sql);
+    """Recount every cell, the tile totals (incidents_tile_total, tile_total.sql) and the month
+    counts (incidents_month_count, month_count.sql);
     returns how many cell rows there are now. Readers keep using the old counts until the
     transaction commits."""
     with transaction.atomic(), connection.cursor() as cursor:
@@ -46,6 +53,9 @@ def refresh_tile_cells() -> int:
         cursor.execute("DELETE FROM incidents_tile_cell")
         cursor.execute(REFRESH_SQL)
         rows = cursor.rowcount
+        cursor.execute("DELETE FROM incidents_tile_total")
+        cursor.execute(TOTALS_SQL)
+        cursor.execute(cursor.fetchone()[0])
         cursor.execute("DELETE FROM incidents_month_count")
         cursor.execute(MONTH_COUNTS_SQL)
         cursor.execute(cursor.fetchone()[0])

@@ -15,8 +15,9 @@
 -- queues them with every column counted here) and incidents_tile_cells_flush() applies the
 -- queue to both tables in one upsert each.
 --
--- History: created by incidents/0017_tile_cells_fewer_zooms.
--- Loaded by: 0017_tile_cells_fewer_zooms
+-- History: created by incidents/0017_tile_cells_fewer_zooms; 0018_tile_totals added the tile
+-- totals to the queue's flush.
+-- Loaded by: 0017_tile_cells_fewer_zooms, 0018_tile_totals
 
 CREATE TABLE IF NOT EXISTS incidents_month_count (
     month date NOT NULL,
@@ -100,7 +101,8 @@ END
 $$;
 
 -- The queue of a writer that set incidents.defer_tile_cells = 'queue', applied to the tile
--- cells and the month counts (replaces the form in tile_cell.sql, which knows only the cells).
+-- cells, the month counts and (from 0018 on) the tile totals of tile_total.sql (replaces the
+-- form in tile_cell.sql, which knows only the cells). Nothing calls it between 0017 and 0018.
 CREATE OR REPLACE FUNCTION incidents_tile_cells_flush() RETURNS void
 LANGUAGE plpgsql SET work_mem = '64MB' AS $$
 BEGIN
@@ -108,6 +110,8 @@ BEGIN
     DELETE FROM incidents_tile_cell WHERE count = 0;
     EXECUTE incidents_month_counts_sql('SELECT * FROM pg_temp.incidents_tile_cell_queue');
     DELETE FROM incidents_month_count WHERE incidents = 0;
+    EXECUTE incidents_tile_totals_sql('SELECT * FROM pg_temp.incidents_tile_cell_queue');
+    DELETE FROM incidents_tile_total WHERE count = 0;
     TRUNCATE pg_temp.incidents_tile_cell_queue;
 END
 $$;

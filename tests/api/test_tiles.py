@@ -150,8 +150,10 @@ def test_pre_counted_cells_give_the_live_tiles_for_event_type_and_dates(api, inc
         assert set(params) <= tiles.SUMMARY_FILTERS
         query = "?" + "&".join(f"{k}={v.isoformat() if hasattr(v, 'isoformat') else v}" for k, v in params.items())
         counted_here = 0  # the comparison must not be vacuous: some tile of each query counts some
-        # Stored zooms (2, 5, 8) and zooms summed from the next stored one (1: 4x4, 4 and 7: 2x2).
-        for z in (1, 2, 4, 5, 6, 7, 8):
+        # Stored zooms (2, 5, 8, and 11 for all dates) and zooms summed from the next stored one
+        # (1: 4x4, 4 and 7: 2x2; for all dates also 9: 4x4 and 10: 2x2 of z11).
+        dated = "date_from" in params or "date_to" in params
+        for z in (1, 2, 4, 5, 6, 7, 8) if dated else (1, 2, 4, 5, 6, 7, 8, 9, 10, 11):
             z, x, y = tile_of(PICHARI if "date_from" not in params or params["date_from"] != one.occurred_on
                               else one.location, z)
             live = tiles.incidents_tile(_live_queryset(params), z, x, y)  # no params: never the cells
@@ -163,8 +165,9 @@ def test_pre_counted_cells_give_the_live_tiles_for_event_type_and_dates(api, inc
 
 
 def test_the_cells_hold_the_stored_zooms_and_higher_zooms_are_counted_live(api, incidents):
-    """CELL_ZOOMS is what the SQL function and the table say; a z9-z11 tile with the cells'
-    filters is the live tile (no summary beyond SUMMARY_MAX_ZOOM)."""
+    """CELL_ZOOMS and TOTAL_ZOOMS are what the SQL functions and the tables say; a z9-z11 tile
+    with a date range is the live tile (no monthly summary beyond SUMMARY_MAX_ZOOM), one for all
+    dates comes from the totals up to TOTAL_MAX_ZOOM and is live beyond."""
     from django.db import connection
 
     from incidents import tiles
@@ -176,7 +179,15 @@ def test_the_cells_hold_the_stored_zooms_and_higher_zooms_are_counted_live(api, 
         assert tuple(cursor.fetchone()[0]) == tiles.CELL_ZOOMS == (2, 5, 8)
         cursor.execute("SELECT array_agg(DISTINCT zoom ORDER BY zoom) FROM incidents_tile_cell")
         assert tuple(cursor.fetchone()[0]) == (2, 5, 8)
-    assert tiles.SUMMARY_MAX_ZOOM == 8
+        cursor.execute("SELECT incidents_tile_total_zooms()")
+        assert tuple(cursor.fetchone()[0]) == tiles.TOTAL_ZOOMS == (2, 5, 8, 11)
+        cursor.execute("SELECT array_agg(DISTINCT zoom ORDER BY zoom) FROM incidents_tile_total")
+        assert tuple(cursor.fetchone()[0]) == (2, 5, 8, 11)
+    assert (tiles.SUMMARY_MAX_ZOOM, tiles.TOTAL_MAX_ZOOM) == (8, 11)
+    undated = {"synthetic": "only"}
+    z, x, y = tile_of(PICHARI, 12)
+    with pytest.raises(ValueError):
+        tiles.summary_tile(z, x, y, params=undated, published_only=True, queryset=_live_queryset(undated))
     params = {"synthetic": "only", "date_from": date(2000, 1, 15), "date_to": date(2012, 6, 20)}
     query = "?synthetic=only&date_from=2000-01-15&date_to=2012-06-20"
     for z in (9, 10, 11):
@@ -188,13 +199,18 @@ def test_the_cells_hold_the_stored_zooms_and_higher_zooms_are_counted_live(api, 
 
 
 def _cells():
+    """Every row of the monthly cells, then of the totals (tile_total.sql)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT zoom, cx, cy, status, is_synthetic, event_type, month, count, sum_id,"
                        " round(sum_mx::numeric, 3), round(sum_my::numeric, 3) FROM incidents_tile_cell"
                        " ORDER BY 1, 2, 3, 4, 5, 6, 7")
-        return cursor.fetchall()
+        cells = cursor.fetchall()
+        cursor.execute("SELECT zoom, cx, cy, status, is_synthetic, event_type, count, sum_id,"
+                       " round(sum_mx::numeric, 3), round(sum_my::numeric, 3) FROM incidents_tile_total"
+                       " ORDER BY 1, 2, 3, 4, 5, 6")
+        return cells + [("total", *row) for row in cursor.fetchall()]
 
 
 def _pichari_total(api, query=""):

@@ -137,7 +137,10 @@ def _tile_cells():
     with connection.cursor() as cursor:
         cursor.execute("SELECT zoom, cx, cy, status, is_synthetic, event_type, month, count, sum_id"
                        " FROM incidents_tile_cell ORDER BY 1, 2, 3, 4, 5, 6, 7")
-        return cursor.fetchall()
+        cells = cursor.fetchall()
+        cursor.execute("SELECT zoom, cx, cy, status, is_synthetic, event_type, count, sum_id"
+                       " FROM incidents_tile_total ORDER BY 1, 2, 3, 4, 5, 6")  # tile_total.sql
+        return cells + [("total", *row) for row in cursor.fetchall()]
 
 
 def test_an_import_counts_its_rows_into_the_tile_cells_once(tmp_path):
@@ -159,7 +162,10 @@ def test_an_import_counts_its_rows_into_the_tile_cells_once(tmp_path):
     cells = rebuilt()
     # 3 incidents at each stored zoom; the two Battles of June 2018 share their z2 cell.
     assert [(z, sum(row[7] for row in cells if row[0] == z)) for z in (2, 5, 8)] == [(2, 3), (5, 3), (8, 3)]
-    assert len(cells) == 8
+    assert len([row for row in cells if row[0] != "total"]) == 8
+    # And in the totals (no month split; zoom 11 too).
+    assert [(z, sum(row[7] for row in cells if row[:2] == ("total", z))) for z in (2, 5, 8, 11)] == [
+        (2, 3), (5, 3), (8, 3), (11, 3)]
     changed = tmp_path / "changed.csv"
     changed.write_text((FIXTURES / "acled_small.csv").read_text().replace(
         "-12.186018616,-74.027089694,1,La Republica,Clash during a patrol.,",
