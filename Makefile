@@ -141,8 +141,9 @@ restore: migrate
 	@test -n "$(FILE)" -a -n "$(DB)" || { echo "usage: make restore FILE=backups/<file>.dump DB=<new database>"; exit 2; }
 	$(MANAGE) restore_database "$(FILE)" --database "$(DB)"
 
-# Load test (wrk, 127.0.0.1 only): 50 connections for 60 s against `make serve`'s gunicorn, once
-# with the page cache off (baseline) and once on (PHASES="baseline ours"; "database" also tries
+# Load test (wrk, 127.0.0.1 only): 50 connections for 60 s against `make serve`'s gunicorn, with
+# the page cache off (baseline), on (ours), and on with anonymous reads on the local standby
+# (replica; `make replica` is run for it): PHASES="baseline ours replica" ("database" also tries
 # the database cache); prints each figure beside the baseline's and the page cache's hit ratio.
 # FAULT=1 restarts PostgreSQL during the last phase. Figures: docs/operations.md, docs/performance.md.
 loadtest: data
