@@ -102,7 +102,9 @@ BEGIN
                     IS DISTINCT FROM (n.status, n.is_synthetic, n.event_type, n.location)'
         END;
     EXECUTE incidents_tile_totals_sql(changes);
-    DELETE FROM incidents_tile_total WHERE count = 0;
+    IF TG_OP <> 'INSERT' THEN  -- an insert only adds: no count can fall to 0
+        DELETE FROM incidents_tile_total WHERE count = 0;
+    END IF;
     RETURN NULL;
 END
 $$;
