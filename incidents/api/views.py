@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
@@ -63,9 +61,11 @@ GEOJSON = "application/geo+json"
 
 
 def _page_link(request, page: int) -> str:
+    """The same request's URL for another page: every value of a repeated filter kept
+    (QueryDict.urlencode; urllib's urlencode would keep only the last one)."""
     query = request.query_params.copy()
     query["page"] = page
-    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 class IncidentViewSet(viewsets.ModelViewSet):

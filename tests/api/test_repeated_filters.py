@@ -112,3 +112,19 @@ def test_openapi_documents_repeatable_filters(api):
         assert params["event_type"]["schema"]["items"]["enum"][:2] == ["Battles", "Explosions/Remote violence"]
     formats = {p["name"]: p for p in schema["paths"][URL]["get"]["parameters"]}["format"]["schema"]["enum"]
     assert formats == ["json", "geojson", "csv", "gpkg", "kml"]
+
+
+def test_the_next_and_previous_links_keep_every_value_of_a_repeated_filter(api, incidents):
+    """Following `next` must give the rest of the same filtered list, not a list filtered by
+    the last value only (the links used to keep one value per name)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    first = api.get(URL, {"event_type": ["Battles", "Protests"], "page_size": 2}).json()
+    query = parse_qs(urlsplit(first["next"]).query)
+    assert query["event_type"] == ["Battles", "Protests"] and query["page"] == ["2"]
+    second = api.get(first["next"]).json()
+    assert parse_qs(urlsplit(second["previous"]).query)["event_type"] == ["Battles", "Protests"]
+    third = api.get(second["next"]).json()
+    assert third["next"] is None
+    seen = [f["id"] for page in (first, second, third) for f in page["features"]]
+    assert sorted(seen) == pick(incidents, "pichari", "vizcatan", "lima", "border", "huancavelica")
