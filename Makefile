@@ -120,7 +120,7 @@ test-clients: data
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qgis python3-qgis; }
 	$(PY) -m pytest -m clients tests/browser/test_qgis_client.py
 
-# Production-style: gunicorn (config/gunicorn.conf.py: WORKERS x THREADS), static files collected
+# Production-style: gunicorn (config/setup/gunicorn.conf.py: WORKERS x THREADS), static files collected
 # and served by whitenoise, DEBUG off.
 # DJANGO_HTTPS=0 because this serves plain HTTP on 127.0.0.1; behind TLS leave it on.
 # Periodic job: run `make clearsessions` hourly beside it (cron or a systemd timer), or expired
@@ -129,7 +129,7 @@ serve: data
 	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  $(MANAGE) collectstatic --noinput -v 0
 	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0} DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	  GUNICORN_BIND=127.0.0.1:$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+	  GUNICORN_BIND=127.0.0.1:$(PORT) $(VENV)/bin/gunicorn -c config/setup/gunicorn.conf.py config.wsgi
 
 # Backups: `make backup` writes backups/vraem-<UTC time>.dump; `make restore FILE=... DB=name`
 # restores it into a new database (an existing one is never overwritten).

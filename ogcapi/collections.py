@@ -14,6 +14,7 @@ from typing import Callable
 from django.db.models import Q
 from rest_framework import serializers
 
+from core.params import validated
 from incidents.api.features import incident_feature
 from incidents.api.params import IncidentFilterParams
 from incidents.models import Incident
@@ -41,7 +42,7 @@ class Collection:
     id_field: str  # the model field that is the feature id
     id_pattern: str  # a regex of valid ids; others are a 404 without a query
     queryables: dict  # name -> JSON Schema of the property (also a query parameter)
-    filter: Callable  # (queryset, {queryable: text}) -> queryset; raises ValidationError
+    filter: Callable  # (queryset, QueryDict of the queryables given) -> queryset; raises ValidationError
     temporal: tuple[str, str | None] | None = None  # (start field, end field or None)
     colour: str = "#444444"  # how the app draws it (the QGIS project uses it)
     extra: dict = field(default_factory=dict)
@@ -60,11 +61,9 @@ class Collection:
         return queryset.filter(conditions)
 
 
-def _incident_filter(queryset, values: dict):
+def _incident_filter(queryset, values):
     """The incident API's own parameters and selector: same meanings, same 400s."""
-    params = IncidentFilterParams(data=values)
-    params.is_valid(raise_exception=True)
-    return filter_incidents(queryset, params.validated_data)
+    return filter_incidents(queryset, validated(IncidentFilterParams, values))
 
 
 def _incident_rows(user):
@@ -91,10 +90,8 @@ class _AreaFilterParams(serializers.Serializer):
         "invalid": "Expected the ubigeo of a department (2 digits) or province (4)."})
 
 
-def _area_filter(queryset, values: dict):
-    params = _AreaFilterParams(data=values)
-    params.is_valid(raise_exception=True)
-    data = params.validated_data
+def _area_filter(queryset, values):
+    data = validated(_AreaFilterParams, values)
     if "ubigeo" in data:
         queryset = queryset.filter(ubigeo=data["ubigeo"])
     if "name" in data:
@@ -124,10 +121,8 @@ class _ZoneFilterParams(serializers.Serializer):
     issuer = serializers.CharField(required=False, max_length=200)
 
 
-def _zone_filter(queryset, values: dict):
-    params = _ZoneFilterParams(data=values)
-    params.is_valid(raise_exception=True)
-    data = params.validated_data
+def _zone_filter(queryset, values):
+    data = validated(_ZoneFilterParams, values)
     for name in ("kind", "severity"):
         if name in data:
             queryset = queryset.filter(**{name: data[name]})

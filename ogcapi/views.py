@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.gis.db.models import Extent
 from django.core.cache import cache
 from django.db.models import Max, Min
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -70,7 +70,8 @@ class OgcView(APIView):
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, StaticHTMLRenderer]
 
 
-def _url(request, name: str, query: dict | None = None, **kwargs) -> str:
+def _url(request, name: str, query: dict | list | None = None, **kwargs) -> str:
+    """`query`: a dict, or (name, value) pairs where a name may repeat."""
     url = request.build_absolute_uri(reverse(f"ogcapi:{name}", kwargs=kwargs))
     return f"{url}?{urlencode(query)}" if query else url
 
@@ -302,7 +303,13 @@ class ItemsView(OgcView):
         limit, offset = params.limit(query.get("limit")), params.offset(query.get("offset"))
         box = params.bbox(query.get("bbox"), query.get("bbox-crs"))
         period = params.interval(query.get("datetime"))
-        values = {k: query[k] for k in collection.queryables if k in query}
+        # Every value of each queryable (QueryDict): a repeated incident filter matches any of
+        # its values, another repeated queryable is a 400 (core.params.validated), never the
+        # last value silently.
+        values = QueryDict(mutable=True)
+        for name in collection.queryables:
+            if name in query:
+                values.setlist(name, query.getlist(name))
         rows = collection.filter(collection.rows(request.user), values)
         if box is not None:
             rows = rows.filter(**{f"{collection.geom_field}__intersects": box})
@@ -312,8 +319,8 @@ class ItemsView(OgcView):
                                             cacheable=box is None and period is None)
 
         def page(new_offset: int, fmt_: str = "json") -> str:
-            values = {k: v for k, v in query.items() if k not in ("offset", "f")}
-            return _url(request, "items", {**values, "offset": new_offset, "f": fmt_},
+            kept = [(k, v) for k, vs in query.lists() if k not in ("offset", "f") for v in vs]
+            return _url(request, "items", [*kept, ("offset", new_offset), ("f", fmt_)],
                         collection_id=collection.id)
 
         links = [
@@ -339,7 +346,7 @@ class ItemsView(OgcView):
         return HttpResponse(geojson.feature_collection(features, **members), content_type=GEOJSON)
 
 
-def _page(request, view, collection, rows, values: dict, limit: int, offset: int, cacheable: bool):
+def _page(request, view, collection, rows, values, limit: int, offset: int, cacheable: bool):
     """(numberMatched, numberReturned, features as JSON text) of one page.
 
     Threat line: any stranger asks for pages; a full-detail page of districts is 4.7 MB of
@@ -355,7 +362,7 @@ def _page(request, view, collection, rows, values: dict, limit: int, offset: int
     key = None
     if cacheable:
         key = _cache_key("items", collection.id, data_key(collection, request.user),
-                         sorted(values.items()), limit, offset)
+                         sorted(values.lists()), limit, offset)
         page = cache.get(key)
         if page is not None:
             return page

@@ -64,7 +64,7 @@ start_server() {  # $1: phase
   PAGE_CACHE_ENABLED=$enabled PAGE_CACHE_BACKEND=$backend PAGE_CACHE_DIR="$OUT/page-cache" \
   DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
   WORKERS=$WORKERS GUNICORN_BIND="127.0.0.1:$PORT" DATABASE_REPLICA_URL=$standby \
-    .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi \
+    .venv/bin/gunicorn -c config/setup/gunicorn.conf.py config.wsgi \
     > "$OUT/serve-$1.log" 2>&1 &
   server=$!
   for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && break; sleep 1; done

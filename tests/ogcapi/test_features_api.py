@@ -193,3 +193,17 @@ def test_the_api_documentation_links_the_qgis_project(api):
     schema's description)."""
     description = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()["info"]["description"]
     assert "/ogc/vraem.qgs" in description and "/ogc/" in description
+
+
+def test_a_repeated_property_filter_matches_any_of_its_values_and_the_links_keep_them(api, incidents):
+    """`event_type=Battles&event_type=Protests` is both, as in the incidents API (#15 part 5),
+    not silently the last one; the next page's link keeps both values."""
+    from urllib.parse import parse_qs, urlsplit
+
+    both = api.get(ITEMS, {"event_type": ["Battles", "Protests"], "limit": 2})
+    assert both.status_code == 200, both.content
+    document = both.json()
+    assert document["numberMatched"] == 5
+    nxt = next(link["href"] for link in document["links"] if link["rel"] == "next")
+    assert parse_qs(urlsplit(nxt).query)["event_type"] == ["Battles", "Protests"]
+    assert api.get(ITEMS, {"event_type": ["Battles", "War"]}).status_code == 400

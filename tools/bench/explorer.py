@@ -2,7 +2,7 @@
 that 100,000 incidents match: time from navigation until the incidents of the first view are
 drawn (the map's data-incidents-drawn attribute), and the bytes transferred for that view.
 
-Ours: the app as `make serve` runs it (gunicorn with config/gunicorn.conf.py, DEBUG off, collected static files served
+Ours: the app as `make serve` runs it (gunicorn with config/setup/gunicorn.conf.py, DEBUG off, collected static files served
 compressed by whitenoise, map pages from the page cache, which the unmeasured first run fills).
 Baseline, in the same run: Django's live-server thread on the same database, static files
 through the finders (uncompressed, as `make run` serves them), as this figure was measured
@@ -157,7 +157,7 @@ def gunicorn_server(workers: int = 3):
     with tempfile.TemporaryDirectory(prefix="vraem-bench-pages-") as page_cache:
         env["PAGE_CACHE_DIR"] = page_cache
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/setup/gunicorn.conf.py", "config.wsgi"],
             cwd=base_dir, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WORKERS": str(workers)},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"

@@ -1,5 +1,5 @@
 """gunicorn's settings for `make serve`, `make loadtest` and `make bench`'s explorer figure
-(`gunicorn -c config/gunicorn.conf.py config.wsgi`).
+(`gunicorn -c config/setup/gunicorn.conf.py config.wsgi`).
 
 Threaded workers (gthread): a browser opens six connections at once for a page's static files,
 API calls and tiles; with sync workers each of them waits for a whole worker, so a static file
