@@ -110,6 +110,15 @@ class IncidentAdminForm(forms.ModelForm):
             self.add_error("sources", forms.ValidationError(
                 _("Publishing needs at least one source: add one here (or link the bulletin "
                   "it comes from)."), code="unsourced"))
+        elif (cleaned.get("status") == S.PUBLISHED and self.stored_status == S.PUBLISHED
+              and "sources" in self.fields and self.instance.pk
+              and has_source(sources=self.instance.sources.exists(), alert=self.instance.alert_id,
+                             external_source=self.instance.external_source)
+              and not has_source(sources=cleaned.get("sources"), alert=cleaned.get("alert"),
+                                 external_source=self.instance.external_source)):
+            self.add_error("sources", forms.ValidationError(
+                _("A published incident keeps at least one source: add another before removing "
+                  "this one."), code="unsourced"))
         return cleaned
 
 

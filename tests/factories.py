@@ -107,8 +107,8 @@ def incident_form_data(incident, **changes):
         "location_name": incident.location_name,
         "geo_precision": incident.geo_precision,
         "area_level": incident.area_level,
-        "sources": [],
-        "alert": "",
+        "sources": [source.pk for source in incident.sources.all()],
+        "alert": incident.alert_id or "",
         "expected_version": incident.version,
     }
     data.update(changes)

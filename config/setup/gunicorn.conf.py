@@ -37,4 +37,4 @@ def when_ready(server):
     get_resolver().url_patterns
     for language in ("es", "en"):
         with translation.override(language):
-            translation.gettext("Incidents")
+            translation.gettext(language)  # (any text loads the catalogues; a variable, not a message)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Actor, Alert, Dataset, Incident, Source
 from .workflow import (
-    REASONS, WorkflowError, check_delete, check_edit, check_sourced, check_transition, may_create,
+    REASONS, WorkflowError, check_delete, check_edit, check_sourced, check_transition, has_source, may_create,
 )
 
 AREA_FIELDS = ["department", "province", "district"]
@@ -174,6 +174,8 @@ def incident_update(
     check_edit(user, incident)
     target = fields.get("status", incident.status)
     publishing = target == Incident.Status.PUBLISHED and target != incident.status
+    sourced_before = has_source(sources=incident.sources.exists(), alert=incident.alert_id,
+                                external_source=incident.external_source)
     if target != incident.status:
         check_transition(user, incident.status, target)
         change_reason = change_reason or REASONS[target]
@@ -185,8 +187,10 @@ def incident_update(
         incident.actors.set(actors)
     if sources is not None:
         incident.sources.set(sources)
-    if publishing:
-        check_sourced(user, incident)  # after the links; raising rolls the whole save back
+    if publishing or sourced_before:
+        # After the links; raising rolls the whole save back. A published incident that had a
+        # source keeps one; one that never had any (legacy rows) may still be corrected.
+        check_sourced(user, incident)
     incident.refresh_from_db(fields=AREA_FIELDS)
     return incident
 

@@ -67,6 +67,29 @@ def test_creating_it_published_and_unlinking_the_sources_while_publishing_are_re
     assert make_incident(title="Operator's").status == S.PUBLISHED
 
 
+def test_the_last_source_of_a_published_incident_cannot_be_removed():
+    """The rule holds after publishing too: unlinking every source of a published incident is
+    refused (service and admin form alike), replacing one by another is not, and a published
+    incident that never had one (legacy rows, the operator's) can still be corrected."""
+    reviewer = member("reviewer")
+    first, second = a_source(), Source.objects.create(name="RPP, 26 June 2018", url="https://rpp.pe/x")
+    published = make_incident(status=S.PUBLISHED, sources=[first])
+    with pytest.raises(Unsourced):
+        incident_update(user=reviewer, incident=published, sources=[])
+    assert list(published.sources.values_list("pk", flat=True)) == [first.pk]
+    assert list(incident_update(user=reviewer, incident=published, sources=[second]).sources.values_list(
+        "pk", flat=True)) == [second.pk]
+    legacy = make_incident(status=S.PUBLISHED)  # by the operator, without a source
+    assert incident_update(user=reviewer, incident=legacy, title="Corrected title").title == "Corrected title"
+    client = logged_in("reviewer", "en")
+    published.refresh_from_db()
+    response = client.post(admin_change_url(published), incident_form_data(published, sources=[]))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["sources"] == [
+        "A published incident keeps at least one source: add another before removing this one."]
+    assert list(Incident.objects.get(pk=published.pk).sources.values_list("pk", flat=True)) == [second.pk]
+
+
 def test_the_admin_form_says_it_beside_the_sources_field():
     draft = make_incident(status=S.IN_REVIEW)
     client = logged_in("reviewer", "en")
