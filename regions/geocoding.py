@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils import translation
 
 from .models import Place
-from .selectors import places_for_names, places_like, places_named
+from .selectors import place_from_values, place_values_for_names, places_like, places_named
 from .text import normalise
 
 AREA_KINDS = [Place.Kind.DEPARTMENT, Place.Kind.PROVINCE, Place.Kind.DISTRICT]
@@ -67,11 +67,30 @@ NAMED_LIMIT, LIKE_LIMIT, AREA_LIKE_LIMIT = 1000, 60, 10
 
 
 def _inside(row, within) -> bool:
-    """The `within` filter of regions.selectors._place_query, on a row already read."""
-    correction = getattr(row, "correction", None)
-    found = correction.found_in if correction is not None else None
-    return any(row.ubigeo.startswith(u) or (found is not None and found.ubigeo.startswith(u))
-               for u in within)
+    """The `within` filter of regions.selectors._place_query, on a row already read (a _Row)."""
+    found = row.found_in_ubigeo
+    return any(row.ubigeo.startswith(u) or (found is not None and found.startswith(u)) for u in within)
+
+
+class _Row:
+    """One row of place_values_for_names: what PrefetchedPlaces sorts and filters by, and the
+    Place itself, built once when first asked for."""
+
+    __slots__ = ("values", "kind", "ubigeo", "name_norm", "name_order", "like_order", "like_match",
+                 "similarities", "found_in_ubigeo", "_place")
+
+    def __init__(self, values: dict):
+        self.values, self._place = values, None
+        self.kind, self.ubigeo, self.name_norm = values["kind"], values["ubigeo"], values["name_norm"]
+        self.name_order, self.like_order = values["name_order"], values["like_order"]
+        self.like_match, self.similarities = values["like_match"], values["similarities"]
+        # The district the point falls in, when it lies outside its own (regions.PlaceCorrection).
+        self.found_in_ubigeo = values["correction__found_in__ubigeo"]
+
+    def place(self) -> Place:
+        if self._place is None:
+            self._place = place_from_values(self.values)
+        return self._place
 
 
 class PrefetchedPlaces:
@@ -82,7 +101,9 @@ class PrefetchedPlaces:
 
     def __init__(self, names: list[str]):
         self.names = list(dict.fromkeys(n for n in names if n))
-        rows = places_for_names(self.names)
+        # Plain values: a Place is built only for a row named/like return (a common name matches
+        # ~1,000 places; building them all took as long as the query).
+        rows = [_Row(values) for values in place_values_for_names(self.names)]
         self._named = {n: [] for n in self.names}
         self._like = {n: [] for n in self.names}
         for row in sorted(rows, key=lambda r: r.name_order):
@@ -106,7 +127,7 @@ class PrefetchedPlaces:
         found = []
         for row in self._named[name]:
             if self._kept(row, kinds, within):
-                found.append(copy.copy(row))
+                found.append(copy.copy(row.place()))
                 found[-1].similarity = 1.0
                 if len(found) == NAMED_LIMIT:
                     break
@@ -116,7 +137,7 @@ class PrefetchedPlaces:
         found = []
         for similarity, _, row in self._like[name]:
             if self._kept(row, kinds, within):
-                found.append(copy.copy(row))
+                found.append(copy.copy(row.place()))
                 found[-1].similarity = similarity
                 if len(found) == limit:
                     break

@@ -6,7 +6,8 @@ from django.contrib.gis.db.models.functions import AsGeoJSON, Intersection
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.gis.db.models import GeometryField
-from django.db.models import (BooleanField, Case, CharField, Count, Exists, Expression, F, FloatField, Func, Max, Min, OuterRef, Q,
+from django.contrib.gis.geos import Point as GEOSPoint
+from django.db.models import (DEFERRED, BooleanField, Case, CharField, Count, Exists, Expression, F, FloatField, Func, Max, Min, OuterRef, Q,
                               Subquery, Value, When, Window)
 from django.contrib.postgres.lookups import Unaccent
 from django.db.models.functions import Cast, Lower, NullIf, RowNumber
@@ -14,7 +15,7 @@ from django.db.models.functions import Cast, Lower, NullIf, RowNumber
 from core.replicas import read_connection
 
 from .functions import Geography, GeodesicArea, Percentile, SimplifyPreserveTopology
-from .models import AdminArea, AdvisoryZone, DistrictIndicators, Place
+from .models import AdminArea, AdvisoryZone, DistrictIndicators, Place, PlaceCorrection
 
 # The four departments that share the VRAEM.
 VRAEM_DEPARTMENTS = ("05", "08", "09", "12")  # Ayacucho, Cusco, Huancavelica, Junín
@@ -265,10 +266,16 @@ def places_for_names(names: list[str]) -> list[Place]:
 def places_for_names_query(names: list[str]):
     """The query of places_for_names (for EXPLAIN)."""
     return (
-        _place_query()
-        .filter(_MatchesAnyName(F("pk"), names))
+        _names_query(names)
         # The geocoder reads the districts' names and codes, not their polygons (loaded if asked).
         .defer("district__geom", "correction__found_in__geom")
+    )
+
+
+def _names_query(names: list[str]):
+    return (
+        _place_query()
+        .filter(_MatchesAnyName(F("pk"), names))
         .annotate(
             similarities=_PerName(F("name_norm"), names, "word_similarity({name}, {value})",
                                   ArrayField(FloatField())),
@@ -278,6 +285,68 @@ def places_for_names_query(names: list[str]):
             like_order=Window(RowNumber(), order_by=[F("name_norm").asc(), F("kind").asc(), F("code").asc()]),
         )
     )
+
+
+def _x(field: str):
+    return Func(F(field), function="ST_X", output_field=FloatField())
+
+
+def _y(field: str):
+    return Func(F(field), function="ST_Y", output_field=FloatField())
+
+
+# The columns of place_values_for_names: a Place's own fields, its annotations, its district and
+# its correction (with the district its point falls in), the points as coordinates.
+_PLACE_FIELDS = ["id", "kind", "code", "name", "name_norm", "ubigeo", "district_id", "area_id", "urban"]
+_AREA_FIELDS = ["id", "level", "ubigeo", "name", "parent_id", "area_km2"]  # no polygon, no label point
+_ANNOTATIONS = ["in_vraem", "in_own_district", "similarities", "like_match", "name_order", "like_order"]
+
+
+def place_values_for_names(names: list[str]) -> list[dict]:
+    """places_for_names as plain values, read in the same one query with the same rows in the same
+    order, without building a model instance per row: a name like 'santa rosa' matches ~1,000
+    places, of which the geocoder keeps a few. place_from_values turns a row into the Place
+    places_for_names would have returned (#18 target 5)."""
+    names = list(names)
+    if not names:
+        return []
+    return list(_names_query(names).values(
+        *_PLACE_FIELDS, *_ANNOTATIONS, *(f"district__{f}" for f in _AREA_FIELDS[1:]),
+        "correction__place_id", "correction__found_in_id", "correction__distance_km", "correction__split",
+        *(f"correction__found_in__{f}" for f in _AREA_FIELDS[1:]),
+        px=_x("point"), py=_y("point"), cx=_x("correction__inside_point"), cy=_y("correction__inside_point"),
+    ))
+
+
+def _instance(model, db: str, attrs: dict):
+    """`model` as the ORM builds it from a row holding `attrs` (the other fields deferred)."""
+    return model.from_db(db, list(attrs), [attrs.get(f.attname, DEFERRED) for f in model._meta.concrete_fields])
+
+
+def _area(values: dict, prefix: str, pk, db: str) -> AdminArea | None:
+    if pk is None:
+        return None
+    return _instance(AdminArea, db, {"id": pk, **{f: values[prefix + f] for f in _AREA_FIELDS[1:]}})
+
+
+def place_from_values(values: dict, db: str = "default") -> Place:
+    """The Place of one row of place_values_for_names, with its district, correction and
+    annotations, as places_for_names builds it (the fields not read are loaded if asked)."""
+    place = _instance(Place, db, {**{f: values[f] for f in _PLACE_FIELDS},
+                                  "point": GEOSPoint(values["px"], values["py"], srid=4326)})
+    place.district = _area(values, "district__", values["district_id"], db)
+    correction = None
+    if values["correction__place_id"] is not None:
+        correction = _instance(PlaceCorrection, db, {
+            "place_id": place.pk, "found_in_id": values["correction__found_in_id"],
+            "distance_km": values["correction__distance_km"],
+            "inside_point": GEOSPoint(values["cx"], values["cy"], srid=4326), "split": values["correction__split"]})
+        correction.found_in = _area(values, "correction__found_in__", values["correction__found_in_id"], db)
+        PlaceCorrection.place.field.set_cached_value(correction, place)
+    Place.correction.related.set_cached_value(place, correction)
+    for name in _ANNOTATIONS:
+        setattr(place, name, values[name])
+    return place
 
 
 INDICATOR_FIELDS = ["poverty_pct", "extreme_poverty_pct", "hdi_2019", "altitude_m", "density_2020"]

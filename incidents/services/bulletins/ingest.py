@@ -114,10 +114,13 @@ def preview_bulletin(text: str, published: date | None = None) -> BulletinPrevie
     return BulletinPreview(bulletin=bulletin, drafts=views, raw_text=text)
 
 
-def _actor(name: str) -> Actor:
-    spec = next(s for s in ACTORS if s.name == name)
-    return Actor.objects.get_or_create(
-        name=name, defaults={"kind": spec.kind, "aliases": list(spec.aliases)})[0]
+def _actor(name: str, known: dict[str, Actor]) -> Actor:
+    """The actor named `name`, created if new; `known` keeps those of one bulletin (read once)."""
+    if name not in known:
+        spec = next(s for s in ACTORS if s.name == name)
+        known[name] = Actor.objects.get_or_create(
+            name=name, defaults={"kind": spec.kind, "aliases": list(spec.aliases)})[0]
+    return known[name]
 
 
 def _is_duplicate(view: DraftView, earlier: list[Alert]) -> bool:
@@ -168,6 +171,7 @@ def ingest_bulletin(*, user, text: str, source_url: str = "", published: date | 
         name=f"Security bulletin: {b.headline}"[:300], url=source_url,
         defaults={"published_on": b.published_at.date()})[0]
     result = IngestResult(alert=alert)
+    actors: dict[str, Actor] = {}
     for view in preview.drafts:
         draft = view.draft
         if draft.location is None:
@@ -185,7 +189,7 @@ def ingest_bulletin(*, user, text: str, source_url: str = "", published: date | 
             location=Point(c.longitude, c.latitude, srid=4326), location_name=view.location_name,
             geo_precision=draft.location.geo_precision, area_level=c.area_level,
             fatalities=fatalities, injuries=injuries,
-            actors=[_actor(name) for name in draft.actors], sources=[source], alert=alert,
+            actors=[_actor(name, actors) for name in draft.actors], sources=[source], alert=alert,
             geocoder_alternatives=[_candidate_json(a) for a in draft.location.alternatives],
         ))
     created = {i.pk for i in result.created}
