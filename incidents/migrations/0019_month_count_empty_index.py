@@ -9,7 +9,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("incidents", "0017_tile_cells_fewer_zooms")]
+    dependencies = [("incidents", "0018_tile_totals")]
 
     operations = [migrations.RunSQL(
         "CREATE INDEX IF NOT EXISTS incidents_month_count_empty ON incidents_month_count (month)"
