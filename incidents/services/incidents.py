@@ -3,6 +3,7 @@ here, with the acting user (`workflow.OPERATOR` for manage.py), and the rules of
 services/workflow.py are checked here, on the row as it is stored and locked."""
 from datetime import date
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -76,6 +77,7 @@ def incident_create(
     # (source, external id) uniqueness (importers upsert). Skipping Django's per-constraint
     # SELECTs halves the cost of a bulk import.
     incident.full_clean(validate_constraints=False)
+    record_as(incident, user)
     incident.save()
     # add() sends m2m_changed, so the history also records the incident's actors and sources.
     if actors:
@@ -182,6 +184,7 @@ def incident_update(
     for name, value in fields.items():
         setattr(incident, name, value)
     incident.full_clean(validate_constraints=False)
+    record_as(incident, user)
     save_new_version(incident, change_reason=change_reason)
     if actors is not None:
         incident.actors.set(actors)
@@ -211,6 +214,15 @@ def incident_delete(*, user, incident: Incident) -> None:
     stored = lock_for_write(incident.pk)
     check_delete(user, stored)
     stored.delete()
+
+
+def record_as(incident: Incident, user) -> None:
+    """The history versions this object writes (its saves and its actor/source links) name
+    `user`: django-simple-history reads the user from the web request only, so a command acting
+    as `--user NAME` or a script calling the services was recorded as nobody. The operator
+    (OPERATOR, not an account) stays nobody."""
+    if isinstance(user, AbstractBaseUser):
+        incident._history_user = user
 
 
 def save_new_version(incident: Incident, *, change_reason: str = "") -> None:

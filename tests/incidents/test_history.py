@@ -92,3 +92,25 @@ def test_revert_restores_actors_and_sources_of_that_version():
     url = reverse("admin:incidents_incident_simple_history", args=[incident.pk, first.history_id])
     form = client.get(url).context["adminform"].form
     assert form.initial["actors"] == [army.pk]
+
+
+def test_writes_outside_a_request_record_who_acted():
+    """A command acting as a user (`--user NAME`), a bulletin ingested by a script: the history
+    names that user on every version (the request middleware only knows web requests); the
+    operator (manage.py without --user) is recorded as nobody."""
+    from datetime import date
+
+    from incidents.services.incidents import incident_create
+    from tests.places import PICHARI
+
+    editor, reviewer = member("editor"), member("reviewer")
+    actor = make_actor("Shining Path")
+    created = incident_create(user=editor, title="Clash", occurred_on=date(2018, 6, 24),
+                              event_type="Battles", sub_event_type="Armed clash", location=PICHARI,
+                              actors=[actor], status=Incident.Status.DRAFT)
+    incident_update(user=reviewer, incident=created, title="Clash near Pichari")
+    incident_transition(user=reviewer, incident=Incident.objects.get(pk=created.pk), to=Incident.Status.IN_REVIEW)
+    users = [record.history_user for record in Incident.objects.get(pk=created.pk).history.order_by("history_id")]
+    assert users == [editor, editor, reviewer, reviewer]
+    by_operator = make_incident(title="Operator's")
+    assert [record.history_user for record in by_operator.history.all()] == [None]
