@@ -15,8 +15,9 @@
 -- queues them with every column counted here) and incidents_tile_cells_flush() applies the
 -- queue to both tables in one upsert each.
 --
--- History: created by incidents/0017_tile_cells_fewer_zooms.
--- Loaded by: 0017_tile_cells_fewer_zooms
+-- History: created by incidents/0017_tile_cells_fewer_zooms; 0018_cheaper_bulk_writes skips the
+-- DELETE of emptied rows after an INSERT.
+-- Loaded by: 0017_tile_cells_fewer_zooms, 0018_cheaper_bulk_writes
 
 CREATE TABLE IF NOT EXISTS incidents_month_count (
     month date NOT NULL,
@@ -94,7 +95,9 @@ BEGIN
                      n.department_id, n.province_id, n.fatalities, n.injuries)'
         END;
     EXECUTE incidents_month_counts_sql(changes);
-    DELETE FROM incidents_month_count WHERE incidents = 0;
+    IF TG_OP <> 'INSERT' THEN  -- an insert only adds: no count falls to 0 (the DELETE scans the table)
+        DELETE FROM incidents_month_count WHERE incidents = 0;
+    END IF;
     RETURN NULL;
 END
 $$;
