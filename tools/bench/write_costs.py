@@ -11,10 +11,12 @@ insert is followed by `SET CONSTRAINTS ALL IMMEDIATE` (the deferred foreign-key 
 apart. Besides the wall time, the CPU time of the database backend (from /proc, when the server
 runs on this machine): on a shared 2-core machine the wall times of other work's neighbours
 vary by 2x, the backend's CPU much less. Medians of `--repeat` rounds, the pieces interleaved.
-Needs the owner's rights on incidents_incident (ALTER TABLE ... DISABLE TRIGGER, DROP INDEX)."""
+Needs the owner's rights on incidents_incident (ALTER TABLE ... DISABLE TRIGGER, DROP INDEX);
+refuses a database whose name has no 'bench', as `make bench` does."""
 import argparse
 import os
 import statistics
+import sys
 import time
 
 import django
@@ -126,10 +128,14 @@ def _median(values):
     return f"{statistics.median(values):.2f} s" if values else "-"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.write_costs", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    name = connection.settings_dict["NAME"]
+    if "bench" not in name:
+        print(f"{name} does not look like a benchmark database (no 'bench' in its name)", file=sys.stderr)
+        return 2
     connection.ensure_connection()
     connection.connection.autocommit = True
     clock = Clock()
@@ -162,7 +168,8 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {SOURCE}")
         cursor.execute(f"DROP TABLE {AREAS}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
