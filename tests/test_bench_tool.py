@@ -11,6 +11,14 @@ def test_the_benchmark_refuses_a_database_not_named_for_it(capsys):
     assert "does not look like a benchmark database" in capsys.readouterr().err
 
 
+@pytest.mark.django_db
+def test_the_write_costs_breakdown_refuses_a_database_not_named_for_it(capsys):
+    from tools.bench.write_costs import main as write_costs
+
+    assert write_costs(["--repeat", "1"]) == 2
+    assert "does not look like a benchmark database" in capsys.readouterr().err
+
+
 def test_no_product_module_imports_the_tools():
     import re
     from pathlib import Path

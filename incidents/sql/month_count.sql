@@ -16,8 +16,9 @@
 -- queue to both tables in one upsert each.
 --
 -- History: created by incidents/0017_tile_cells_fewer_zooms; 0018_tile_totals added the tile
--- totals to the queue's flush.
--- Loaded by: 0017_tile_cells_fewer_zooms, 0018_tile_totals
+-- totals to the queue's flush; 0020_cheaper_bulk_writes skips the DELETE of emptied rows after
+-- an INSERT. (0019_month_count_empty_index indexes the rows that fell to 0.)
+-- Loaded by: 0017_tile_cells_fewer_zooms, 0018_tile_totals, 0020_cheaper_bulk_writes
 
 CREATE TABLE IF NOT EXISTS incidents_month_count (
     month date NOT NULL,
@@ -95,7 +96,9 @@ BEGIN
                      n.department_id, n.province_id, n.fatalities, n.injuries)'
         END;
     EXECUTE incidents_month_counts_sql(changes);
-    DELETE FROM incidents_month_count WHERE incidents = 0;
+    IF TG_OP <> 'INSERT' THEN  -- an insert only adds: no count falls to 0 (the DELETE scans the table)
+        DELETE FROM incidents_month_count WHERE incidents = 0;
+    END IF;
     RETURN NULL;
 END
 $$;
