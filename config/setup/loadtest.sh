@@ -78,14 +78,14 @@ fault() {
   if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" main stop; else
     "/usr/lib/postgresql/$version/bin/pg_ctl" -D "$PGHOST/data" stop >/dev/null; fi
   code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz"); echo "fault: /healthz while down -> $code"
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/regions/12/"); echo "fault: /regions/12/ while down -> $code"
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/es/regions/12/"); echo "fault: /es/regions/12/ while down -> $code"
   sleep 5
   if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" main start; else
     "/usr/lib/postgresql/$version/bin/pg_ctl" -D "$PGHOST/data" -l "$PGHOST/server.log" -w \
       -o "-k $PGHOST -c listen_addresses=''" start >/dev/null; fi
   echo "fault: PostgreSQL started again at $(date -u +%T)"
   sleep 2
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/regions/12/"); echo "fault: /regions/12/ after restart -> $code"
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/es/regions/12/"); echo "fault: /es/regions/12/ after restart -> $code"
 }
 
 last=${PHASES##* }
