@@ -31,6 +31,7 @@ def when_ready(server):
     """In the master, after the app is loaded and before the workers fork: import what Django
     otherwise imports on each worker's first request (the URLconf and every view behind it,
     ~0.8 s here) and load both languages' catalogues, so no visitor waits for it."""
+    from django.db import connections
     from django.urls import get_resolver
     from django.utils import translation
 
@@ -38,3 +39,4 @@ def when_ready(server):
     for language in ("es", "en"):
         with translation.override(language):
             translation.gettext(language)  # (any text loads the catalogues; a variable, not a message)
+    connections.close_all()  # should an import have queried: no socket is shared with the workers
