@@ -205,7 +205,7 @@ def month_split(params: dict, queryset) -> tuple[list[str], list, object]:
     `queryset` (already filtered by the whole range) in its partial first and last months, to
     be counted live (None when there are none)."""
     where, values = [], []
-    if "date_from" not in params and "date_to" not in params:
+    if not _dated(params):
         return where, values, None
     first, last = whole_months(params.get("date_from"), params.get("date_to"))
     if first is not None and last is not None and first > last:

@@ -37,6 +37,10 @@ CREATE TABLE IF NOT EXISTS incidents_month_count (
 CREATE UNIQUE INDEX IF NOT EXISTS incidents_month_count_key ON incidents_month_count
     (month, event_type, status, is_synthetic, dataset_id, department_id, province_id)
     NULLS NOT DISTINCT;
+-- The rows about to be deleted (their count fell to 0), so the triggers' DELETE reads only them
+-- (without it, every write read the whole table: ~40 ms per INSERT at 1,000,000 incidents).
+-- Made by 0019_month_count_empty_index in databases already past 0017.
+CREATE INDEX IF NOT EXISTS incidents_month_count_empty ON incidents_month_count (month) WHERE incidents = 0;
 
 -- The statement adding the rows of `changes` (sign and the incident's columns, as the tile-cell
 -- trigger selects them) to the counts; the caller deletes the rows whose count fell to 0.

@@ -131,7 +131,7 @@ def _without_cells(figures: dict) -> None:
 
 def _cells_0012(figures: dict) -> None:
     """Ours with the tile-cell trigger of migration 0012 (every zoom 0-11 counted, no month
-    counts), as before 0013 (rolled back): the baseline of the cheaper triggers."""
+    counts, no tile totals), as before 0017 (rolled back): the baseline of the cheaper triggers."""
     from importlib import import_module
 
     apply_0012 = import_module("incidents.migrations.0017_tile_cells_fewer_zooms").APPLY_0012
@@ -140,7 +140,8 @@ def _cells_0012(figures: dict) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(apply_0012)
                 for event in ("insert", "update", "delete", "truncate"):
-                    cursor.execute(f"DROP TRIGGER incidents_incident_month_counts_{event} ON incidents_incident")
+                    for counts in ("month_counts", "tile_totals"):
+                        cursor.execute(f"DROP TRIGGER incidents_incident_{counts}_{event} ON incidents_incident")
             start = time.perf_counter()
             insert_with_areas(SELECT_COPIES, [], columns=COLUMNS)
             with connection.cursor() as cursor:

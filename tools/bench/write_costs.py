@@ -36,7 +36,8 @@ INSERT = (f"INSERT INTO incidents_incident ({', '.join(WRITTEN)}) "
 
 TABLE = "incidents_incident"
 COUNTING = [f"ALTER TABLE {TABLE} DISABLE TRIGGER incidents_incident_tile_cells_insert",
-            f"ALTER TABLE {TABLE} DISABLE TRIGGER incidents_incident_month_counts_insert"]
+            f"ALTER TABLE {TABLE} DISABLE TRIGGER incidents_incident_month_counts_insert",
+            f"ALTER TABLE {TABLE} DISABLE TRIGGER incidents_incident_tile_totals_insert"]
 BTREES = ["incidents_incident_status_4ce5780f", "incidents_incident_dataset_id_f18748a2",
           "incidents_i_occurre_798a53_idx", "incidents_incident_alert_id_cfb77e8f",
           "incidents_incident_department_id_3d4d4f52", "incidents_incident_district_id_86043d7c",
@@ -52,9 +53,10 @@ def _drop(*names):
 # Each variant: what it switches off (statements run before the clock, rolled back after).
 VARIANTS = {
     "everything (as insert_with_areas writes)": [],
-    "without the month-count trigger": COUNTING[1:],
     "without the tile-cell trigger": COUNTING[:1],
-    "without both counting triggers": COUNTING,
+    "without the month-count trigger": COUNTING[1:2],
+    "without the tile-total trigger": COUNTING[2:],
+    "without the three counting triggers": COUNTING,
     "  and without the per-row area trigger": COUNTING + [f"ALTER TABLE {TABLE} DISABLE TRIGGER incidents_incident_assign_areas"],
     "  and without the trigram GIN index": COUNTING + _drop("incidents_incident_search_trgm"),
     "  and without the GiST index": COUNTING + _drop("incidents_incident_location_45554ecf_id"),
